@@ -1,0 +1,233 @@
+// The C entry points: validate everything, then dispatch once per call.
+// Nothing here throws, prints or allocates.
+#include <string.h>
+
+#include "dilate/dilate.h"
+#include "lib/driver.h"
+#include "lib/plan.h"
+#include "lib/targets.h"
+
+namespace dilate {
+namespace {
+
+// Whether [a, a + an) and [b, b + bn) share a byte.
+bool Overlap(const void* a, uint64_t an, const void* b, uint64_t bn) {
+  if (an == 0 || bn == 0) return false;
+  const uintptr_t pa = reinterpret_cast<uintptr_t>(a);
+  const uintptr_t pb = reinterpret_cast<uintptr_t>(b);
+  return pa < pb + bn && pb < pa + an;
+}
+
+dilate_status ReadOptions(const dilate_options* options, uint32_t allowed_flags,
+                          uint32_t* flags, Threading* threading) {
+  *flags = 0;
+  *threading = Threading{0, nullptr, nullptr};
+  if (options == nullptr) return DILATE_OK;
+  if (options->struct_size != sizeof(dilate_options)) return DILATE_ERROR_BAD_STRUCT_SIZE;
+  if ((options->flags & ~allowed_flags) != 0 || options->reserved != 0) {
+    return DILATE_ERROR_BAD_FLAGS;
+  }
+  *flags = options->flags;
+  *threading = Threading{options->num_threads, options->parallel_for, options->runner_ctx};
+  return DILATE_OK;
+}
+
+// Everything expand and contract check before touching memory. `in` is read
+// (in_needed bytes), `out` written (out_needed bytes).
+dilate_status Validate(const dilate_desc* desc, const dilate_options* options,
+                       uint32_t allowed_flags, const void* in, size_t in_bytes, bool in_is_src,
+                       const void* out, size_t out_bytes, Plan* plan, uint32_t* flags,
+                       Threading* threading, const Target** target) {
+  dilate_status s = MakePlan(desc, plan, nullptr);
+  if (s != DILATE_OK) return s;
+  s = ReadOptions(options, allowed_flags, flags, threading);
+  if (s != DILATE_OK) return s;
+  const uint64_t in_needed = in_is_src ? plan->src_bytes : plan->dst_bytes;
+  const uint64_t out_needed = in_is_src ? plan->dst_bytes : plan->src_bytes;
+  if ((in == nullptr && in_needed != 0) || (out == nullptr && out_needed != 0)) {
+    return DILATE_ERROR_NULL_POINTER;
+  }
+  if (in_bytes < in_needed || out_bytes < out_needed) return DILATE_ERROR_BUFFER_TOO_SMALL;
+  if (Overlap(in, in_needed, out, out_needed)) return DILATE_ERROR_OVERLAP;
+  return ActiveTarget(target);
+}
+
+}  // namespace
+}  // namespace dilate
+
+using dilate::Plan;
+using dilate::Target;
+using dilate::Threading;
+
+extern "C" {
+
+const char* dilate_status_string(dilate_status status) {
+  switch (status) {
+    case DILATE_OK:
+      return "success";
+    case DILATE_ERROR_NULL_POINTER:
+      return "a required pointer is NULL";
+    case DILATE_ERROR_BAD_STRUCT_SIZE:
+      return "struct_size is not a size this library knows";
+    case DILATE_ERROR_BAD_DTYPE:
+      return "unknown dtype";
+    case DILATE_ERROR_BAD_RANK:
+      return "rank is 0 or above DILATE_MAX_RANK";
+    case DILATE_ERROR_BAD_DILATION:
+      return "a dilation is 0";
+    case DILATE_ERROR_NEGATIVE_EXTENT:
+      return "negative padding crops a dimension below zero";
+    case DILATE_ERROR_OVERFLOW:
+      return "an element count or byte size overflows";
+    case DILATE_ERROR_OVERLAP:
+      return "input and output buffers overlap";
+    case DILATE_ERROR_BUFFER_TOO_SMALL:
+      return "a buffer is smaller than the description needs";
+    case DILATE_ERROR_BAD_FLAGS:
+      return "unknown or inapplicable flag, or a non-zero reserved field";
+    case DILATE_ERROR_HOLE_NOT_FILL:
+      return "an element that is not a tap differs from the fill value";
+    case DILATE_ERROR_UNKNOWN_TARGET:
+      return "unknown target name";
+    case DILATE_ERROR_UNSUPPORTED_TARGET:
+      return "target not supported by this CPU";
+    case DILATE_ERROR_BAD_ARGUMENT:
+      return "invalid argument";
+  }
+  return "unknown status";
+}
+
+uint32_t dilate_dtype_size(uint32_t dtype) {
+  switch (dtype) {
+    case DILATE_DTYPE_U8:
+    case DILATE_DTYPE_I8:
+      return 1;
+    case DILATE_DTYPE_U16:
+    case DILATE_DTYPE_I16:
+    case DILATE_DTYPE_F16:
+    case DILATE_DTYPE_BF16:
+      return 2;
+    case DILATE_DTYPE_U32:
+    case DILATE_DTYPE_I32:
+    case DILATE_DTYPE_F32:
+      return 4;
+    case DILATE_DTYPE_U64:
+    case DILATE_DTYPE_I64:
+    case DILATE_DTYPE_F64:
+      return 8;
+    default:
+      return 0;
+  }
+}
+
+const char* dilate_dtype_name(uint32_t dtype) {
+  static const char* const kNames[] = {nullptr, "u8",  "i8",  "u16", "i16", "f16", "bf16",
+                                       "u32",   "i32", "f32", "u64", "i64", "f64"};
+  return dtype < sizeof(kNames) / sizeof(kNames[0]) ? kNames[dtype] : nullptr;
+}
+
+void dilate_desc_init(dilate_desc* desc) {
+  if (desc == nullptr) return;
+  memset(desc, 0, sizeof(*desc));
+  desc->struct_size = sizeof(dilate_desc);
+  desc->outer = 1;
+  desc->inner = 1;
+  for (uint64_t& d : desc->dilation) d = 1;
+}
+
+dilate_status dilate_desc_set_fill(dilate_desc* desc, const void* value) {
+  if (desc == nullptr || value == nullptr) return DILATE_ERROR_NULL_POINTER;
+  if (desc->struct_size != sizeof(dilate_desc)) return DILATE_ERROR_BAD_STRUCT_SIZE;
+  const uint32_t size = dilate_dtype_size(desc->dtype);
+  if (size == 0) return DILATE_ERROR_BAD_DTYPE;
+  memset(desc->fill, 0, sizeof(desc->fill));
+  memcpy(desc->fill, value, size);
+  return DILATE_OK;
+}
+
+dilate_status dilate_query_shape(const dilate_desc* desc, dilate_shape* shape) {
+  if (desc == nullptr || shape == nullptr) return DILATE_ERROR_NULL_POINTER;
+  if (shape->struct_size != sizeof(dilate_shape)) return DILATE_ERROR_BAD_STRUCT_SIZE;
+  dilate_shape result = *shape;
+  const dilate_status s = dilate::MakePlan(desc, nullptr, &result);
+  if (s == DILATE_OK) *shape = result;
+  return s;
+}
+
+dilate_status dilate_expand(const dilate_desc* desc, const void* src, size_t src_bytes,
+                            void* dst, size_t dst_bytes, const dilate_options* options) {
+  Plan plan;
+  uint32_t flags;
+  Threading threading;
+  const Target* target;
+  const dilate_status s = dilate::Validate(desc, options, 0, src, src_bytes, true, dst, dst_bytes,
+                                           &plan, &flags, &threading, &target);
+  if (s != DILATE_OK) return s;
+  dilate::RunExpand(plan, *target, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst),
+                    threading);
+  return DILATE_OK;
+}
+
+dilate_status dilate_contract(const dilate_desc* desc, const void* expanded,
+                              size_t expanded_bytes, void* dense, size_t dense_bytes,
+                              const dilate_options* options) {
+  Plan plan;
+  uint32_t flags;
+  Threading threading;
+  const Target* target;
+  const dilate_status s =
+      dilate::Validate(desc, options, DILATE_FLAG_VERIFY_HOLES, expanded, expanded_bytes, false,
+                       dense, dense_bytes, &plan, &flags, &threading, &target);
+  if (s != DILATE_OK) return s;
+  const bool verify = (flags & DILATE_FLAG_VERIFY_HOLES) != 0;
+  const bool holes_ok =
+      dilate::RunContract(plan, *target, static_cast<const uint8_t*>(expanded),
+                          static_cast<uint8_t*>(dense), verify, threading);
+  return holes_ok ? DILATE_OK : DILATE_ERROR_HOLE_NOT_FILL;
+}
+
+dilate_status dilate_expand_2d(uint32_t dtype, uint64_t n, uint64_t k, uint64_t d,
+                               const void* src, void* dst) {
+  dilate_desc desc;
+  dilate_desc_init(&desc);
+  desc.dtype = dtype;
+  desc.rank = 2;
+  desc.outer = n;
+  desc.src_dims[0] = desc.src_dims[1] = k;
+  desc.dilation[0] = desc.dilation[1] = d;
+  dilate_shape shape;
+  shape.struct_size = sizeof(shape);
+  const dilate_status s = dilate_query_shape(&desc, &shape);
+  if (s != DILATE_OK) return s;
+  return dilate_expand(&desc, src, shape.src_bytes, dst, shape.dst_bytes, nullptr);
+}
+
+dilate_status dilate_list_targets(uint32_t which, const char** names, uint32_t capacity,
+                                  uint32_t* count) {
+  if (count == nullptr || (names == nullptr && capacity != 0)) return DILATE_ERROR_NULL_POINTER;
+  if (which != DILATE_TARGETS_COMPILED && which != DILATE_TARGETS_SUPPORTED) {
+    return DILATE_ERROR_BAD_ARGUMENT;
+  }
+  const dilate::TargetList& list = dilate::CompiledTargets();
+  uint32_t n = 0;
+  for (size_t i = 0; i < list.size; ++i) {
+    if (which == DILATE_TARGETS_SUPPORTED && !list.targets[i].supported) continue;
+    if (n < capacity) names[n] = list.targets[i].name;
+    ++n;
+  }
+  *count = n;
+  return DILATE_OK;
+}
+
+dilate_status dilate_set_target(const char* name) { return dilate::ForceTarget(name); }
+
+const char* dilate_target_name(void) {
+  const Target* target;
+  return dilate::ActiveTarget(&target) == DILATE_OK ? target->name : nullptr;
+}
+
+uint32_t dilate_version_number(void) { return DILATE_VERSION_NUMBER; }
+
+const char* dilate_version_string(void) { return DILATE_VERSION_STRING; }
+
+}  // extern "C"

@@ -1,0 +1,197 @@
+// The contract kernels (the inverse of expand), compiled once per Highway
+// target.
+//
+// A row of `taps` groups is gathered from an expanded row where they stand
+// `dilation` groups apart.
+//   kModeCopy     dilation 1: one contiguous copy.
+//   kModeRuns     long groups or holes: copy group by group.
+//   kModeShuffle  short groups and holes: each output vector gathers its
+//                 lanes from the few consecutive input vectors its taps span,
+//                 one permutation and blend per input vector; the tables of
+//                 one period are built once per call in Prepare.
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "lib/contract.cc"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+
+#include "hwy/highway.h"
+#include "lib/kernels.h"
+#include "lib/simd-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace dilate {
+namespace HWY_NAMESPACE {
+namespace {
+
+// Expanded-row lane of dense lane q.
+HWY_INLINE uint64_t ExpandedLane(uint64_t q, uint64_t g, uint64_t dilation) {
+  return q / g * dilation * g + q % g;
+}
+
+// Builds the gather tables of one period: output vector k of the period
+// reads count[k] consecutive input vectors starting at lane offset[k] of the
+// period; from input vector i it takes index[.][j] into lane j where
+// mask[.][j] is set. Entries for (k, i) are stored consecutively.
+template <class D>
+bool BuildContractTables(D d, RowState* st) {
+  using T = hn::TFromD<D>;
+  const uint64_t N = hn::Lanes(d);
+  const uint64_t g = st->group / sizeof(T);
+  const uint64_t dil = st->dilation;
+  const uint64_t period = g / Gcd(N, g);  // output vectors per period
+  if (period > RowState::kMaxPeriod) return false;
+  T* index = reinterpret_cast<T*>(st->index);
+  T* mask = reinterpret_cast<T*>(st->mask);
+  uint64_t entry = 0;
+  for (uint64_t k = 0; k < period; ++k) {
+    const uint64_t start = ExpandedLane(k * N, g, dil);
+    const uint64_t span = ExpandedLane(k * N + N - 1, g, dil) - start;
+    const uint64_t count = span / N + 1;
+    if ((entry + count) * N * sizeof(T) > RowState::kTableBytes) return false;
+    for (uint64_t i = 0; i < count; ++i) {
+      for (uint64_t j = 0; j < N; ++j) {
+        const uint64_t rel = ExpandedLane(k * N + j, g, dil) - start;
+        const bool here = rel / N == i;
+        index[(entry + i) * N + j] = static_cast<T>(here ? rel % N : 0);
+        mask[(entry + i) * N + j] = static_cast<T>(here ? ~T{0} : 0);
+      }
+    }
+    st->offset[k] = static_cast<uint32_t>(start);
+    st->count[k] = static_cast<uint32_t>(count);
+    entry += count;
+  }
+  st->lanes = static_cast<uint32_t>(N);
+  st->lane_bytes = sizeof(T);
+  st->group_lanes = static_cast<uint32_t>(g);
+  st->period = static_cast<uint32_t>(period);
+  st->advance = period * N * dil;  // input lanes per period
+  return true;
+}
+
+void Prepare(RowState* st) {
+  st->mode = kModeRuns;
+  if (st->dilation == 1) {
+    st->mode = kModeCopy;
+    return;
+  }
+  const hn::ScalableTag<uint8_t> du8;
+  const uint64_t vec_bytes = hn::Lanes(du8);
+  if (st->group >= vec_bytes || (st->dilation - 1) * st->group >= 2 * vec_bytes) return;
+  bool built = false;
+  WithShuffleTag(ShuffleLaneBytes(st->group), [&](auto d) { built = BuildContractTables(d, st); });
+  if (built) st->mode = kModeShuffle;
+}
+
+template <class D>
+HWY_INLINE void ContractShuffle(D d, uint8_t* HWY_RESTRICT dense_bytes,
+                                const uint8_t* HWY_RESTRICT expanded_bytes, uint64_t taps,
+                                const RowState& st) {
+  using T = hn::TFromD<D>;
+  using V = hn::Vec<D>;
+  const size_t N = hn::Lanes(d);
+  T* HWY_RESTRICT dense = reinterpret_cast<T*>(dense_bytes);
+  const T* HWY_RESTRICT expanded = reinterpret_cast<const T*>(expanded_bytes);
+  const uint64_t g = st.group_lanes;
+  const uint64_t out_lanes = taps * g;
+  const uint64_t in_lanes = ((taps - 1) * st.dilation + 1) * g;
+  const T* index = reinterpret_cast<const T*>(st.index);
+  const T* mask = reinterpret_cast<const T*>(st.mask);
+
+  uint64_t out = 0, base = 0;
+  size_t k = 0, entry = 0;
+  while (out + N <= out_lanes) {
+    const uint64_t at = base + st.offset[k];
+    const size_t count = st.count[k];
+    if (at + count * N > in_lanes) break;
+    V r = hn::Zero(d);
+    for (size_t i = 0; i < count; ++i) {
+      const V v = hn::LoadU(d, expanded + at + i * N);
+      const V idx = hn::Load(d, index + (entry + i) * N);
+      const auto m = hn::MaskFromVec(hn::Load(d, mask + (entry + i) * N));
+      r = hn::IfThenElse(m, Permute(d, v, idx), r);
+    }
+    hn::StoreU(r, d, dense + out);
+    out += N;
+    entry += count;
+    if (++k == st.period) {
+      k = entry = 0;
+      base += st.advance;
+    }
+  }
+  // The end of the row, lane by lane: nothing outside the row is touched.
+  for (; out < out_lanes; ++out) {
+    memcpy(dense + out, expanded + ExpandedLane(out, g, st.dilation), sizeof(T));
+  }
+}
+
+void ContractRow(uint8_t* dense, const uint8_t* expanded, uint64_t taps, const RowState& st) {
+  const uint64_t g = st.group;
+  switch (st.mode) {
+    case kModeCopy:
+      CopyRun(dense, expanded, taps * g, st);
+      return;
+    case kModeShuffle:
+      WithShuffleTag(st.lane_bytes,
+                     [&](auto d) { ContractShuffle(d, dense, expanded, taps, st); });
+      return;
+    default:
+      for (uint64_t t = 0; t < taps; ++t) {
+        CopyRun(dense + t * g, expanded + t * st.dilation * g, g, st);
+      }
+  }
+}
+
+bool IsFill(const uint8_t* p, uint64_t n, const RowState& st) {
+  const hn::ScalableTag<uint8_t> d;
+  const size_t N = hn::Lanes(d);
+  if (n < N || N % 8 != 0) {  // short, or a SCALAR vector: not a whole element
+    bool same = true;
+    for (uint64_t i = 0; i < n; i += kPatternChunk) {
+      same &= memcmp(p + i, st.pattern, n - i < kPatternChunk ? n - i : kPatternChunk) == 0;
+    }
+    return same;
+  }
+  const auto pattern = PatternVec(d, st, 0);
+  auto diff = hn::Zero(d);
+  uint64_t i = 0;
+  for (; i + N <= n; i += N) diff = hn::Or(diff, hn::Xor(hn::LoadU(d, p + i), pattern));
+  if (i < n) diff = hn::Or(diff, hn::Xor(hn::LoadU(d, p + n - N), pattern));
+  return hn::AllTrue(d, hn::Eq(diff, hn::Zero(d)));
+}
+
+bool RowHolesAreFill(const uint8_t* expanded, uint64_t taps, const RowState& st) {
+  const uint64_t g = st.group;
+  const uint64_t hole = (st.dilation - 1) * g;
+  if (hole == 0) return true;
+  bool ok = true;
+  for (uint64_t t = 0; t + 1 < taps; ++t) {
+    ok &= IsFill(expanded + t * st.dilation * g + g, hole, st);
+  }
+  return ok;
+}
+
+}  // namespace
+
+const ContractKernels* GetContractKernels() {
+  static constexpr ContractKernels kKernels = {&Prepare, &ContractRow, &IsFill,
+                                               &RowHolesAreFill};
+  return &kKernels;
+}
+
+// NOLINTNEXTLINE(google-readability-namespace-comments)
+}  // namespace HWY_NAMESPACE
+}  // namespace dilate
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include "lib/target_table.h"
+
+namespace dilate {
+HWY_EXPORT(GetContractKernels);
+
+const ContractKernels* ContractKernelsFor(int64_t target) {
+  const auto fn = TableEntryFor(HWY_DISPATCH_TABLE(GetContractKernels), target);
+  return fn != nullptr ? fn() : nullptr;
+}
+}  // namespace dilate
+#endif  // HWY_ONCE

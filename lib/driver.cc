@@ -1,0 +1,237 @@
+// The walk over the tensor (see driver.h).
+//
+// The dst tensor is written strictly in order, each byte once. The walk
+// visits only rows that hold taps; everything between one row's last tap and
+// the next row's first (padding, holes between rows, whole planes of holes)
+// is one pending fill, written just before the next row. Contract mirrors
+// this: the dense tensor is written in order, and cropped elements are
+// zeroed as a pending run.
+//
+// Work is split in "units" of dst: one outer index for rank 1, one
+// (outer, first-axis) position otherwise. A chunk is a range of units; each
+// writes its own contiguous part of the output, so chunks run in any order
+// on any thread with identical results.
+#include "lib/driver.h"
+
+#include <string.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+namespace dilate {
+namespace {
+
+using u128 = unsigned __int128;
+
+// Below this many output bytes a call is not split across threads.
+constexpr uint64_t kMinParallelBytes = 256 * 1024;
+// Non-temporal stores once dst is this large (larger than the caches).
+constexpr uint64_t kStreamBytes = 16u << 20;
+// Chunks per thread, to even out rows of unequal cost.
+constexpr uint64_t kChunksPerThread = 4;
+
+struct Geometry {
+  uint64_t units;
+  uint64_t unit_bytes;  // dst bytes per unit
+};
+
+Geometry UnitsOf(const Plan& p) {
+  if (p.rank == 1) return {p.outer, p.dst_outer_stride};
+  return {p.outer * p.axis[0].dst_dim, p.axis[0].dst_stride};
+}
+
+// src index whose tap lies at dst index y of axis a, or -1.
+int64_t TapAt(const Axis& a, uint64_t y) {
+  const int64_t rel = static_cast<int64_t>(y) - a.lo;
+  if (rel < 0 || static_cast<uint64_t>(rel) % a.dilation != 0) return -1;
+  const uint64_t x = static_cast<uint64_t>(rel) / a.dilation;
+  return x >= a.tap_begin && x < a.tap_end ? static_cast<int64_t>(x) : -1;
+}
+
+void InitRowState(const Plan& p, bool stream, RowState* st) {
+  st->pattern = p.pattern;
+  st->group = p.group;
+  st->dilation = p.axis[p.rank - 1].dilation;
+  st->elem_size = p.elem_size;
+  st->stream = stream ? 1 : 0;
+  st->fill_is_zero = p.fill_is_zero ? 1 : 0;
+}
+
+// Calls row(dst_core, src_core, taps) for every row with taps in units
+// [u0, u1), in dst order. Offsets are bytes from the tensor starts.
+template <class Row>
+class RowWalker {
+ public:
+  RowWalker(const Plan& p, Row& row) : p_(p), row_(row) {}
+
+  void Walk(uint64_t u0, uint64_t u1) {
+    const Axis& a0 = p_.axis[0];
+    for (uint64_t u = u0; u < u1; ++u) {
+      if (p_.rank == 1) {
+        Block(0, u * p_.dst_outer_stride, u * p_.src_outer_stride);
+        continue;
+      }
+      const uint64_t o = u / a0.dst_dim;
+      const int64_t x = TapAt(a0, u % a0.dst_dim);
+      if (x < 0) continue;
+      Block(1, u * a0.dst_stride,
+            o * p_.src_outer_stride + static_cast<uint64_t>(x) * a0.src_stride);
+    }
+  }
+
+ private:
+  void Block(uint32_t axis, uint64_t dst, uint64_t src) {
+    const Axis& a = p_.axis[axis];
+    if (a.tap_end == a.tap_begin) return;
+    if (axis + 1 == p_.rank) {
+      row_(dst + a.FirstTapPos() * a.dst_stride, src + a.tap_begin * a.src_stride, a.Taps());
+      return;
+    }
+    for (uint64_t x = a.tap_begin; x < a.tap_end; ++x) {
+      const uint64_t y = static_cast<uint64_t>(a.lo + static_cast<int64_t>(x * a.dilation));
+      Block(axis + 1, dst + y * a.dst_stride, src + x * a.src_stride);
+    }
+  }
+
+  const Plan& p_;
+  Row& row_;
+};
+
+// Runs chunk(u0, u1) over [0, units) serially, through the caller's runner,
+// or on short-lived threads, as `threading` asks.
+template <class Chunk>
+void ForEachChunk(uint64_t units, uint64_t bytes, const Threading& threading, Chunk& chunk) {
+  const uint64_t threads = threading.num_threads;
+  const bool runner = threading.parallel_for != nullptr;
+  uint64_t chunks = 1;
+  if ((runner || threads > 1) && bytes >= kMinParallelBytes) {
+    chunks = (threads > 1 ? threads : 8) * kChunksPerThread;
+    if (chunks > units) chunks = units;
+  }
+  if (chunks <= 1) {
+    chunk(0, units);
+    return;
+  }
+  struct Job {
+    Chunk* chunk;
+    uint64_t units, chunks;
+    std::atomic<uint64_t> next{0};
+    void Run(uint64_t c) {
+      const uint64_t u0 = static_cast<uint64_t>(u128{units} * c / chunks);
+      const uint64_t u1 = static_cast<uint64_t>(u128{units} * (c + 1) / chunks);
+      (*chunk)(u0, u1);
+    }
+    void Drain() {
+      for (uint64_t c; (c = next.fetch_add(1)) < chunks;) Run(c);
+    }
+  } job;
+  job.chunk = &chunk;
+  job.units = units;
+  job.chunks = chunks;
+  if (runner) {
+    threading.parallel_for(
+        threading.runner_ctx, chunks,
+        [](void* ctx, uint64_t c) { static_cast<Job*>(ctx)->Run(c); }, &job);
+    return;
+  }
+  std::vector<std::thread> workers;
+  try {
+    workers.reserve(threads - 1);
+    for (uint64_t t = 1; t < threads; ++t) workers.emplace_back([&job] { job.Drain(); });
+  } catch (...) {
+    // Could not start (all) threads: the caller's thread does the rest.
+  }
+  job.Drain();
+  for (std::thread& w : workers) w.join();
+}
+
+}  // namespace
+
+void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t* dst,
+               const Threading& threading) {
+  if (p.dst_bytes == 0) return;
+  const ExpandKernels& k = *target.expand;
+  RowState st;
+  InitRowState(p, p.dst_bytes >= kStreamBytes, &st);
+  if (p.src_bytes == 0) {  // no taps at all
+    k.fill(dst, p.dst_bytes, st);
+  } else {
+    k.prepare(&st);
+    const Geometry geo = UnitsOf(p);
+    auto chunk = [&](uint64_t u0, uint64_t u1) {
+      uint64_t fill_from = u0 * geo.unit_bytes;
+      auto row = [&](uint64_t core, uint64_t from, uint64_t taps) {
+        if (core > fill_from) k.fill(dst + fill_from, core - fill_from, st);
+        k.expand_row(dst + core, src + from, taps, st);
+        fill_from = core + ((taps - 1) * st.dilation + 1) * st.group;
+      };
+      RowWalker<decltype(row)>(p, row).Walk(u0, u1);
+      const uint64_t end = u1 * geo.unit_bytes;
+      if (end > fill_from) k.fill(dst + fill_from, end - fill_from, st);
+      if (st.stream) FlushStreamingStores();
+    };
+    ForEachChunk(geo.units, p.dst_bytes, threading, chunk);
+  }
+  if (st.stream) FlushStreamingStores();
+}
+
+bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, uint8_t* dense,
+                 bool verify, const Threading& threading) {
+  const ContractKernels& k = *target.contract;
+  const ExpandKernels& zero_fill = *target.expand;
+  RowState zero;  // a fill state whose pattern is zero, for cropped elements
+  static const uint8_t kZeros[kPatternBytes] = {};
+  InitRowState(p, false, &zero);
+  zero.pattern = kZeros;
+  if (p.dst_bytes == 0) {  // every tap is cropped away (or there are none)
+    if (p.src_bytes != 0) zero_fill.fill(dense, p.src_bytes, zero);
+    return true;
+  }
+  RowState st;
+  InitRowState(p, false, &st);
+  if (p.src_bytes == 0) return !verify || k.is_fill(expanded, p.dst_bytes, st);
+  k.prepare(&st);
+  const Geometry geo = UnitsOf(p);
+  const Axis& a0 = p.axis[0];
+  // Where unit u's part of the dense tensor starts (see the file comment).
+  auto dense_start = [&](uint64_t u) -> uint64_t {
+    if (p.rank == 1) return u * p.src_outer_stride;
+    const uint64_t o = u / a0.dst_dim, y = u % a0.dst_dim;
+    uint64_t at = o * p.src_outer_stride;
+    if (y != 0) {
+      const int64_t rel = static_cast<int64_t>(y) - a0.lo;
+      uint64_t x = rel <= 0 ? 0 : (static_cast<uint64_t>(rel) + a0.dilation - 1) / a0.dilation;
+      if (x > a0.src_dim) x = a0.src_dim;
+      at += x * a0.src_stride;
+    }
+    return at;
+  };
+  std::atomic<bool> holes_ok{true};
+  auto chunk = [&](uint64_t u0, uint64_t u1) {
+    uint64_t zero_from = dense_start(u0);
+    uint64_t check_from = u0 * geo.unit_bytes;
+    bool ok = true;
+    auto row = [&](uint64_t core, uint64_t to, uint64_t taps) {
+      if (to > zero_from) zero_fill.fill(dense + zero_from, to - zero_from, zero);
+      k.contract_row(dense + to, expanded + core, taps, st);
+      zero_from = to + taps * st.group;
+      if (verify) {
+        ok &= k.is_fill(expanded + check_from, core - check_from, st);
+        ok &= k.row_holes_are_fill(expanded + core, taps, st);
+        check_from = core + ((taps - 1) * st.dilation + 1) * st.group;
+      }
+    };
+    RowWalker<decltype(row)>(p, row).Walk(u0, u1);
+    const uint64_t dense_end = dense_start(u1);
+    if (dense_end > zero_from) zero_fill.fill(dense + zero_from, dense_end - zero_from, zero);
+    if (verify) {
+      ok &= k.is_fill(expanded + check_from, u1 * geo.unit_bytes - check_from, st);
+      if (!ok) holes_ok.store(false, std::memory_order_relaxed);
+    }
+  };
+  ForEachChunk(geo.units, p.dst_bytes, threading, chunk);
+  return holes_ok.load();
+}
+
+}  // namespace dilate

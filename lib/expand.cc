@@ -1,0 +1,197 @@
+// The expand kernels, compiled once per Highway target.
+//
+// A row of `taps` groups becomes group, hole, group, hole, ..., group.
+//   kModeCopy     dilation 1: one contiguous copy.
+//   kModeRuns     groups or holes of at least a vector: copy and fill runs.
+//   kModeShuffle  short groups and holes: the output is periodic, so each
+//                 output vector is a permutation of one input vector blended
+//                 with the fill; the permutations of one period are built
+//                 once per call in Prepare.
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "lib/expand.cc"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+
+#include "hwy/highway.h"
+#include "lib/kernels.h"
+#include "lib/simd-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace dilate {
+namespace HWY_NAMESPACE {
+namespace {
+
+// Builds the expand permutation of one period for lanes of D: output vector
+// j of the period reads Lanes(d) input lanes from offset[j] and takes lane
+// index[j][k] where mask[j][k] is set, fill elsewhere. Returns false when the
+// period does not fit the tables.
+template <class D>
+bool BuildExpandTables(D d, RowState* st) {
+  using T = hn::TFromD<D>;
+  const uint64_t N = hn::Lanes(d);
+  const uint64_t g = st->group / sizeof(T);
+  const uint64_t period_lanes = st->dilation * g;  // output lanes per group
+  const uint64_t period = period_lanes / Gcd(N, period_lanes);
+  if (period > RowState::kMaxPeriod || period * N * sizeof(T) > RowState::kTableBytes) {
+    return false;
+  }
+  T* index = reinterpret_cast<T*>(st->index);
+  T* mask = reinterpret_cast<T*>(st->mask);
+  uint64_t prev_offset = 0;
+  for (uint64_t j = 0; j < period; ++j) {
+    int64_t first = -1;
+    for (uint64_t k = 0; k < N; ++k) {
+      const uint64_t pos = j * N + k;
+      const uint64_t w = pos % period_lanes;
+      if (w < g) {
+        const uint64_t src_lane = pos / period_lanes * g + w;
+        if (first < 0) first = static_cast<int64_t>(src_lane);
+        index[j * N + k] = static_cast<T>(src_lane - static_cast<uint64_t>(first));
+        mask[j * N + k] = static_cast<T>(~T{0});
+      } else {
+        index[j * N + k] = 0;
+        mask[j * N + k] = 0;
+      }
+    }
+    // A vector without taps reuses the previous offset: offsets stay
+    // monotonic, so the bounds checks in ExpandShuffle stay valid.
+    st->offset[j] = static_cast<uint32_t>(first < 0 ? prev_offset : static_cast<uint64_t>(first));
+    prev_offset = st->offset[j];
+  }
+  st->lanes = static_cast<uint32_t>(N);
+  st->lane_bytes = sizeof(T);
+  st->group_lanes = static_cast<uint32_t>(g);
+  st->period = static_cast<uint32_t>(period);
+  st->advance = period * N / st->dilation;  // input lanes per period
+  return true;
+}
+
+void Prepare(RowState* st) {
+  st->mode = kModeRuns;
+  if (st->dilation == 1) {
+    st->mode = kModeCopy;
+    return;
+  }
+  const hn::ScalableTag<uint8_t> du8;
+  const uint64_t vec_bytes = hn::Lanes(du8);
+  // Long groups or long holes: run by run is already at memory speed.
+  if (st->group >= vec_bytes || (st->dilation - 1) * st->group >= 2 * vec_bytes) return;
+  bool built = false;
+  WithShuffleTag(ShuffleLaneBytes(st->group), [&](auto d) { built = BuildExpandTables(d, st); });
+  if (built) st->mode = kModeShuffle;
+}
+
+void Fill(uint8_t* dst, uint64_t n, const RowState& st) { FillRun(dst, n, st); }
+
+// One output vector of the shuffle: entry e of the period applied to v.
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V ShuffleOne(D d, V v, const RowState& st, size_t e, V fill) {
+  using T = hn::TFromD<D>;
+  const size_t N = hn::Lanes(d);
+  const V idx = hn::Load(d, reinterpret_cast<const T*>(st.index) + e * N);
+  const auto m = hn::MaskFromVec(hn::Load(d, reinterpret_cast<const T*>(st.mask) + e * N));
+  return hn::IfThenElse(m, Permute(d, v, idx), fill);
+}
+
+template <class D>
+HWY_INLINE void ExpandShuffle(D d, uint8_t* HWY_RESTRICT dst_bytes,
+                              const uint8_t* HWY_RESTRICT src_bytes, uint64_t taps,
+                              const RowState& st) {
+  using T = hn::TFromD<D>;
+  using V = hn::Vec<D>;
+  const size_t N = hn::Lanes(d);
+  T* HWY_RESTRICT dst = reinterpret_cast<T*>(dst_bytes);
+  const T* HWY_RESTRICT src = reinterpret_cast<const T*>(src_bytes);
+  const uint64_t g = st.group_lanes;
+  const uint64_t out_lanes = ((taps - 1) * st.dilation + 1) * g;
+  const uint64_t in_lanes = taps * g;
+  const V fill = PatternVec(d, st, 0);
+  const size_t period = st.period;
+
+  uint64_t out = 0, base = 0;
+  size_t e = 0;
+  // Whole output vectors whose input window lies inside the row.
+  while (out + N <= out_lanes) {
+    const uint64_t at = base + st.offset[e];
+    if (at + N > in_lanes) break;
+    hn::StoreU(ShuffleOne(d, hn::LoadU(d, src + at), st, e, fill), d, dst + out);
+    out += N;
+    if (++e == period) {
+      e = 0;
+      base += st.advance;
+    }
+  }
+  if (out >= out_lanes) return;
+  // The end of the row: the remaining input (at most one vector) goes
+  // through a bounce buffer, and a partial last vector through another, so
+  // nothing outside the row is read or written.
+  const uint64_t first = base + st.offset[e];
+  HWY_ALIGN T in_buf[2 * hn::MaxLanes(D())] = {};
+  HWY_ALIGN T out_buf[hn::MaxLanes(D())];
+  memcpy(in_buf, src + first, (in_lanes - first) * sizeof(T));
+  while (out < out_lanes) {
+    const uint64_t at = base + st.offset[e] - first;
+    const V r = ShuffleOne(d, hn::LoadU(d, in_buf + at), st, e, fill);
+    if (out + N <= out_lanes) {
+      hn::StoreU(r, d, dst + out);
+    } else {
+      hn::Store(r, d, out_buf);
+      memcpy(dst + out, out_buf, (out_lanes - out) * sizeof(T));
+    }
+    out += N;
+    if (++e == period) {
+      e = 0;
+      base += st.advance;
+    }
+  }
+}
+
+void ExpandRow(uint8_t* dst, const uint8_t* src, uint64_t taps, const RowState& st) {
+  const uint64_t g = st.group;
+  switch (st.mode) {
+    case kModeCopy:
+      CopyRun(dst, src, taps * g, st);
+      return;
+    case kModeShuffle:
+      WithShuffleTag(st.lane_bytes, [&](auto d) { ExpandShuffle(d, dst, src, taps, st); });
+      return;
+    default: {
+      const uint64_t hole = (st.dilation - 1) * g;
+      for (uint64_t t = 0; t + 1 < taps; ++t) {
+        CopyRun(dst, src, g, st);
+        FillRun(dst + g, hole, st);
+        dst += g + hole;
+        src += g;
+      }
+      CopyRun(dst, src, g, st);
+    }
+  }
+}
+
+}  // namespace
+
+const ExpandKernels* GetExpandKernels() {
+  static constexpr ExpandKernels kKernels = {&Prepare, &Fill, &ExpandRow};
+  return &kKernels;
+}
+
+// NOLINTNEXTLINE(google-readability-namespace-comments)
+}  // namespace HWY_NAMESPACE
+}  // namespace dilate
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include "hwy/cache_control.h"
+#include "lib/target_table.h"
+
+namespace dilate {
+HWY_EXPORT(GetExpandKernels);
+
+const ExpandKernels* ExpandKernelsFor(int64_t target) {
+  const auto fn = TableEntryFor(HWY_DISPATCH_TABLE(GetExpandKernels), target);
+  return fn != nullptr ? fn() : nullptr;
+}
+
+void FlushStreamingStores() { hwy::FlushStream(); }
+}  // namespace dilate
+#endif  // HWY_ONCE

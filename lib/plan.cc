@@ -1,0 +1,152 @@
+// Validation and normalisation of a dilate_desc (see plan.h).
+#include "lib/plan.h"
+
+#include <string.h>
+
+namespace dilate {
+namespace {
+
+using u128 = unsigned __int128;
+using i128 = __int128;
+
+constexpr u128 kU64Max = ~uint64_t{0};
+constexpr i128 kI64Max = INT64_MAX;
+
+// Product of factors, or false when it exceeds `limit`. A zero factor makes
+// the product zero however large the others are.
+bool CheckedProduct(const uint64_t* factors, size_t n, u128 limit, uint64_t* out) {
+  for (size_t i = 0; i < n; ++i) {
+    if (factors[i] == 0) {
+      *out = 0;
+      return true;
+    }
+  }
+  u128 p = 1;
+  for (size_t i = 0; i < n; ++i) {
+    p *= factors[i];
+    if (p > limit) return false;
+  }
+  *out = static_cast<uint64_t>(p);
+  return true;
+}
+
+// An axis that maps src to dst unchanged.
+bool IsIdentity(const Axis& a) {
+  return a.lo == 0 && a.dst_dim == a.src_dim && (a.dilation == 1 || a.src_dim <= 1);
+}
+
+}  // namespace
+
+dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape) {
+  if (desc == nullptr) return DILATE_ERROR_NULL_POINTER;
+  if (desc->struct_size != sizeof(dilate_desc)) return DILATE_ERROR_BAD_STRUCT_SIZE;
+  if (desc->flags != 0) return DILATE_ERROR_BAD_FLAGS;
+  const uint32_t elem = dilate_dtype_size(desc->dtype);
+  if (elem == 0) return DILATE_ERROR_BAD_DTYPE;
+  const uint32_t rank = desc->rank;
+  if (rank == 0 || rank > DILATE_MAX_RANK) return DILATE_ERROR_BAD_RANK;
+  for (uint32_t i = elem; i < sizeof(desc->fill); ++i) {
+    if (desc->fill[i] != 0) return DILATE_ERROR_BAD_ARGUMENT;
+  }
+
+  Axis axes[DILATE_MAX_RANK];
+  uint64_t src_factors[DILATE_MAX_RANK + 3], dst_factors[DILATE_MAX_RANK + 3];
+  for (uint32_t i = 0; i < rank; ++i) {
+    if (desc->dilation[i] == 0) return DILATE_ERROR_BAD_DILATION;
+  }
+  for (uint32_t i = 0; i < rank; ++i) {
+    const uint64_t s = desc->src_dims[i];
+    const uint64_t d = desc->dilation[i];
+    const int64_t lo = desc->pad_lo[i], hi = desc->pad_hi[i];
+    if (lo == INT64_MIN || hi == INT64_MIN) return DILATE_ERROR_OVERFLOW;
+    const i128 core = s == 0 ? 0 : static_cast<i128>((u128{s} - 1) * d + 1);
+    const i128 p = core + lo + hi;  // |terms| < 2^127: no wrap
+    if (p < 0) return DILATE_ERROR_NEGATIVE_EXTENT;
+    if (core > kI64Max || p > kI64Max) return DILATE_ERROR_OVERFLOW;
+    Axis& a = axes[i];
+    a.src_dim = s;
+    a.dst_dim = static_cast<uint64_t>(p);
+    a.dilation = d;
+    a.lo = lo;
+    // Taps x with 0 <= lo + x d < p and 0 <= x < s.
+    const i128 first = lo >= 0 ? 0 : (-static_cast<i128>(lo) + d - 1) / d;
+    const i128 last_pos = p - 1 - lo;  // largest x d allowed
+    i128 end = last_pos < 0 ? 0 : last_pos / d + 1;
+    if (end > static_cast<i128>(s)) end = s;
+    a.tap_begin = static_cast<uint64_t>(first < end ? first : 0);
+    a.tap_end = static_cast<uint64_t>(first < end ? end : 0);
+    src_factors[i] = s;
+    dst_factors[i] = a.dst_dim;
+  }
+
+  // Totals, checked in elements then bytes; byte sizes must also fit size_t.
+  src_factors[rank] = dst_factors[rank] = desc->outer;
+  src_factors[rank + 1] = dst_factors[rank + 1] = desc->inner;
+  src_factors[rank + 2] = dst_factors[rank + 2] = elem;
+  const u128 byte_limit = SIZE_MAX < kU64Max ? u128{SIZE_MAX} : kU64Max;
+  uint64_t src_elems, dst_elems, src_bytes, dst_bytes;
+  if (!CheckedProduct(src_factors, rank + 2, kU64Max, &src_elems) ||
+      !CheckedProduct(dst_factors, rank + 2, kU64Max, &dst_elems) ||
+      !CheckedProduct(src_factors, rank + 3, byte_limit, &src_bytes) ||
+      !CheckedProduct(dst_factors, rank + 3, byte_limit, &dst_bytes)) {
+    return DILATE_ERROR_OVERFLOW;
+  }
+
+  if (shape != nullptr) {
+    shape->rank = rank;
+    shape->elem_size = elem;
+    shape->reserved = 0;
+    for (uint32_t i = 0; i < DILATE_MAX_RANK; ++i) {
+      shape->dst_dims[i] = i < rank ? axes[i].dst_dim : 0;
+    }
+    shape->src_elems = src_elems;
+    shape->dst_elems = dst_elems;
+    shape->src_bytes = src_bytes;
+    shape->dst_bytes = dst_bytes;
+  }
+  if (plan == nullptr) return DILATE_OK;
+
+  // Normalise: identity axes at either end fold into outer / group, so the
+  // kernels see the longest contiguous runs the layout allows.
+  uint64_t outer = desc->outer;
+  uint64_t group_elems = desc->inner;
+  uint32_t first = 0, last = rank;
+  while (last - first > 1 && IsIdentity(axes[last - 1])) group_elems *= axes[--last].src_dim;
+  while (last - first > 1 && IsIdentity(axes[first])) outer *= axes[first++].src_dim;
+  // Interior identity axes of extent one carry no information.
+  Plan& p = *plan;
+  p.rank = 0;
+  for (uint32_t i = first; i < last; ++i) {
+    if (IsIdentity(axes[i]) && axes[i].src_dim == 1) continue;
+    p.axis[p.rank++] = axes[i];
+  }
+  if (p.rank == 0) p.axis[p.rank++] = axes[first];
+  p.elem_size = elem;
+  p.outer = outer;
+  p.group = group_elems * elem;  // <= src or dst bytes when both are non-zero
+  p.src_bytes = src_bytes;
+  p.dst_bytes = dst_bytes;
+  if (src_bytes != 0 || dst_bytes != 0) {
+    // Strides are sub-products of a non-zero total on the side they serve;
+    // on a zero-sized side they are never used but must not trap.
+    uint64_t ss = p.group, ds = p.group;
+    for (uint32_t i = p.rank; i-- > 0;) {
+      p.axis[i].src_stride = ss;
+      p.axis[i].dst_stride = ds;
+      ss *= p.axis[i].src_dim;
+      ds *= p.axis[i].dst_dim;
+    }
+    p.src_outer_stride = ss;
+    p.dst_outer_stride = ds;
+  } else {
+    for (uint32_t i = 0; i < p.rank; ++i) p.axis[i].src_stride = p.axis[i].dst_stride = 0;
+    p.src_outer_stride = p.dst_outer_stride = 0;
+  }
+  bool zero = true;
+  for (uint32_t i = 0; i < elem; ++i) zero &= desc->fill[i] == 0;
+  p.fill_is_zero = zero;
+  for (size_t i = 0; i < kPatternBytes; ++i) p.pattern[i] = desc->fill[i % elem];
+  return DILATE_OK;
+}
+
+}  // namespace dilate

@@ -1,0 +1,222 @@
+// Per-target building blocks shared by lib/expand.cc and lib/contract.cc:
+// pattern fill, copy, full-width lane permutes and the choice of shuffle
+// lane type. Re-included once per Highway target (toggle-guarded).
+#if defined(DILATE_LIB_SIMD_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef DILATE_LIB_SIMD_INL_H_
+#undef DILATE_LIB_SIMD_INL_H_
+#else
+#define DILATE_LIB_SIMD_INL_H_
+#endif
+
+#include <stdint.h>
+#include <string.h>
+
+#include "hwy/cache_control.h"
+#include "hwy/highway.h"
+#include "lib/kernels.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace dilate {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+#if HWY_TARGET == HWY_SVE || HWY_TARGET == HWY_SVE2 || HWY_TARGET == HWY_SVE_256 || \
+    HWY_TARGET == HWY_SVE2_128
+#define DILATE_TARGET_IS_SVE 1
+#else
+#define DILATE_TARGET_IS_SVE 0
+#endif
+
+// Row strategies (RowState::mode).
+enum : uint32_t {
+  kModeCopy = 0,     // dilation 1: the row is one contiguous run
+  kModeRuns = 1,     // long groups or long holes: copy/fill run by run
+  kModeShuffle = 2,  // short groups and holes: permute tables, one vector at a time
+};
+
+// Whether this target permutes lanes of `lane_bytes` across a whole vector.
+// Elsewhere the shuffle works on bytes within 128-bit vectors.
+constexpr bool WidePermute(size_t lane_bytes) {
+#if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128 || DILATE_TARGET_IS_SVE || \
+    HWY_TARGET == HWY_AVX3_DL
+  return lane_bytes != 0;
+#elif HWY_TARGET == HWY_AVX3
+  return lane_bytes >= 2;
+#else
+  return lane_bytes >= 4;
+#endif
+}
+
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+// AVX-512BW permutes 16-bit lanes across the vector; VBMI (AVX3_DL) bytes.
+template <class V>
+HWY_INLINE V PermuteX86(V v, V idx, hwy::SizeTag<2> /* lane bytes */) {
+  return V{_mm512_permutexvar_epi16(idx.raw, v.raw)};
+}
+#if HWY_TARGET == HWY_AVX3_DL
+template <class V>
+HWY_INLINE V PermuteX86(V v, V idx, hwy::SizeTag<1> /* lane bytes */) {
+  return V{_mm512_permutexvar_epi8(idx.raw, v.raw)};
+}
+#endif
+#endif
+
+// Lanes of v chosen by idx (each index < Lanes(d)).
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V Permute(D d, V v, V idx) {
+  using T = hn::TFromD<D>;
+  constexpr size_t kLanes = hn::MaxLanes(D());
+  constexpr bool kX86Wide = (HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL) &&
+                            sizeof(T) < 4 && kLanes * sizeof(T) == 64;
+  if constexpr (sizeof(T) >= 4) {
+    return hn::TableLookupLanes(v, hn::IndicesFromVec(d, idx));
+  } else if constexpr (kX86Wide) {
+    return PermuteX86(v, idx, hwy::SizeTag<sizeof(T)>());
+  } else if constexpr (sizeof(T) == 1 && kLanes == 16 && HWY_TARGET != HWY_SCALAR) {
+    return hn::TableLookupBytes(v, idx);  // 128-bit byte shuffle
+  } else {
+    return hn::TableLookupLanes(v, hn::IndicesFromVec(d, idx));  // SVE, EMU128, SCALAR
+  }
+}
+
+// The fill pattern as a vector for a run starting `offset` bytes after an
+// element boundary.
+template <class D>
+HWY_INLINE hn::Vec<D> PatternVec(D d, const RowState& st, uint64_t offset) {
+  using T = hn::TFromD<D>;
+  return hn::LoadU(d, reinterpret_cast<const T*>(st.pattern + offset % st.elem_size));
+}
+
+// Bytes of RowState::pattern that start at phase 0 and are a whole number of
+// elements: the unit of pattern copies and compares without vectors.
+constexpr uint64_t kPatternChunk = 256;
+
+// Below this many bytes a run of non-temporal stores is not worth aligning.
+constexpr uint64_t kStreamMinRun = 4096;
+
+// dst[0, n) = fill pattern; n is a whole number of elements.
+HWY_INLINE void FillRun(uint8_t* HWY_RESTRICT dst, uint64_t n, const RowState& st) {
+  const hn::ScalableTag<uint8_t> d;
+  const size_t N = hn::Lanes(d);
+  if (n < N || N % 8 != 0) {  // short, or a SCALAR vector: not a whole element
+    for (uint64_t i = 0; i < n; i += kPatternChunk) {
+      memcpy(dst + i, st.pattern, n - i < kPatternChunk ? n - i : kPatternChunk);
+    }
+    return;
+  }
+  const auto v = PatternVec(d, st, 0);
+  uint64_t i = 0;
+  if (st.stream && n >= kStreamMinRun) {
+    hn::StoreU(v, d, dst);
+    i = N - reinterpret_cast<uintptr_t>(dst) % N;
+    const auto va = PatternVec(d, st, i);
+    for (; i + 4 * N <= n; i += 4 * N) {
+      hn::Stream(va, d, dst + i);
+      hn::Stream(va, d, dst + i + N);
+      hn::Stream(va, d, dst + i + 2 * N);
+      hn::Stream(va, d, dst + i + 3 * N);
+    }
+    for (; i + N <= n; i += N) hn::Stream(va, d, dst + i);
+  } else {
+    for (; i + 4 * N <= n; i += 4 * N) {
+      hn::StoreU(v, d, dst + i);
+      hn::StoreU(v, d, dst + i + N);
+      hn::StoreU(v, d, dst + i + 2 * N);
+      hn::StoreU(v, d, dst + i + 3 * N);
+    }
+    for (; i + N <= n; i += N) hn::StoreU(v, d, dst + i);
+  }
+  if (i < n) hn::StoreU(v, d, dst + n - N);  // n - N is a whole number of elements
+}
+
+// dst[0, n) = src[0, n); the ranges do not overlap.
+HWY_INLINE void CopyRun(uint8_t* HWY_RESTRICT dst, const uint8_t* HWY_RESTRICT src, uint64_t n,
+                        const RowState& st) {
+  const hn::ScalableTag<uint8_t> d;
+  const size_t N = hn::Lanes(d);
+  if (n < N) {
+    memcpy(dst, src, n);
+    return;
+  }
+  uint64_t i = 0;
+  if (st.stream && n >= kStreamMinRun) {
+    hn::StoreU(hn::LoadU(d, src), d, dst);
+    i = N - reinterpret_cast<uintptr_t>(dst) % N;
+    for (; i + 4 * N <= n; i += 4 * N) {
+      const auto v0 = hn::LoadU(d, src + i);
+      const auto v1 = hn::LoadU(d, src + i + N);
+      const auto v2 = hn::LoadU(d, src + i + 2 * N);
+      const auto v3 = hn::LoadU(d, src + i + 3 * N);
+      hn::Stream(v0, d, dst + i);
+      hn::Stream(v1, d, dst + i + N);
+      hn::Stream(v2, d, dst + i + 2 * N);
+      hn::Stream(v3, d, dst + i + 3 * N);
+    }
+    for (; i + N <= n; i += N) hn::Stream(hn::LoadU(d, src + i), d, dst + i);
+  } else {
+    for (; i + 4 * N <= n; i += 4 * N) {
+      const auto v0 = hn::LoadU(d, src + i);
+      const auto v1 = hn::LoadU(d, src + i + N);
+      const auto v2 = hn::LoadU(d, src + i + 2 * N);
+      const auto v3 = hn::LoadU(d, src + i + 3 * N);
+      hn::StoreU(v0, d, dst + i);
+      hn::StoreU(v1, d, dst + i + N);
+      hn::StoreU(v2, d, dst + i + 2 * N);
+      hn::StoreU(v3, d, dst + i + 3 * N);
+    }
+    for (; i + N <= n; i += N) hn::StoreU(hn::LoadU(d, src + i), d, dst + i);
+  }
+  if (i < n) hn::StoreU(hn::LoadU(d, src + n - N), d, dst + n - N);
+}
+
+// Largest power of two <= 8 that divides `group`: the widest lane a group
+// splits into (always a multiple of the element size).
+inline uint32_t LaneBytesFor(uint64_t group) {
+  if (group % 8 == 0) return 8;
+  if (group % 4 == 0) return 4;
+  if (group % 2 == 0) return 2;
+  return 1;
+}
+
+// Calls f(d) with the descriptor the shuffle strategy uses for lanes of
+// lane_bytes: a full vector where WidePermute allows, else 128-bit bytes.
+template <class F>
+HWY_INLINE void WithShuffleTag(uint32_t lane_bytes, F&& f) {
+  switch (lane_bytes) {
+    case 8:
+      return f(hn::ScalableTag<uint64_t>());
+    case 4:
+      return f(hn::ScalableTag<uint32_t>());
+    case 2:
+      if constexpr (WidePermute(2)) return f(hn::ScalableTag<uint16_t>());
+      break;
+    default:
+      if constexpr (WidePermute(1)) return f(hn::ScalableTag<uint8_t>());
+      break;
+  }
+#if HWY_TARGET != HWY_SCALAR
+  return f(hn::Full128<uint8_t>());
+#endif
+}
+
+// The lane size the shuffle strategy works in for a group of `group` bytes.
+inline uint32_t ShuffleLaneBytes(uint64_t group) {
+  const uint32_t lb = LaneBytesFor(group);
+  return WidePermute(lb) ? lb : 1;
+}
+
+inline uint64_t Gcd(uint64_t a, uint64_t b) {
+  while (b != 0) {
+    const uint64_t t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+// NOLINTNEXTLINE(google-readability-namespace-comments)
+}  // namespace HWY_NAMESPACE
+}  // namespace dilate
+HWY_AFTER_NAMESPACE();
+
+#endif  // DILATE_LIB_SIMD_INL_H_

@@ -1,0 +1,96 @@
+// Target registry and choice (see targets.h). The only mutable global state
+// of the library is `g_choice`, one atomic.
+#include "lib/targets.h"
+
+#include <stdlib.h>
+
+#include <atomic>
+
+#include "hwy/targets.h"
+
+namespace dilate {
+namespace {
+
+// g_choice holds a TargetList index, or one of these.
+constexpr int32_t kUnset = -1;  // not yet decided: consult DILATE_TARGET
+constexpr int32_t kAuto = -2;   // best supported target
+
+std::atomic<int32_t> g_choice{kUnset};
+
+bool SameNameIgnoringCase(const char* a, const char* b) {
+  for (; *a != '\0' && *b != '\0'; ++a, ++b) {
+    const char ca = (*a >= 'a' && *a <= 'z') ? static_cast<char>(*a - 'a' + 'A') : *a;
+    const char cb = (*b >= 'a' && *b <= 'z') ? static_cast<char>(*b - 'a' + 'A') : *b;
+    if (ca != cb) return false;
+  }
+  return *a == *b;
+}
+
+TargetList BuildList() {
+  TargetList list{};
+  const int64_t supported = hwy::SupportedTargets();
+  // Lower bits are better targets.
+  for (int64_t bits = HWY_TARGETS; bits != 0; bits &= bits - 1) {
+    const int64_t bit = bits & -bits;
+    const ExpandKernels* expand = ExpandKernelsFor(bit);
+    const ContractKernels* contract = ContractKernelsFor(bit);
+    if (expand == nullptr || contract == nullptr) continue;
+    if (list.size == sizeof(list.targets) / sizeof(list.targets[0])) break;
+    list.targets[list.size++] =
+        Target{bit, hwy::TargetName(bit), (supported & bit) != 0, expand, contract};
+  }
+  return list;
+}
+
+// Resolves a name to a list index, kAuto, or an error status (negated).
+int32_t Resolve(const char* name) {
+  if (name == nullptr || name[0] == '\0' || SameNameIgnoringCase(name, "auto")) return kAuto;
+  const TargetList& list = CompiledTargets();
+  for (size_t i = 0; i < list.size; ++i) {
+    if (SameNameIgnoringCase(name, list.targets[i].name)) {
+      return list.targets[i].supported ? static_cast<int32_t>(i)
+                                       : -static_cast<int32_t>(DILATE_ERROR_UNSUPPORTED_TARGET);
+    }
+  }
+  return -static_cast<int32_t>(DILATE_ERROR_UNKNOWN_TARGET);
+}
+
+// DILATE_TARGET, read once.
+int32_t EnvironmentChoice() {
+  static const int32_t choice = Resolve(getenv("DILATE_TARGET"));
+  return choice;
+}
+
+}  // namespace
+
+const TargetList& CompiledTargets() {
+  static const TargetList list = BuildList();
+  return list;
+}
+
+dilate_status ActiveTarget(const Target** target) {
+  int32_t choice = g_choice.load(std::memory_order_acquire);
+  if (choice == kUnset) choice = EnvironmentChoice();
+  if (choice < 0 && choice != kAuto) return static_cast<dilate_status>(-choice);
+  const TargetList& list = CompiledTargets();
+  if (choice >= 0) {
+    *target = &list.targets[choice];
+    return DILATE_OK;
+  }
+  for (size_t i = 0; i < list.size; ++i) {
+    if (list.targets[i].supported) {
+      *target = &list.targets[i];
+      return DILATE_OK;
+    }
+  }
+  return DILATE_ERROR_UNSUPPORTED_TARGET;  // unreachable: SCALAR always runs
+}
+
+dilate_status ForceTarget(const char* name) {
+  const int32_t choice = Resolve(name);
+  if (choice < 0 && choice != kAuto) return static_cast<dilate_status>(-choice);
+  g_choice.store(choice, std::memory_order_release);
+  return DILATE_OK;
+}
+
+}  // namespace dilate
