@@ -113,8 +113,9 @@ typedef enum dilate_status {
   DILATE_ERROR_UNKNOWN_TARGET = 12,
   /* A target this build knows but this CPU cannot run. */
   DILATE_ERROR_UNSUPPORTED_TARGET = 13,
-  /* A NULL or otherwise invalid argument not covered above (for example a
-   * NULL names array with a non-zero capacity). */
+  /* An invalid argument not covered above: an unknown `which` for
+   * dilate_list_targets, or non-zero bytes in dilate_desc.fill beyond the
+   * element size. */
   DILATE_ERROR_BAD_ARGUMENT = 14
 } dilate_status;
 
