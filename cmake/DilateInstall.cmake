@@ -2,7 +2,7 @@
 # DILATE_INSTALL is ON).
 #
 # Installs
-#   <includedir>/dilate/dilate.h
+#   <includedir>/dilate/dilate.h, dilate.hpp
 #   <libdir>/libdilate.so.1.0.0, libdilate.so.1 (SONAME), libdilate.so
 #   <libdir>/libdilate.a
 #   <libdir>/cmake/dilate/  dilate-config.cmake, dilate-config-version.cmake
@@ -27,7 +27,7 @@ mark_as_advanced(DILATE_INSTALL_CMAKEDIR DILATE_INSTALL_PKGCONFIGDIR)
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/dilate"
   DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
   COMPONENT Development
-  FILES_MATCHING PATTERN "*.h")
+  FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp")
 
 # The shared library: its own export set, so a consumer of dilate::dilate does
 # not need Highway at all (hwy is linked privately into libdilate.so.1).
