@@ -1,0 +1,310 @@
+#!/usr/bin/env bash
+# libdilate: the one entry point for building, demoing and testing.
+#
+# On a fresh Debian bookworm machine, as root:
+#   bash tools/run.sh demo    # install what is missing, build, run `dilate demo`
+#   bash tools/run.sh test    # install what is missing, build and run every test
+#
+# For developers:
+#   bash tools/run.sh deps [base|arm|extra]...  install missing packages only
+#   bash tools/run.sh build          configure + build the x86-64 release preset
+#   bash tools/run.sh test-native    build + ctest (release preset)
+#   bash tools/run.sh test-install   cmake --install into a temp prefix, then build
+#                                    and run examples/consumer against it
+#                                    (find_package(dilate) and pkg-config)
+#   bash tools/run.sh test-arm       aarch64 cross build + ctest under qemu,
+#                                    once per CPU in DILATE_ARM_CPUS
+#
+# `test` = deps, test-native, test-install, test-arm, then, when they exist,
+# `bash tools/harden.sh` and `bash tools/bench.sh smoke`.
+#
+# Environment knobs:
+#   DILATE_BUILD_ROOT  where the build/<preset> trees go (default: <repo>/build)
+#   DILATE_JOBS        build and ctest parallelism (default: 2)
+#   DILATE_ARM_CPUS    qemu CPUs for test-arm (default: "cortex-a72 max"; e.g.
+#                      add "max,sve-default-vector-length=16" for SVE2_128)
+#   DILATE_QEMU_TEST_SCALE  DILATE_TEST_SCALE passed to tests under qemu (0.1)
+#   DILATE_NO_APT=1    never call apt-get (fail if something is missing)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BUILD_ROOT="${DILATE_BUILD_ROOT:-$ROOT/build}"
+JOBS="${DILATE_JOBS:-2}"
+ARM_CPUS="${DILATE_ARM_CPUS:-cortex-a72 max}"
+QEMU_TEST_SCALE="${DILATE_QEMU_TEST_SCALE:-0.1}"
+export DEBIAN_FRONTEND=noninteractive
+
+# Packages, by group. dpkg names; ":arm64" ones need the arm64 architecture.
+PKGS_BASE=(cmake ninja-build g++ make pkg-config libhwy-dev libgtest-dev libbenchmark-dev)
+PKGS_ARM=(g++-aarch64-linux-gnu qemu-user libhwy-dev:arm64 libgtest-dev:arm64)
+# What the extra suites (tools/harden.sh, tools/bench.sh) use: clang with its
+# sanitizer/libFuzzer runtimes, abidiff, hyperfine.
+PKGS_EXTRA=(clang libclang-rt-14-dev llvm abigail-tools hyperfine)
+
+# ------------------------------------------------------------ reporting
+
+STEP_NAMES=()
+STEP_SECS=()
+CURRENT_STEP=""
+CURRENT_START=0
+RUN_START=$SECONDS
+
+log() { printf '%s\n' "$*"; }
+
+end_step() {
+  if [[ -n "$CURRENT_STEP" ]]; then
+    local secs=$((SECONDS - CURRENT_START))
+    STEP_NAMES+=("$CURRENT_STEP")
+    STEP_SECS+=("$secs")
+    log "==> done: $CURRENT_STEP (${secs}s)"
+    CURRENT_STEP=""
+  fi
+}
+
+step() {
+  end_step
+  CURRENT_STEP="$*"
+  CURRENT_START=$SECONDS
+  log ""
+  log "================================================================"
+  log "==> [$(date +%H:%M:%S)] $CURRENT_STEP"
+  log "================================================================"
+}
+
+summary() {
+  local rc=$?
+  local failed="$CURRENT_STEP"
+  if [[ $rc -eq 0 ]]; then end_step; fi
+  if ((${#STEP_NAMES[@]} > 0)) || [[ -n "$failed" ]]; then
+    log ""
+    log "---------------------------------------------------------------- summary"
+    local i
+    for i in "${!STEP_NAMES[@]}"; do
+      printf '  %6ss  ok      %s\n' "${STEP_SECS[$i]}" "${STEP_NAMES[$i]}"
+    done
+    if [[ $rc -ne 0 && -n "$failed" ]]; then
+      printf '  %6ss  FAILED  %s\n' "$((SECONDS - CURRENT_START))" "$failed"
+    fi
+    printf '  %6ss  total\n' "$((SECONDS - RUN_START))"
+  fi
+  if [[ $rc -ne 0 ]]; then
+    log "tools/run.sh: FAILED (exit $rc)${failed:+ in step: $failed}" >&2
+  fi
+  exit $rc
+}
+trap summary EXIT
+
+die() {
+  log "tools/run.sh: error: $*" >&2
+  exit 1
+}
+
+# ------------------------------------------------------------ packages
+
+APT_UPDATED=0
+
+pkg_installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo -E "$@"
+  else
+    die "need root to run: $*"
+  fi
+}
+
+# ensure_pkgs PKG... : installs the ones dpkg does not report as installed.
+ensure_pkgs() {
+  local missing=() p
+  for p in "$@"; do
+    pkg_installed "$p" || missing+=("$p")
+  done
+  if ((${#missing[@]} == 0)); then
+    log "packages present: $*"
+    return 0
+  fi
+  if [[ "${DILATE_NO_APT:-0}" == 1 ]]; then
+    die "missing packages (DILATE_NO_APT=1): ${missing[*]}"
+  fi
+  log "installing missing packages: ${missing[*]}"
+  for p in "${missing[@]}"; do
+    if [[ "$p" == *:arm64 ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+      log "adding dpkg architecture arm64"
+      as_root dpkg --add-architecture arm64
+      APT_UPDATED=0 # the new architecture's package lists are needed
+      break
+    fi
+  done
+  if [[ $APT_UPDATED -eq 0 ]]; then
+    as_root apt-get update -q
+    APT_UPDATED=1
+  fi
+  as_root apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+}
+
+deps() {
+  local group
+  for group in "$@"; do
+    case "$group" in
+      base) ensure_pkgs "${PKGS_BASE[@]}" ;;
+      arm) ensure_pkgs "${PKGS_ARM[@]}" ;;
+      extra) ensure_pkgs "${PKGS_EXTRA[@]}" ;;
+      *) die "unknown package group: $group (base, arm, extra)" ;;
+    esac
+  done
+}
+
+# ------------------------------------------------------------ build steps
+
+# configure_build PRESET: cmake --preset PRESET into $BUILD_ROOT/PRESET, build.
+configure_build() {
+  local preset="$1" dir="$BUILD_ROOT/$1"
+  step "configure $preset -> $dir"
+  cmake --preset "$preset" -B "$dir"
+  step "build $preset (-j$JOBS)"
+  cmake --build "$dir" -j "$JOBS"
+}
+
+do_build() {
+  configure_build release
+}
+
+do_demo() {
+  do_build
+  step "demo: $BUILD_ROOT/release/tools/dilate demo"
+  [[ -x "$BUILD_ROOT/release/tools/dilate" ]] || die "tools/dilate was not built"
+  "$BUILD_ROOT/release/tools/dilate" demo
+}
+
+do_test_native() {
+  do_build
+  step "test-native: ctest (release, x86-64, $(uname -m))"
+  "$BUILD_ROOT/release/tools/dilate" targets || true
+  ctest --preset release --test-dir "$BUILD_ROOT/release" -j "$JOBS"
+}
+
+do_test_install() {
+  [[ -f "$BUILD_ROOT/release/build.ninja" ]] || do_build
+  local tmp
+  tmp="$(mktemp -d "${TMPDIR:-/tmp}/dilate-install.XXXXXX")"
+  step "test-install: cmake --install into $tmp/prefix, examples/consumer against it"
+  cmake --install "$BUILD_ROOT/release" --prefix "$tmp/prefix"
+  local libdir
+  libdir="$(dirname "$(find "$tmp/prefix" -name libdilate.so.1 -print -quit)")"
+  log "-- installed files:"
+  (cd "$tmp/prefix" && find . \( -type f -o -type l \) | sort | sed 's/^/   /')
+  readelf -d "$libdir/libdilate.so.1" | grep -q 'SONAME.*\[libdilate\.so\.1\]' ||
+    die "libdilate.so.1 has no SONAME libdilate.so.1"
+  [[ -f "$libdir/libdilate.a" ]] || die "libdilate.a not installed"
+  # find_package(dilate) and pkg-config dilate (CMake project, ctest).
+  cmake -S examples/consumer -B "$tmp/consumer" -G Ninja \
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$tmp/prefix"
+  cmake --build "$tmp/consumer" -j "$JOBS"
+  ctest --test-dir "$tmp/consumer" --output-on-failure --no-tests=error
+  # pkg-config by hand, as a Makefile would.
+  local pc_flags
+  pc_flags="$(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --cflags --libs dilate)"
+  log "-- cc examples/consumer/main.c $pc_flags"
+  # shellcheck disable=SC2086
+  cc -std=c99 -Wall -Werror examples/consumer/main.c $pc_flags \
+    -Wl,-rpath,"$libdir" -o "$tmp/consumer_pc_make"
+  "$tmp/consumer_pc_make"
+  rm -rf "$tmp"
+}
+
+# Runs a target binary of the aarch64 build under qemu with the CPU $1.
+qemu_run() {
+  local cpu="$1"
+  shift
+  QEMU_CPU="$cpu" qemu-aarch64 -L /usr/aarch64-linux-gnu \
+    -E LD_LIBRARY_PATH=/usr/aarch64-linux-gnu/lib:/usr/lib/aarch64-linux-gnu "$@"
+}
+
+do_test_arm() {
+  configure_build aarch64
+  local dir="$BUILD_ROOT/aarch64" cpu
+  for cpu in $ARM_CPUS; do
+    step "test-arm: aarch64 ctest under qemu (QEMU_CPU=$cpu, DILATE_TEST_SCALE=$QEMU_TEST_SCALE)"
+    if [[ -x "$dir/tools/dilate" ]]; then
+      log "-- dilate targets under QEMU_CPU=$cpu:"
+      qemu_run "$cpu" "$dir/tools/dilate" targets
+    fi
+    # The toolchain file's CMAKE_CROSSCOMPILING_EMULATOR runs each test
+    # under qemu-aarch64; QEMU_CPU picks the emulated CPU.
+    QEMU_CPU="$cpu" DILATE_TEST_SCALE="$QEMU_TEST_SCALE" \
+      ctest --test-dir "$dir" -j "$JOBS" --output-on-failure --no-tests=error --timeout 1200
+  done
+}
+
+do_extra_suites() {
+  if [[ -f tools/harden.sh ]]; then
+    step "harden: bash tools/harden.sh"
+    bash tools/harden.sh
+  else
+    log "(tools/harden.sh does not exist: skipped)"
+  fi
+  if [[ -f tools/bench.sh ]]; then
+    step "bench smoke: bash tools/bench.sh smoke"
+    bash tools/bench.sh smoke
+  else
+    log "(tools/bench.sh does not exist: benchmark smoke skipped)"
+  fi
+}
+
+usage() {
+  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
+}
+
+cmd="${1:-}"
+[[ $# -gt 0 ]] && shift
+case "$cmd" in
+  demo)
+    step "dependencies (base)"
+    deps base
+    do_demo
+    ;;
+  build)
+    step "dependencies (base)"
+    deps base
+    do_build
+    ;;
+  test-native)
+    step "dependencies (base)"
+    deps base
+    do_test_native
+    ;;
+  test-install)
+    step "dependencies (base)"
+    deps base
+    do_test_install
+    ;;
+  test-arm)
+    step "dependencies (base, arm)"
+    deps base arm
+    do_test_arm
+    ;;
+  test)
+    step "dependencies (base, arm, extra)"
+    deps base arm extra
+    do_test_native
+    do_test_install
+    do_test_arm
+    do_extra_suites
+    ;;
+  deps)
+    step "dependencies (${*:-base arm extra})"
+    if [[ $# -eq 0 ]]; then deps base arm extra; else deps "$@"; fi
+    ;;
+  -h | --help | help)
+    usage
+    ;;
+  *)
+    usage >&2
+    die "unknown command '${cmd}' (demo, test, build, test-native, test-install, test-arm, deps)"
+    ;;
+esac
