@@ -170,11 +170,22 @@ bool RowHolesAreFill(const uint8_t* expanded, uint64_t taps, const RowState& st)
   return ok;
 }
 
+void TileShape(uint64_t group, uint32_t* lane_bytes, uint32_t* lanes) {
+  TileShapeFor(group, lane_bytes, lanes);
+}
+
+void ContractTiles(uint8_t* dense, const uint8_t* expanded, uint64_t expanded_bytes, uint64_t s0,
+                   uint64_t s1, const TileState& ts) {
+  WithShuffleTag(ts.lane_bytes, [&](auto d) {
+    ApplyTiles(d, dense, expanded, expanded_bytes, s0, s1, ts, hn::Zero(d));
+  });
+}
+
 }  // namespace
 
 const ContractKernels* GetContractKernels() {
-  static constexpr ContractKernels kKernels = {&Prepare, &ContractRow, &IsFill,
-                                               &RowHolesAreFill};
+  static constexpr ContractKernels kKernels = {&Prepare,         &ContractRow, &IsFill,
+                                               &RowHolesAreFill, &TileShape,   &ContractTiles};
   return &kKernels;
 }
 

@@ -19,6 +19,15 @@
 #include <thread>
 #include <vector>
 
+#include "lib/tiles.h"
+#include "lib/walk.h"
+
+#if defined(__GNUC__)
+#define HWY_DILATE_NOINLINE __attribute__((noinline))
+#else
+#define HWY_DILATE_NOINLINE
+#endif
+
 namespace dilate {
 namespace {
 
@@ -31,24 +40,6 @@ constexpr uint64_t kStreamBytes = 16u << 20;
 // Chunks per thread, to even out rows of unequal cost.
 constexpr uint64_t kChunksPerThread = 4;
 
-struct Geometry {
-  uint64_t units;
-  uint64_t unit_bytes;  // dst bytes per unit
-};
-
-Geometry UnitsOf(const Plan& p) {
-  if (p.rank == 1) return {p.outer, p.dst_outer_stride};
-  return {p.outer * p.axis[0].dst_dim, p.axis[0].dst_stride};
-}
-
-// src index whose tap lies at dst index y of axis a, or -1.
-int64_t TapAt(const Axis& a, uint64_t y) {
-  const int64_t rel = static_cast<int64_t>(y) - a.lo;
-  if (rel < 0 || static_cast<uint64_t>(rel) % a.dilation != 0) return -1;
-  const uint64_t x = static_cast<uint64_t>(rel) / a.dilation;
-  return x >= a.tap_begin && x < a.tap_end ? static_cast<int64_t>(x) : -1;
-}
-
 void InitRowState(const Plan& p, bool stream, RowState* st) {
   st->pattern = p.pattern;
   st->group = p.group;
@@ -57,46 +48,6 @@ void InitRowState(const Plan& p, bool stream, RowState* st) {
   st->stream = stream ? 1 : 0;
   st->fill_is_zero = p.fill_is_zero ? 1 : 0;
 }
-
-// Calls row(dst_core, src_core, taps) for every row with taps in units
-// [u0, u1), in dst order. Offsets are bytes from the tensor starts.
-template <class Row>
-class RowWalker {
- public:
-  RowWalker(const Plan& p, Row& row) : p_(p), row_(row) {}
-
-  void Walk(uint64_t u0, uint64_t u1) {
-    const Axis& a0 = p_.axis[0];
-    for (uint64_t u = u0; u < u1; ++u) {
-      if (p_.rank == 1) {
-        Block(0, u * p_.dst_outer_stride, u * p_.src_outer_stride);
-        continue;
-      }
-      const uint64_t o = u / a0.dst_dim;
-      const int64_t x = TapAt(a0, u % a0.dst_dim);
-      if (x < 0) continue;
-      Block(1, u * a0.dst_stride,
-            o * p_.src_outer_stride + static_cast<uint64_t>(x) * a0.src_stride);
-    }
-  }
-
- private:
-  void Block(uint32_t axis, uint64_t dst, uint64_t src) {
-    const Axis& a = p_.axis[axis];
-    if (a.tap_end == a.tap_begin) return;
-    if (axis + 1 == p_.rank) {
-      row_(dst + a.FirstTapPos() * a.dst_stride, src + a.tap_begin * a.src_stride, a.Taps());
-      return;
-    }
-    for (uint64_t x = a.tap_begin; x < a.tap_end; ++x) {
-      const uint64_t y = static_cast<uint64_t>(a.lo + static_cast<int64_t>(x * a.dilation));
-      Block(axis + 1, dst + y * a.dst_stride, src + x * a.src_stride);
-    }
-  }
-
-  const Plan& p_;
-  Row& row_;
-};
 
 // Runs chunk(u0, u1) over [0, units) serially, through the caller's runner,
 // or on short-lived threads, as `threading` asks.
@@ -148,51 +99,110 @@ void ForEachChunk(uint64_t units, uint64_t bytes, const Threading& threading, Ch
 
 }  // namespace
 
-void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t* dst,
-               const Threading& threading) {
-  if (p.dst_bytes == 0) return;
+namespace {
+
+// Rows of at least this many dst bytes go row by row; shorter ones try
+// tile mode first.
+constexpr uint64_t kLongRowBytes = 1024;
+
+bool ShortRows(const Plan& p) {
+  const Axis& last = p.axis[p.rank - 1];
+  return last.dst_dim * p.group < kLongRowBytes;
+}
+
+void InitTileState(const Plan& p, bool stream, TileState* ts) {
+  ts->pattern = p.pattern;
+  ts->elem_size = p.elem_size;
+  ts->stream = stream ? 1 : 0;
+}
+
+// Tile mode, when the plan fits it; false otherwise (nothing written).
+HWY_DILATE_NOINLINE bool ExpandTiled(const Plan& p, const Target& target, const uint8_t* src,
+                                     uint8_t* dst, const Threading& threading) {
+  const ExpandKernels& k = *target.expand;
+  TileState ts;
+  InitTileState(p, p.dst_bytes >= kStreamBytes, &ts);
+  k.tile_shape(p.group, &ts.lane_bytes, &ts.lanes);
+  if (!BuildTiles(p, TileSide::kExpand, &ts)) return false;
+  const uint64_t tiles = (p.outer + ts.slices - 1) / ts.slices;
+  auto chunk = [&](uint64_t t0, uint64_t t1) {
+    const uint64_t s1 = t1 * ts.slices < p.outer ? t1 * ts.slices : p.outer;
+    k.expand_tiles(dst, src, p.src_bytes, t0 * ts.slices, s1, ts);
+  };
+  ForEachChunk(tiles, p.dst_bytes, threading, chunk);
+  return true;
+}
+
+HWY_DILATE_NOINLINE void ExpandRows(const Plan& p, const Target& target, const uint8_t* src,
+                                    uint8_t* dst, const Threading& threading) {
   const ExpandKernels& k = *target.expand;
   RowState st;
   InitRowState(p, p.dst_bytes >= kStreamBytes, &st);
-  if (p.src_bytes == 0) {  // no taps at all
-    k.fill(dst, p.dst_bytes, st);
-  } else {
-    k.prepare(&st);
-    const Geometry geo = UnitsOf(p);
-    auto chunk = [&](uint64_t u0, uint64_t u1) {
-      uint64_t fill_from = u0 * geo.unit_bytes;
-      auto row = [&](uint64_t core, uint64_t from, uint64_t taps) {
-        if (core > fill_from) k.fill(dst + fill_from, core - fill_from, st);
-        k.expand_row(dst + core, src + from, taps, st);
-        fill_from = core + ((taps - 1) * st.dilation + 1) * st.group;
-      };
-      RowWalker<decltype(row)>(p, row).Walk(u0, u1);
-      const uint64_t end = u1 * geo.unit_bytes;
-      if (end > fill_from) k.fill(dst + fill_from, end - fill_from, st);
-      if (st.stream) FlushStreamingStores();
+  k.prepare(&st);
+  const uint64_t unit_bytes = p.rank == 1 ? p.dst_outer_stride : p.axis[0].dst_stride;
+  auto chunk = [&](uint64_t u0, uint64_t u1) {
+    uint64_t fill_from = u0 * unit_bytes;
+    auto row = [&](uint64_t core, uint64_t from, uint64_t taps) {
+      if (core > fill_from) k.fill(dst + fill_from, core - fill_from, st);
+      k.expand_row(dst + core, src + from, taps, st);
+      fill_from = core + ((taps - 1) * st.dilation + 1) * st.group;
     };
-    ForEachChunk(geo.units, p.dst_bytes, threading, chunk);
-  }
-  if (st.stream) FlushStreamingStores();
+    RowWalker<decltype(row)>(p, row).Walk(u0, u1);
+    const uint64_t end = u1 * unit_bytes;
+    if (end > fill_from) k.fill(dst + fill_from, end - fill_from, st);
+    if (st.stream) FlushStreamingStores();
+  };
+  ForEachChunk(p.outer * UnitsPerSlice(p), p.dst_bytes, threading, chunk);
 }
 
-bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, uint8_t* dense,
-                 bool verify, const Threading& threading) {
+}  // namespace
+
+void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t* dst,
+               const Threading& threading) {
+  if (p.dst_bytes == 0) return;
+  if (p.src_bytes == 0) {  // no taps at all
+    RowState st;
+    InitRowState(p, p.dst_bytes >= kStreamBytes, &st);
+    target.expand->fill(dst, p.dst_bytes, st);
+    if (st.stream) FlushStreamingStores();
+    return;
+  }
+  if (ShortRows(p) && ExpandTiled(p, target, src, dst, threading)) return;
+  ExpandRows(p, target, src, dst, threading);
+}
+
+namespace {
+
+HWY_DILATE_NOINLINE bool ContractTiled(const Plan& p, const Target& target,
+                                       const uint8_t* expanded, uint8_t* dense,
+                                       const Threading& threading) {
+  const ContractKernels& k = *target.contract;
+  TileState ts;
+  InitTileState(p, false, &ts);
+  k.tile_shape(p.group, &ts.lane_bytes, &ts.lanes);
+  if (!BuildTiles(p, TileSide::kContract, &ts)) return false;
+  const uint64_t tiles = (p.outer + ts.slices - 1) / ts.slices;
+  auto chunk = [&](uint64_t t0, uint64_t t1) {
+    const uint64_t s1 = t1 * ts.slices < p.outer ? t1 * ts.slices : p.outer;
+    k.contract_tiles(dense, expanded, p.dst_bytes, t0 * ts.slices, s1, ts);
+  };
+  ForEachChunk(tiles, p.dst_bytes, threading, chunk);
+  return true;
+}
+
+HWY_DILATE_NOINLINE bool ContractRows(const Plan& p, const Target& target,
+                                      const uint8_t* expanded, uint8_t* dense, bool verify,
+                                      const Threading& threading) {
   const ContractKernels& k = *target.contract;
   const ExpandKernels& zero_fill = *target.expand;
   RowState zero;  // a fill state whose pattern is zero, for cropped elements
   static const uint8_t kZeros[kPatternBytes] = {};
   InitRowState(p, false, &zero);
   zero.pattern = kZeros;
-  if (p.dst_bytes == 0) {  // every tap is cropped away (or there are none)
-    if (p.src_bytes != 0) zero_fill.fill(dense, p.src_bytes, zero);
-    return true;
-  }
   RowState st;
   InitRowState(p, false, &st);
-  if (p.src_bytes == 0) return !verify || k.is_fill(expanded, p.dst_bytes, st);
   k.prepare(&st);
-  const Geometry geo = UnitsOf(p);
+  const uint64_t unit_bytes = p.rank == 1 ? p.dst_outer_stride : p.axis[0].dst_stride;
   const Axis& a0 = p.axis[0];
   // Where unit u's part of the dense tensor starts (see the file comment).
   auto dense_start = [&](uint64_t u) -> uint64_t {
@@ -210,7 +220,7 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
   std::atomic<bool> holes_ok{true};
   auto chunk = [&](uint64_t u0, uint64_t u1) {
     uint64_t zero_from = dense_start(u0);
-    uint64_t check_from = u0 * geo.unit_bytes;
+    uint64_t check_from = u0 * unit_bytes;
     bool ok = true;
     auto row = [&](uint64_t core, uint64_t to, uint64_t taps) {
       if (to > zero_from) zero_fill.fill(dense + zero_from, to - zero_from, zero);
@@ -226,12 +236,33 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
     const uint64_t dense_end = dense_start(u1);
     if (dense_end > zero_from) zero_fill.fill(dense + zero_from, dense_end - zero_from, zero);
     if (verify) {
-      ok &= k.is_fill(expanded + check_from, u1 * geo.unit_bytes - check_from, st);
+      ok &= k.is_fill(expanded + check_from, u1 * unit_bytes - check_from, st);
       if (!ok) holes_ok.store(false, std::memory_order_relaxed);
     }
   };
-  ForEachChunk(geo.units, p.dst_bytes, threading, chunk);
+  ForEachChunk(p.outer * UnitsPerSlice(p), p.dst_bytes, threading, chunk);
   return holes_ok.load();
+}
+
+}  // namespace
+
+bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, uint8_t* dense,
+                 bool verify, const Threading& threading) {
+  if (p.dst_bytes == 0) {  // every tap is cropped away (or there are none)
+    if (p.src_bytes != 0) memset(dense, 0, p.src_bytes);
+    return true;
+  }
+  if (p.src_bytes == 0) {
+    if (!verify) return true;
+    RowState st;
+    InitRowState(p, false, &st);
+    return target.contract->is_fill(expanded, p.dst_bytes, st);
+  }
+  // Tile mode gathers taps only; checking holes goes row by row.
+  if (!verify && ShortRows(p) && ContractTiled(p, target, expanded, dense, threading)) {
+    return true;
+  }
+  return ContractRows(p, target, expanded, dense, verify, threading);
 }
 
 }  // namespace dilate

@@ -168,10 +168,25 @@ void ExpandRow(uint8_t* dst, const uint8_t* src, uint64_t taps, const RowState& 
   }
 }
 
+void TileShape(uint64_t group, uint32_t* lane_bytes, uint32_t* lanes) {
+  TileShapeFor(group, lane_bytes, lanes);
+}
+
+void ExpandTiles(uint8_t* dst, const uint8_t* src, uint64_t src_bytes, uint64_t s0, uint64_t s1,
+                 const TileState& ts) {
+  WithShuffleTag(ts.lane_bytes, [&](auto d) {
+    using T = hn::TFromD<decltype(d)>;
+    const auto fill = hn::LoadU(d, reinterpret_cast<const T*>(ts.pattern));
+    ApplyTiles(d, dst, src, src_bytes, s0, s1, ts, fill);
+  });
+  if (ts.stream) hwy::FlushStream();
+}
+
 }  // namespace
 
 const ExpandKernels* GetExpandKernels() {
-  static constexpr ExpandKernels kKernels = {&Prepare, &Fill, &ExpandRow};
+  static constexpr ExpandKernels kKernels = {&Prepare, &Fill, &ExpandRow, &TileShape,
+                                             &ExpandTiles};
   return &kKernels;
 }
 

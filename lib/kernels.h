@@ -41,6 +41,36 @@ struct alignas(64) RowState {
   alignas(64) uint8_t mask[kTableBytes];
 };
 
+// Tile mode, for tensors whose rows are short: a tile is `slices`
+// consecutive outer slices (whole kernels). Its output is a fixed
+// permutation of its input, so the driver builds, once per call, a table
+// entry per output vector (expand) or per input window (contract) and the
+// kernel applies the table tile after tile. Needs every src element to have
+// a tap (no cropping). Lives on the driver's stack (~23 KiB).
+struct alignas(64) TileState {
+  // Set by the driver.
+  const uint8_t* pattern;  // fill element repeated, phase 0
+  uint32_t elem_size;
+  uint32_t stream;         // non-zero: non-temporal stores where aligned
+  uint32_t lane_bytes;     // from tile_shape
+  uint32_t lanes;          // from tile_shape
+  uint64_t slices;         // outer slices per tile
+  uint64_t in_lanes;       // lanes read per tile (src for expand)
+  uint64_t out_lanes;      // lanes written per tile
+  uint32_t vectors;        // output vectors per tile: ceil(out_lanes / lanes)
+  uint32_t entries;        // table entries (expand: == vectors)
+  uint64_t max_read_end;   // max over entries of offset + lanes
+  uint32_t mask_stride;    // bytes of mask bits per entry
+  uint32_t one_per_vector; // entry k belongs to output vector k (expand, no cropping)
+  static constexpr size_t kMaxEntries = 512;
+  static constexpr size_t kIndexBytes = 16384;
+  static constexpr size_t kMaskBytes = 4096;
+  uint32_t offset[kMaxEntries];  // entry: read offset in lanes from the tile's input
+  uint16_t count[kMaxEntries];   // contract: entries of output vector k
+  alignas(64) uint8_t index[kIndexBytes];  // entry: lane indices into its window
+  alignas(64) uint8_t mask[kMaskBytes];    // entry: bit k set = lane k comes from the window
+};
+
 struct ExpandKernels {
   // Chooses the row strategy and builds its tables in *state.
   void (*prepare)(RowState* state);
@@ -49,6 +79,13 @@ struct ExpandKernels {
   // Writes taps groups from src with (dilation - 1) groups of fill between
   // them: ((taps - 1) * dilation + 1) * group bytes. taps >= 1.
   void (*expand_row)(uint8_t* dst, const uint8_t* src, uint64_t taps, const RowState& state);
+  // The lane size and count tile mode uses for groups of `group` bytes.
+  void (*tile_shape)(uint64_t group, uint32_t* lane_bytes, uint32_t* lanes);
+  // Writes outer slices [slice_begin, slice_end) of dst (a multiple of
+  // state.slices from slice_begin; the end may cut a tile). src and
+  // src_bytes are the whole src tensor (reads stay inside it).
+  void (*expand_tiles)(uint8_t* dst, const uint8_t* src, uint64_t src_bytes,
+                       uint64_t slice_begin, uint64_t slice_end, const TileState& state);
 };
 
 struct ContractKernels {
@@ -60,6 +97,11 @@ struct ContractKernels {
   bool (*is_fill)(const uint8_t* p, uint64_t n, const RowState& state);
   // Whether every hole between the taps of an expanded row is fill.
   bool (*row_holes_are_fill)(const uint8_t* expanded, uint64_t taps, const RowState& state);
+  void (*tile_shape)(uint64_t group, uint32_t* lane_bytes, uint32_t* lanes);
+  // Writes outer slices [slice_begin, slice_end) of dense, reading the whole
+  // expanded tensor of expanded_bytes.
+  void (*contract_tiles)(uint8_t* dense, const uint8_t* expanded, uint64_t expanded_bytes,
+                         uint64_t slice_begin, uint64_t slice_end, const TileState& state);
 };
 
 // After non-temporal stores, before the call returns.

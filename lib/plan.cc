@@ -69,12 +69,14 @@ dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape)
     a.dilation = d;
     a.lo = lo;
     // Taps x with 0 <= lo + x d < p and 0 <= x < s.
-    const i128 first = lo >= 0 ? 0 : (-static_cast<i128>(lo) + d - 1) / d;
-    const i128 last_pos = p - 1 - lo;  // largest x d allowed
-    i128 end = last_pos < 0 ? 0 : last_pos / d + 1;
-    if (end > static_cast<i128>(s)) end = s;
-    a.tap_begin = static_cast<uint64_t>(first < end ? first : 0);
-    a.tap_end = static_cast<uint64_t>(first < end ? end : 0);
+    // 64-bit divisions (no __int128 division in the per-call path): -lo
+    // and last_pos fit in uint64_t once their signs are known.
+    const uint64_t first = lo >= 0 ? 0 : (static_cast<uint64_t>(-lo) - 1) / d + 1;
+    const i128 last_pos = p - 1 - lo;  // largest x d allowed, < 2^64 - 1
+    uint64_t end = last_pos < 0 ? 0 : static_cast<uint64_t>(last_pos) / d + 1;
+    if (end > s) end = s;
+    a.tap_begin = first < end ? first : 0;
+    a.tap_end = first < end ? end : 0;
     src_factors[i] = s;
     dst_factors[i] = a.dst_dim;
   }
@@ -145,7 +147,9 @@ dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape)
   bool zero = true;
   for (uint32_t i = 0; i < elem; ++i) zero &= desc->fill[i] == 0;
   p.fill_is_zero = zero;
-  for (size_t i = 0; i < kPatternBytes; ++i) p.pattern[i] = desc->fill[i % elem];
+  uint8_t unit[8];  // elem divides 8: one 8-byte unit repeats the element
+  for (uint32_t i = 0; i < 8; ++i) unit[i] = desc->fill[i & (elem - 1)];
+  for (size_t i = 0; i < kPatternBytes; i += 8) memcpy(p.pattern + i, unit, 8);
   return DILATE_OK;
 }
 

@@ -205,6 +205,120 @@ inline uint32_t ShuffleLaneBytes(uint64_t group) {
   return WidePermute(lb) ? lb : 1;
 }
 
+// Loads the window at lane `at` of in[0, total), zero past the end.
+template <class D>
+HWY_NOINLINE hn::Vec<D> LoadWindowBounded(D d, const hn::TFromD<D>* in, uint64_t at,
+                                          uint64_t total) {
+  using T = hn::TFromD<D>;
+  HWY_ALIGN T buf[hn::MaxLanes(D())] = {};
+  const size_t N = hn::Lanes(d);
+  if (at < total) memcpy(buf, in + at, (total - at < N ? total - at : N) * sizeof(T));
+  return hn::Load(d, buf);
+}
+
+// Tile mode (see TileState in kernels.h), shared by expand and contract:
+// output vector k of a tile starts as `base` (the fill, or zero) and takes
+// the tap lanes of each of its count[k] table entries. The last vector of a
+// tile may spill into the next tile, which overwrites it; a tile at the end
+// of the range, or one whose windows reach the end of the input, takes the
+// bounded path instead.
+template <bool kStream, class D, class V = hn::Vec<D>>
+HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
+                          const hn::TFromD<D>* HWY_RESTRICT in, const TileState& ts, V base) {
+  using T = hn::TFromD<D>;
+  const size_t N = hn::Lanes(d);
+  const T* index = reinterpret_cast<const T*>(ts.index);
+  if (ts.one_per_vector) {  // the common expand case: one load, permute, blend, store
+    for (size_t k = 0; k < ts.vectors; ++k) {
+      const V v = hn::LoadU(d, in + ts.offset[k]);
+      const auto m = hn::LoadMaskBits(d, ts.mask + k * ts.mask_stride);
+      const V r = hn::IfThenElse(m, Permute(d, v, hn::Load(d, index + k * N)), base);
+      if (kStream) {
+        hn::Stream(r, d, out + k * N);
+      } else {
+        hn::StoreU(r, d, out + k * N);
+      }
+    }
+    return;
+  }
+  size_t e = 0;
+  for (size_t k = 0; k < ts.vectors; ++k) {
+    V r = base;
+    for (size_t c = ts.count[k]; c != 0; --c, ++e) {
+      const V v = hn::LoadU(d, in + ts.offset[e]);
+      const auto m = hn::LoadMaskBits(d, ts.mask + e * ts.mask_stride);
+      r = hn::IfThenElse(m, Permute(d, v, hn::Load(d, index + e * N)), r);
+    }
+    if (kStream) {
+      hn::Stream(r, d, out + k * N);
+    } else {
+      hn::StoreU(r, d, out + k * N);
+    }
+  }
+}
+
+template <class D, class V = hn::Vec<D>>
+HWY_NOINLINE void ApplyTileBounded(D d, hn::TFromD<D>* HWY_RESTRICT out, uint64_t out_limit,
+                                   const hn::TFromD<D>* HWY_RESTRICT in, uint64_t in_base,
+                                   uint64_t in_total, const TileState& ts, V base) {
+  using T = hn::TFromD<D>;
+  const size_t N = hn::Lanes(d);
+  const T* index = reinterpret_cast<const T*>(ts.index);
+  size_t e = 0;
+  for (size_t k = 0; k < ts.vectors && k * N < out_limit; ++k) {
+    V r = base;
+    for (size_t c = ts.count[k]; c != 0; --c, ++e) {
+      const uint64_t at = in_base + ts.offset[e];
+      const V v = at + N <= in_total ? hn::LoadU(d, in + at) : LoadWindowBounded(d, in, at, in_total);
+      const auto m = hn::LoadMaskBits(d, ts.mask + e * ts.mask_stride);
+      r = hn::IfThenElse(m, Permute(d, v, hn::Load(d, index + e * N)), r);
+    }
+    if (k * N + N <= out_limit) {
+      hn::StoreU(r, d, out + k * N);
+    } else {
+      HWY_ALIGN T buf[hn::MaxLanes(D())];
+      hn::Store(r, d, buf);
+      memcpy(out + k * N, buf, (out_limit - k * N) * sizeof(T));
+    }
+  }
+}
+
+// Outer slices [s0, s1) of the output; in_bytes is the whole input tensor.
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uint64_t in_size,
+                           uint64_t s0, uint64_t s1, const TileState& ts, V base) {
+  using T = hn::TFromD<D>;
+  const size_t N = hn::Lanes(d);
+  T* out = reinterpret_cast<T*>(out_bytes);
+  const T* in = reinterpret_cast<const T*>(in_bytes);
+  const uint64_t in_total = in_size / sizeof(T);
+  const uint64_t m = ts.slices;
+  const uint64_t out_per_slice = ts.out_lanes / m, in_per_slice = ts.in_lanes / m;
+  const uint64_t out_end = s1 * out_per_slice;
+  const bool stream = ts.stream != 0 && ts.out_lanes % N == 0 &&
+                      reinterpret_cast<uintptr_t>(out) % (N * sizeof(T)) == 0;
+  for (uint64_t s = s0; s < s1; s += m) {
+    const uint64_t obase = s * out_per_slice, ibase = s * in_per_slice;
+    if (obase + ts.vectors * N <= out_end && ibase + ts.max_read_end <= in_total) {
+      if (stream) {
+        ApplyTile<true>(d, out + obase, in + ibase, ts, base);
+      } else {
+        ApplyTile<false>(d, out + obase, in + ibase, ts, base);
+      }
+    } else {
+      ApplyTileBounded(d, out + obase, out_end - obase, in, ibase, in_total, ts, base);
+    }
+  }
+}
+
+// Lane size and count of tile mode for groups of `group` bytes.
+HWY_INLINE void TileShapeFor(uint64_t group, uint32_t* lane_bytes, uint32_t* lanes) {
+  WithShuffleTag(ShuffleLaneBytes(group), [&](auto d) {
+    *lane_bytes = sizeof(hn::TFromD<decltype(d)>);
+    *lanes = static_cast<uint32_t>(hn::Lanes(d));
+  });
+}
+
 inline uint64_t Gcd(uint64_t a, uint64_t b) {
   while (b != 0) {
     const uint64_t t = a % b;

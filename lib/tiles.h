@@ -1,0 +1,20 @@
+// Builds the tile-mode tables (TileState in kernels.h) for a plan, once per
+// call, from the target's lane size and count.
+#ifndef DILATE_LIB_TILES_H_
+#define DILATE_LIB_TILES_H_
+
+#include "lib/kernels.h"
+#include "lib/plan.h"
+
+namespace dilate {
+
+enum class TileSide { kExpand, kContract };
+
+// Fills ts->slices, lane/entry counts and the tables, given ts->lane_bytes
+// and ts->lanes. Returns false when tile mode does not fit this plan; the
+// caller then uses row mode.
+bool BuildTiles(const Plan& p, TileSide side, TileState* ts);
+
+}  // namespace dilate
+
+#endif  // DILATE_LIB_TILES_H_

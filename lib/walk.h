@@ -1,0 +1,76 @@
+// Enumerates the rows of a planned tensor that hold taps, in dst order
+// (which is also src order). Shared by the driver and the tile builder.
+#ifndef DILATE_LIB_WALK_H_
+#define DILATE_LIB_WALK_H_
+
+#include <stdint.h>
+
+#include "lib/plan.h"
+
+namespace dilate {
+
+// Calls row(dst_core, src_core, taps) for every row with taps in units
+// [u0, u1), in dst order. Offsets are bytes from the tensor starts.
+template <class Row>
+class RowWalker {
+ public:
+  RowWalker(const Plan& p, Row& row) : p_(p), row_(row) {}
+
+  void Walk(uint64_t u0, uint64_t u1) {
+    if (u0 >= u1) return;
+    if (p_.rank == 1) {
+      for (uint64_t o = u0; o < u1; ++o) {
+        Block(0, o * p_.dst_outer_stride, o * p_.src_outer_stride);
+      }
+      return;
+    }
+    // Units are (o, y) pairs of outer index and first-axis dst index; step
+    // through them without dividing, visiting only the taps of axis 0.
+    const Axis& a0 = p_.axis[0];
+    uint64_t o = u0 / a0.dst_dim, y = u0 % a0.dst_dim;
+    uint64_t left = u1 - u0;
+    while (left != 0) {
+      const uint64_t span = a0.dst_dim - y < left ? a0.dst_dim - y : left;  // units in slice o
+      if (a0.tap_begin < a0.tap_end) {
+        // First tap at or after y.
+        const int64_t rel = static_cast<int64_t>(y) - a0.lo;
+        uint64_t x = rel <= 0 ? 0 : (static_cast<uint64_t>(rel) + a0.dilation - 1) / a0.dilation;
+        if (x < a0.tap_begin) x = a0.tap_begin;
+        const uint64_t base_dst = o * p_.dst_outer_stride, base_src = o * p_.src_outer_stride;
+        for (; x < a0.tap_end; ++x) {
+          const uint64_t ty = static_cast<uint64_t>(a0.lo + static_cast<int64_t>(x * a0.dilation));
+          if (ty >= y + span) break;
+          Block(1, base_dst + ty * a0.dst_stride, base_src + x * a0.src_stride);
+        }
+      }
+      left -= span;
+      ++o;
+      y = 0;
+    }
+  }
+
+ private:
+  void Block(uint32_t axis, uint64_t dst, uint64_t src) {
+    const Axis& a = p_.axis[axis];
+    if (a.tap_end == a.tap_begin) return;
+    if (axis + 1 == p_.rank) {
+      row_(dst + a.FirstTapPos() * a.dst_stride, src + a.tap_begin * a.src_stride, a.Taps());
+      return;
+    }
+    for (uint64_t x = a.tap_begin; x < a.tap_end; ++x) {
+      const uint64_t y = static_cast<uint64_t>(a.lo + static_cast<int64_t>(x * a.dilation));
+      Block(axis + 1, dst + y * a.dst_stride, src + x * a.src_stride);
+    }
+  }
+
+  const Plan& p_;
+  Row& row_;
+};
+
+// Units of work: one outer index for rank 1, one (outer, first-axis)
+// position otherwise; each covers a contiguous part of dst.
+inline uint64_t UnitsPerSlice(const Plan& p) { return p.rank == 1 ? 1 : p.axis[0].dst_dim; }
+
+}  // namespace dilate
+
+#endif  // DILATE_LIB_WALK_H_
