@@ -15,23 +15,30 @@
 #   bash tools/run.sh test-arm       aarch64 cross build + ctest under qemu,
 #                                    once per CPU in DILATE_ARM_CPUS
 #
-# `test` = deps, test-native, test-install, test-arm, then, when they exist,
-# `bash tools/harden.sh` and `bash tools/bench.sh smoke`.
+# `test` = deps, then the suites test-native, test-install, test-arm and, when
+# they exist, `bash tools/harden.sh` and `bash tools/bench.sh smoke`, each in
+# a process of its own. A failed suite does not stop the others (unless
+# DILATE_FAIL_FAST=1); `test` exits non-zero if any failed, and names them.
 #
 # Environment knobs:
 #   DILATE_BUILD_ROOT  where the build/<preset> trees go (default: <repo>/build)
 #   DILATE_JOBS        build and ctest parallelism (default: 2)
-#   DILATE_ARM_CPUS    qemu CPUs for test-arm (default: "cortex-a72 max"; e.g.
-#                      add "max,sve-default-vector-length=16" for SVE2_128)
+#   DILATE_ARM_CPUS    qemu CPUs for test-arm (default: "cortex-a72 max
+#                      max,sve-default-vector-length=16 max,sve-default-vector-length=32",
+#                      i.e. NEON; SVE2/SVE at 512 bits; SVE2_128; SVE_256)
 #   DILATE_QEMU_TEST_SCALE  DILATE_TEST_SCALE passed to tests under qemu (0.1)
 #   DILATE_NO_APT=1    never call apt-get (fail if something is missing)
+#   DILATE_FAIL_FAST=1 `test` stops at the first failed suite
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BUILD_ROOT="${DILATE_BUILD_ROOT:-$ROOT/build}"
 JOBS="${DILATE_JOBS:-2}"
-ARM_CPUS="${DILATE_ARM_CPUS:-cortex-a72 max}"
+# cortex-a72: NEON only. max: SVE2 (and SVE) at qemu's default 512-bit
+# vectors. max with 128- and 256-bit vectors: also the SVE2_128 and SVE_256
+# targets (Neoverse N2/V2- and V1-class CPUs), which otherwise never run.
+ARM_CPUS="${DILATE_ARM_CPUS:-cortex-a72 max max,sve-default-vector-length=16 max,sve-default-vector-length=32}"
 QEMU_TEST_SCALE="${DILATE_QEMU_TEST_SCALE:-0.1}"
 export DEBIAN_FRONTEND=noninteractive
 
@@ -39,15 +46,18 @@ export DEBIAN_FRONTEND=noninteractive
 PKGS_BASE=(cmake ninja-build g++ make pkg-config libhwy-dev libgtest-dev libbenchmark-dev)
 PKGS_ARM=(g++-aarch64-linux-gnu qemu-user libhwy-dev:arm64 libgtest-dev:arm64)
 # What the extra suites (tools/harden.sh, tools/bench.sh) use: clang with its
-# sanitizer/libFuzzer runtimes, abidiff, hyperfine.
-PKGS_EXTRA=(clang libclang-rt-14-dev llvm abigail-tools hyperfine)
+# sanitizer/libFuzzer runtimes, abidiff, hyperfine, python3 + matplotlib.
+PKGS_EXTRA=(clang libclang-rt-14-dev llvm abigail-tools hyperfine python3 python3-matplotlib)
 
 # ------------------------------------------------------------ reporting
 
 STEP_NAMES=()
 STEP_SECS=()
+STEP_OK=()
+FAILED_SUITES=()
 CURRENT_STEP=""
 CURRENT_START=0
+STEP_OK_NEXT="" # set to FAILED by a step that fails but lets the run go on
 RUN_START=$SECONDS
 
 log() { printf '%s\n' "$*"; }
@@ -57,7 +67,9 @@ end_step() {
     local secs=$((SECONDS - CURRENT_START))
     STEP_NAMES+=("$CURRENT_STEP")
     STEP_SECS+=("$secs")
-    log "==> done: $CURRENT_STEP (${secs}s)"
+    STEP_OK+=("${STEP_OK_NEXT:-ok}")
+    log "==> ${STEP_OK_NEXT:-done}: $CURRENT_STEP (${secs}s)"
+    STEP_OK_NEXT=""
     CURRENT_STEP=""
   fi
 }
@@ -81,7 +93,7 @@ summary() {
     log "---------------------------------------------------------------- summary"
     local i
     for i in "${!STEP_NAMES[@]}"; do
-      printf '  %6ss  ok      %s\n' "${STEP_SECS[$i]}" "${STEP_NAMES[$i]}"
+      printf '  %6ss  %-6s  %s\n' "${STEP_SECS[$i]}" "${STEP_OK[$i]}" "${STEP_NAMES[$i]}"
     done
     if [[ $rc -ne 0 && -n "$failed" ]]; then
       printf '  %6ss  FAILED  %s\n' "$((SECONDS - CURRENT_START))" "$failed"
@@ -148,6 +160,10 @@ ensure_pkgs() {
 }
 
 deps() {
+  if [[ "${DILATE_NO_APT_STEP:-0}" == 1 ]]; then
+    log "(dependencies were handled by the parent run)"
+    return 0
+  fi
   local group
   for group in "$@"; do
     case "$group" in
@@ -227,7 +243,7 @@ qemu_run() {
 
 do_test_arm() {
   configure_build aarch64
-  local dir="$BUILD_ROOT/aarch64" cpu
+  local dir="$BUILD_ROOT/aarch64" cpu failed=()
   for cpu in $ARM_CPUS; do
     step "test-arm: aarch64 ctest under qemu (QEMU_CPU=$cpu, DILATE_TEST_SCALE=$QEMU_TEST_SCALE)"
     if [[ -x "$dir/tools/dilate" ]]; then
@@ -236,23 +252,65 @@ do_test_arm() {
     fi
     # The toolchain file's CMAKE_CROSSCOMPILING_EMULATOR runs each test
     # under qemu-aarch64; QEMU_CPU picks the emulated CPU.
-    QEMU_CPU="$cpu" DILATE_TEST_SCALE="$QEMU_TEST_SCALE" \
-      ctest --test-dir "$dir" -j "$JOBS" --output-on-failure --no-tests=error --timeout 1200
+    # A failure under one CPU does not skip the next one.
+    if ! QEMU_CPU="$cpu" DILATE_TEST_SCALE="$QEMU_TEST_SCALE" \
+      ctest --test-dir "$dir" -j "$JOBS" --output-on-failure --no-tests=error --timeout 1200; then
+      failed+=("$cpu")
+      STEP_OK_NEXT="FAILED"
+    fi
   done
+  end_step
+  if ((${#failed[@]} > 0)); then
+    die "aarch64 tests failed under QEMU_CPU: ${failed[*]}"
+  fi
 }
 
-do_extra_suites() {
-  if [[ -f tools/harden.sh ]]; then
-    step "harden: bash tools/harden.sh"
-    bash tools/harden.sh
+# suite NAME COMMAND...: runs one suite in a child process, records its
+# time and result; with DILATE_FAIL_FAST=1 a failure ends the run at once.
+suite() {
+  local name="$1" rc=0 start=$SECONDS
+  shift
+  end_step
+  log ""
+  log "################################################################"
+  log "### [$(date +%H:%M:%S)] suite: $name"
+  log "###   $*"
+  log "################################################################"
+  "$@" </dev/null || rc=$?
+  STEP_NAMES+=("suite $name")
+  STEP_SECS+=("$((SECONDS - start))")
+  if [[ $rc -eq 0 ]]; then
+    STEP_OK+=("ok")
+    log "### suite $name: passed ($((SECONDS - start))s)"
   else
-    log "(tools/harden.sh does not exist: skipped)"
+    STEP_OK+=("FAILED")
+    FAILED_SUITES+=("$name")
+    log "### suite $name: FAILED with exit $rc ($((SECONDS - start))s)" >&2
+    if [[ "${DILATE_FAIL_FAST:-0}" == 1 ]]; then
+      exit "$rc"
+    fi
+  fi
+}
+
+do_test_all() {
+  local self=("bash" "$ROOT/tools/run.sh")
+  export DILATE_NO_APT_STEP=1 # the suites skip their own dependency step
+  suite native "${self[@]}" test-native
+  suite install "${self[@]}" test-install
+  suite aarch64 "${self[@]}" test-arm
+  if [[ -f tools/harden.sh ]]; then
+    suite harden bash tools/harden.sh
+  else
+    log "(tools/harden.sh does not exist: hardening suite skipped)"
   fi
   if [[ -f tools/bench.sh ]]; then
-    step "bench smoke: bash tools/bench.sh smoke"
-    bash tools/bench.sh smoke
+    suite bench-smoke bash tools/bench.sh smoke
   else
     log "(tools/bench.sh does not exist: benchmark smoke skipped)"
+  fi
+  if ((${#FAILED_SUITES[@]} > 0)); then
+    CURRENT_STEP=""
+    die "failed suites: ${FAILED_SUITES[*]}"
   fi
 }
 
@@ -291,10 +349,7 @@ case "$cmd" in
   test)
     step "dependencies (base, arm, extra)"
     deps base arm extra
-    do_test_native
-    do_test_install
-    do_test_arm
-    do_extra_suites
+    do_test_all
     ;;
   deps)
     step "dependencies (${*:-base arm extra})"
