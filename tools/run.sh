@@ -116,8 +116,19 @@ die() {
 
 APT_UPDATED=0
 
+NATIVE_ARCH="$(dpkg --print-architecture)"
+
+# pkg_installed NAME[:ARCH]: a name without :ARCH means the native one (for
+# Multi-Arch packages installed for several architectures), or arch "all".
 pkg_installed() {
-  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+  local status
+  if [[ "$1" != *:* ]] &&
+    status="$(dpkg-query -W -f='${Status}' "$1:$NATIVE_ARCH" 2>/dev/null)"; then
+    [[ "$status" == "install ok installed" ]]
+    return
+  fi
+  status="$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" || return 1
+  [[ "$status" == "install ok installed" ]]
 }
 
 as_root() {
@@ -145,7 +156,7 @@ ensure_pkgs() {
   fi
   log "installing missing packages: ${missing[*]}"
   for p in "${missing[@]}"; do
-    if [[ "$p" == *:arm64 ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    if [[ "$p" == *:arm64 && " $(dpkg --print-foreign-architectures | tr '\n' ' ') " != *" arm64 "* ]]; then
       log "adding dpkg architecture arm64"
       as_root dpkg --add-architecture arm64
       APT_UPDATED=0 # the new architecture's package lists are needed
@@ -214,7 +225,9 @@ do_test_install() {
   libdir="$(dirname "$(find "$tmp/prefix" -name libdilate.so.1 -print -quit)")"
   log "-- installed files:"
   (cd "$tmp/prefix" && find . \( -type f -o -type l \) | sort | sed 's/^/   /')
-  readelf -d "$libdir/libdilate.so.1" | grep -q 'SONAME.*\[libdilate\.so\.1\]' ||
+  local dyn
+  dyn="$(readelf -d "$libdir/libdilate.so.1")"
+  [[ "$dyn" == *"Library soname: [libdilate.so.1]"* ]] ||
     die "libdilate.so.1 has no SONAME libdilate.so.1"
   [[ -f "$libdir/libdilate.a" ]] || die "libdilate.a not installed"
   # find_package(dilate) and pkg-config dilate (CMake project, ctest).
