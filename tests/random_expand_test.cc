@@ -1,0 +1,87 @@
+// Thousands of random descriptions per target, expanded at unaligned
+// addresses between guard bytes and compared byte for byte with dilate_ref.
+#include <string.h>
+
+#include <vector>
+
+#include "dilate/dilate.h"
+#include "lib/reference.h"
+#include "tests/test_util.h"
+
+namespace dilate_test {
+namespace {
+
+using RandomExpand = TargetTest;
+
+constexpr uint64_t kSeed = 0xD11A7E;
+// dst size bounds: most cases are small so thousands run quickly; one in
+// kBigOneIn may reach 4 MiB.
+constexpr uint64_t kMaxDstBytes = 64u << 10;
+constexpr uint64_t kMaxBigDstBytes = 4u << 20;
+constexpr uint64_t kBigOneIn = 100;
+
+// One case; returns false (with a gtest failure) when it fails.
+bool RunCase(uint64_t index, uint64_t* ok_cases, uint64_t* rejected_cases) {
+  const uint64_t seed = CaseSeed(kSeed, index);
+  Rng rng(seed);
+  const uint64_t max_dst = rng.OneIn(kBigOneIn) ? kMaxBigDstBytes : kMaxDstBytes;
+  const dilate_desc desc = RandomDesc(rng, max_dst, /*allow_negative_extent=*/true);
+  SCOPED_TRACE(testing::Message() << "case " << index << " seed 0x" << std::hex << seed << std::dec
+                                  << " " << Describe(desc));
+  const ExpectedShape want = ComputeShape(desc);
+  ExpectQueryShapeMatches(desc, want);
+  if (testing::Test::HasFatalFailure()) return false;
+
+  // Extra bytes past what the description needs must be left alone.
+  const size_t src_extra = rng.OneIn(4) ? rng.Uniform(1, 16) : 0;
+  const size_t dst_extra = rng.OneIn(4) ? rng.Uniform(1, 16) : 0;
+  const size_t src_need = want.status == DILATE_OK ? want.src_bytes : 16;
+  const size_t dst_need = want.status == DILATE_OK ? want.dst_bytes : 16;
+  GuardedBuffer src(src_need + src_extra, rng.Uniform(0, 63), rng);
+  GuardedBuffer dst(dst_need + dst_extra, rng.Uniform(0, 63), rng);
+  const std::vector<uint8_t> dst_before = dst.Copy();
+
+  dilate_options options;
+  memset(&options, 0, sizeof(options));
+  options.struct_size = sizeof(options);
+  options.num_threads = static_cast<uint32_t>(rng.Uniform(0, 1));
+  const dilate_options* opts = rng.OneIn(2) ? &options : nullptr;
+
+  const dilate_status s =
+      dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), opts);
+  EXPECT_EQ(s, want.status) << dilate_status_string(s);
+  EXPECT_TRUE(src.GuardsIntact()) << "src guard bytes changed";
+  EXPECT_TRUE(dst.GuardsIntact()) << "dst guard bytes changed";
+  if (want.status != DILATE_OK) {
+    EXPECT_TRUE(dst.Equals(dst_before)) << "a rejected call wrote dst";
+    ++*rejected_cases;
+    return !testing::Test::HasFailure();
+  }
+  std::vector<uint8_t> expect = dst_before;  // keeps the extra bytes
+  dilate_ref::Expand(desc, src.data(), expect.data());
+  if (!dst.Equals(expect)) {
+    size_t i = 0;
+    while (dst.data()[i] == expect[i]) ++i;
+    ADD_FAILURE() << "dst differs from dilate_ref at byte " << i << " of " << dst.size()
+                  << " (dst elements " << want.dst_elems << ")";
+  }
+  ++*ok_cases;
+  return !testing::Test::HasFailure();
+}
+
+TEST_P(RandomExpand, MatchesReference) {
+  const uint64_t cases = Scaled(3000, 50);
+  uint64_t ok_cases = 0, rejected_cases = 0;
+  for (uint64_t i = 0; i < cases; ++i) {
+    if (!RunCase(i, &ok_cases, &rejected_cases)) break;  // the first failure says enough
+  }
+  printf("[dilate] %s: %llu random expands matched dilate_ref, %llu rejected as expected\n",
+         target(), static_cast<unsigned long long>(ok_cases),
+         static_cast<unsigned long long>(rejected_cases));
+  EXPECT_GT(rejected_cases, 0u) << "no case cropped below zero: NEGATIVE_EXTENT untested";
+}
+
+DILATE_INSTANTIATE_ON_ALL_TARGETS(RandomExpand);
+
+}  // namespace
+}  // namespace dilate_test

@@ -1,0 +1,132 @@
+// The project's seed cases: K = 7 kernels dilated by D = 3 into 19 x 19,
+// checked three independent ways, and the spec's 2 x 2 example.
+#include <string.h>
+
+#include <vector>
+
+#include "dilate/dilate.h"
+#include "lib/reference.h"
+#include "tests/test_util.h"
+
+namespace dilate_test {
+namespace {
+
+using Seed = TargetTest;
+
+constexpr uint64_t kK = 7, kD = 3, kL = kK + (kK - 1) * (kD - 1);
+static_assert(kL == 19, "the seed case is 19 x 19");
+
+// Finite, non-zero values: the matrix formulas below multiply by 0 and 1,
+// which is exact for these (and -0.0 would compare equal to +0.0 anyway).
+std::vector<float> RandomKernels(uint64_t n, Rng& rng) {
+  std::vector<float> x(n * kK * kK);
+  for (float& v : x) {
+    v = static_cast<float>(rng.UniformSigned(-1000000, 1000000) | 1) / 1024.0f;
+  }
+  return x;
+}
+
+// kron(x, onehot(D, D)) cropped to L x L, onehot(D, D) being the D x D matrix
+// with a single 1 at (0, 0).
+std::vector<float> KronThenCrop(const float* x) {
+  const uint64_t big = kK * kD;
+  std::vector<float> kron(big * big);
+  for (uint64_t i = 0; i < kK; ++i) {
+    for (uint64_t j = 0; j < kK; ++j) {
+      for (uint64_t u = 0; u < kD; ++u) {
+        for (uint64_t v = 0; v < kD; ++v) {
+          const float onehot = (u == 0 && v == 0) ? 1.0f : 0.0f;
+          kron[(i * kD + u) * big + (j * kD + v)] = x[i * kK + j] * onehot;
+        }
+      }
+    }
+  }
+  std::vector<float> out(kL * kL);
+  for (uint64_t a = 0; a < kL; ++a) {
+    for (uint64_t b = 0; b < kL; ++b) out[a * kL + b] = kron[a * big + b];
+  }
+  return out;
+}
+
+// ((x^T h)^T h) with h = eye(L)[::D] (K x L), in double.
+std::vector<double> SelectionProduct(const float* x) {
+  std::vector<double> h(kK * kL, 0.0);
+  for (uint64_t i = 0; i < kK; ++i) h[i * kL + i * kD] = 1.0;
+  std::vector<double> xth(kK * kL, 0.0);  // x^T h: K x L
+  for (uint64_t r = 0; r < kK; ++r) {
+    for (uint64_t c = 0; c < kL; ++c) {
+      for (uint64_t m = 0; m < kK; ++m) xth[r * kL + c] += x[m * kK + r] * h[m * kL + c];
+    }
+  }
+  std::vector<double> out(kL * kL, 0.0);  // (x^T h)^T h: L x L
+  for (uint64_t r = 0; r < kL; ++r) {
+    for (uint64_t c = 0; c < kL; ++c) {
+      for (uint64_t m = 0; m < kK; ++m) out[r * kL + c] += xth[m * kL + r] * h[m * kL + c];
+    }
+  }
+  return out;
+}
+
+TEST_P(Seed, SevenByDilationThreeInto19x19) {
+  for (uint64_t n : {1, 2, 5, 64, 301}) {
+    SCOPED_TRACE(testing::Message() << "N = " << n);
+    Rng rng(CaseSeed(0x5EED, n));
+    const std::vector<float> x = RandomKernels(n, rng);
+    GuardedBuffer dst(n * kL * kL * sizeof(float), n % 61, rng);
+    ASSERT_EQ(dilate_expand_2d(DILATE_DTYPE_F32, n, kK, kD, x.data(), dst.data()), DILATE_OK);
+    EXPECT_TRUE(dst.GuardsIntact());
+
+    dilate_desc desc;
+    dilate_desc_init(&desc);
+    desc.dtype = DILATE_DTYPE_F32;
+    desc.rank = 2;
+    desc.outer = n;
+    desc.src_dims[0] = desc.src_dims[1] = kK;
+    desc.dilation[0] = desc.dilation[1] = kD;
+    std::vector<uint8_t> want(dst.size());
+    dilate_ref::Expand(desc, x.data(), want.data());
+    ASSERT_TRUE(dst.Equals(want)) << "differs from dilate_ref";
+
+    std::vector<float> got(n * kL * kL);
+    memcpy(got.data(), dst.data(), dst.size());
+    for (uint64_t k = 0; k < n; ++k) {
+      const float* xk = x.data() + k * kK * kK;
+      const float* gk = got.data() + k * kL * kL;
+      const std::vector<float> kron = KronThenCrop(xk);
+      const std::vector<double> sel = SelectionProduct(xk);
+      for (uint64_t i = 0; i < kL * kL; ++i) {
+        ASSERT_EQ(gk[i], kron[i]) << "kron-then-crop, kernel " << k << " element " << i;
+        ASSERT_EQ(static_cast<double>(gk[i]), sel[i])
+            << "selection product, kernel " << k << " element " << i;
+      }
+    }
+  }
+}
+
+TEST_P(Seed, SpecExampleTwoByTwo) {
+  // [[A, B], [C, D]] dilated by 2 is [[A, 0, B], [0, 0, 0], [C, 0, D]].
+  const float a = 1.5f, b = -2.25f, c = 3.0f, d = 4.125f;
+  const float src[4] = {a, b, c, d};
+  float dst[9];
+  memset(dst, 0xFF, sizeof(dst));
+  ASSERT_EQ(dilate_expand_2d(DILATE_DTYPE_F32, 1, 2, 2, src, dst), DILATE_OK);
+  const float want[9] = {a, 0, b, 0, 0, 0, c, 0, d};
+  EXPECT_EQ(memcmp(dst, want, sizeof(want)), 0);
+
+  // The same in every element size.
+  for (uint32_t dtype = DILATE_DTYPE_U8; dtype <= DILATE_DTYPE_F64; ++dtype) {
+    const uint32_t e = dilate_dtype_size(dtype);
+    uint8_t in[4 * 8], out[9 * 8], expect[9 * 8] = {};
+    for (uint32_t i = 0; i < sizeof(in); ++i) in[i] = static_cast<uint8_t>(0x11 * (i / e + 1));
+    memset(out, 0xFF, sizeof(out));
+    for (int t = 0; t < 4; ++t) memcpy(expect + (t / 2 * 6 + t % 2 * 2) * e, in + t * e, e);
+    ASSERT_EQ(dilate_expand_2d(dtype, 1, 2, 2, in, out), DILATE_OK) << dtype;
+    EXPECT_EQ(memcmp(out, expect, 9 * e), 0) << dilate_dtype_name(dtype);
+    for (uint32_t i = 9 * e; i < sizeof(out); ++i) EXPECT_EQ(out[i], 0xFF) << "past the end";
+  }
+}
+
+DILATE_INSTANTIATE_ON_ALL_TARGETS(Seed);
+
+}  // namespace
+}  // namespace dilate_test
