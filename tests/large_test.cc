@@ -1,0 +1,178 @@
+// Long rows, big groups and tensors past 16 MiB: the copy, run and shuffle
+// strategies with their vector tails, and non-temporal stores.
+#include <string.h>
+
+#include <string>
+#include <vector>
+
+#include "dilate/dilate.h"
+#include "lib/reference.h"
+#include "tests/test_util.h"
+
+namespace dilate_test {
+namespace {
+
+using Large = TargetTest;
+
+// Values around vector widths (16-256 bytes) and their neighbours.
+const uint64_t kEdgeCounts[] = {1,  2,  3,  4,  5,   7,   8,   9,   15,  16,  17,  31,   32,
+                                33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 600, 1000, 5000};
+
+uint64_t EdgeOrUniform(Rng& rng, uint64_t max) {
+  if (rng.OneIn(2)) return rng.Uniform(1, max);
+  uint64_t v;
+  do {
+    v = kEdgeCounts[rng.Uniform(0, sizeof(kEdgeCounts) / sizeof(kEdgeCounts[0]) - 1)];
+  } while (v > max);
+  return v;
+}
+
+// Expands with the library at an odd address, compares with `want`, then
+// contracts back with the hole check and compares with dilate_ref::Contract.
+void ExpandAndContract(const dilate_desc& desc, const std::vector<uint8_t>& src,
+                       const std::vector<uint8_t>& want, Rng& rng) {
+  GuardedBuffer dst(want.size(), rng.Uniform(0, 63), rng);
+  ASSERT_EQ(dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), nullptr),
+            DILATE_OK);
+  ASSERT_TRUE(dst.GuardsIntact());
+  if (!dst.Equals(want)) {
+    size_t i = 0;
+    while (dst.data()[i] == want[i]) ++i;
+    FAIL() << "expand differs from dilate_ref at byte " << i << " of " << want.size();
+  }
+  std::vector<uint8_t> want_dense(src.size());
+  ASSERT_TRUE(dilate_ref::Contract(desc, want.data(), want_dense.data(), want_dense.size()));
+  GuardedBuffer dense(src.size(), rng.Uniform(0, 63), rng);
+  dilate_options options;
+  memset(&options, 0, sizeof(options));
+  options.struct_size = sizeof(options);
+  options.flags = DILATE_FLAG_VERIFY_HOLES;
+  ASSERT_EQ(dilate_contract(&desc, dst.data(), dst.size(), dense.data(), dense.size(), &options),
+            DILATE_OK);
+  ASSERT_TRUE(dense.GuardsIntact());
+  ASSERT_TRUE(dense.Equals(want_dense)) << "contract differs from dilate_ref";
+}
+
+TEST_P(Large, LongRowsAndBigGroups) {
+  const uint64_t cases = Scaled(80, 8);
+  for (uint64_t i = 0; i < cases && !HasFailure(); ++i) {
+    const uint64_t seed = CaseSeed(0x1A26E, i);
+    Rng rng(seed);
+    dilate_desc desc;
+    dilate_desc_init(&desc);
+    desc.dtype = static_cast<uint32_t>(rng.Uniform(1, 12));
+    const uint32_t e = dilate_dtype_size(desc.dtype);
+    // Mostly rank 1; sometimes a short leading axis in front of the long row.
+    desc.rank = rng.OneIn(4) ? 2 : 1;
+    const uint32_t row = desc.rank - 1;
+    if (desc.rank == 2) {
+      desc.src_dims[0] = rng.Uniform(1, 4);
+      desc.dilation[0] = rng.Uniform(1, 3);
+    }
+    desc.outer = rng.Uniform(1, 3);
+    desc.inner = EdgeOrUniform(rng, 600);
+    desc.src_dims[row] = EdgeOrUniform(rng, 5000);
+    const uint64_t r = rng.Uniform(0, 3);  // copy, small, medium and large dilations
+    desc.dilation[row] = r == 0 ? 1 : r == 1 ? 2 : r == 2 ? rng.Uniform(3, 5) : rng.Uniform(6, 9);
+    desc.pad_lo[row] = rng.UniformSigned(-3, 3);
+    desc.pad_hi[row] = rng.UniformSigned(-3, 3);
+    while (ComputeShape(desc).status != DILATE_OK) ++desc.pad_hi[row];  // no cropping below 0
+    if (rng.OneIn(2)) {
+      uint8_t fill[8];
+      rng.FillBytes(fill, 8);
+      ASSERT_EQ(dilate_desc_set_fill(&desc, fill), DILATE_OK);
+    }
+    // At most 2 MiB of dst: shorten the row, then the groups.
+    while (ComputeShape(desc).dst_bytes > (2u << 20)) {
+      if (desc.src_dims[row] > 64) {
+        desc.src_dims[row] = desc.src_dims[row] * 3 / 4;
+      } else {
+        desc.inner = desc.inner * 3 / 4 + 1;
+      }
+    }
+    SCOPED_TRACE(testing::Message() << "case " << i << " seed 0x" << std::hex << seed << std::dec
+                                    << " " << Describe(desc));
+    const ExpectedShape shape = ComputeShape(desc);
+    ASSERT_EQ(shape.status, DILATE_OK);
+    ASSERT_EQ(shape.src_bytes % e, 0u);
+    std::vector<uint8_t> src(shape.src_bytes), want(shape.dst_bytes);
+    rng.FillBytes(src.data(), src.size());
+    dilate_ref::Expand(desc, src.data(), want.data());
+    ExpandAndContract(desc, src, want, rng);
+  }
+}
+
+// The streaming cases, each with dst >= 16 MiB. dilate_ref is slow at this
+// size, so its result is kept for the next target (gtest runs one test on
+// every target in a row).
+struct BigCase {
+  std::string name;
+  dilate_desc desc;
+  std::vector<uint8_t> src, want;
+};
+
+const BigCase& GetBigCase(const std::string& name) {
+  static BigCase cached;
+  if (cached.name == name) return cached;
+  cached = BigCase();
+  cached.name = name;
+  dilate_desc& d = cached.desc;
+  dilate_desc_init(&d);
+  Rng rng(CaseSeed(0xB16, name.size()));
+  uint8_t fill[8];
+  rng.FillBytes(fill, sizeof(fill));
+  if (name == "shuffle") {  // 16 f32 kernels 260 x 260, dilated by 2 and padded
+    d.dtype = DILATE_DTYPE_F32;
+    d.rank = 2;
+    d.outer = 16;
+    d.src_dims[0] = d.src_dims[1] = 260;
+    d.dilation[0] = d.dilation[1] = 2;
+    d.pad_lo[0] = 1;
+    d.pad_hi[0] = 1;
+    d.pad_hi[1] = 2;
+  } else if (name == "copy") {  // one long contiguous row, cropped and padded
+    d.dtype = DILATE_DTYPE_U8;
+    d.rank = 1;
+    d.src_dims[0] = (17u << 20) + 3;
+    d.pad_lo[0] = -1;
+    d.pad_hi[0] = 5;
+  } else if (name == "fill") {  // no taps at all: dst is all fill
+    d.dtype = DILATE_DTYPE_F64;
+    d.rank = 1;
+    d.src_dims[0] = 0;
+    d.pad_lo[0] = (2 << 20) + 1;
+  } else {  // "runs": 4 KiB groups with 16 KiB of fill between them
+    d.dtype = DILATE_DTYPE_U8;
+    d.rank = 1;
+    d.inner = 4096 + 3;
+    d.src_dims[0] = 1000;
+    d.dilation[0] = 5;
+    d.pad_hi[0] = 2;
+  }
+  EXPECT_EQ(dilate_desc_set_fill(&d, fill), DILATE_OK);
+  const ExpectedShape shape = ComputeShape(d);
+  EXPECT_GE(shape.dst_bytes, 16u << 20);
+  cached.src.resize(shape.src_bytes);
+  rng.FillBytes(cached.src.data(), cached.src.size());
+  cached.want.resize(shape.dst_bytes);
+  dilate_ref::Expand(d, cached.src.data(), cached.want.data());
+  return cached;
+}
+
+void RunBigCase(const char* name) {
+  const BigCase& c = GetBigCase(name);
+  SCOPED_TRACE(testing::Message() << name << " " << Describe(c.desc));
+  Rng rng(CaseSeed(0xB16B16, c.want.size()));
+  ExpandAndContract(c.desc, c.src, c.want, rng);
+}
+
+// One test per case, so the cached reference serves every target in turn.
+TEST_P(Large, Streaming16MiBShuffle) { RunBigCase("shuffle"); }
+TEST_P(Large, Streaming16MiBCopy) { RunBigCase("copy"); }
+TEST_P(Large, Streaming16MiBFillOnly) { RunBigCase("fill"); }
+TEST_P(Large, Streaming16MiBRuns) { RunBigCase("runs"); }
+
+DILATE_INSTANTIATE_ON_ALL_TARGETS(Large);
+
+}  // namespace
+}  // namespace dilate_test
