@@ -19,20 +19,19 @@
 #include <thread>
 #include <vector>
 
+#include "lib/small.h"
 #include "lib/tiles.h"
 #include "lib/walk.h"
 
-#if defined(__GNUC__)
-#define HWY_DILATE_NOINLINE __attribute__((noinline))
-#else
-#define HWY_DILATE_NOINLINE
-#endif
 
 namespace dilate {
 namespace {
 
 using u128 = unsigned __int128;
 
+// Up to this many bytes a tensor goes through the scalar walk: building
+// vector tables would cost more than the data.
+constexpr uint64_t kSmallBytes = 1024;
 // Below this many output bytes a call is not split across threads.
 constexpr uint64_t kMinParallelBytes = 256 * 1024;
 // Non-temporal stores once dst is this large (larger than the caches).
@@ -40,8 +39,8 @@ constexpr uint64_t kStreamBytes = 16u << 20;
 // Chunks per thread, to even out rows of unequal cost.
 constexpr uint64_t kChunksPerThread = 4;
 
-void InitRowState(const Plan& p, bool stream, RowState* st) {
-  st->pattern = p.pattern;
+void InitRowState(const Plan& p, const uint8_t* pattern, bool stream, RowState* st) {
+  st->pattern = pattern;
   st->group = p.group;
   st->dilation = p.axis[p.rank - 1].dilation;
   st->elem_size = p.elem_size;
@@ -110,8 +109,8 @@ bool ShortRows(const Plan& p) {
   return last.dst_dim * p.group < kLongRowBytes;
 }
 
-void InitTileState(const Plan& p, bool stream, TileState* ts) {
-  ts->pattern = p.pattern;
+void InitTileState(const Plan& p, const uint8_t* pattern, bool stream, TileState* ts) {
+  ts->pattern = pattern;
   ts->elem_size = p.elem_size;
   ts->stream = stream ? 1 : 0;
 }
@@ -120,8 +119,10 @@ void InitTileState(const Plan& p, bool stream, TileState* ts) {
 HWY_DILATE_NOINLINE bool ExpandTiled(const Plan& p, const Target& target, const uint8_t* src,
                                      uint8_t* dst, const Threading& threading) {
   const ExpandKernels& k = *target.expand;
+  alignas(64) uint8_t pattern[kPatternBytes];
+  FillPattern(p, pattern);
   TileState ts;
-  InitTileState(p, p.dst_bytes >= kStreamBytes, &ts);
+  InitTileState(p, pattern, p.dst_bytes >= kStreamBytes, &ts);
   k.tile_shape(p.group, &ts.lane_bytes, &ts.lanes);
   if (!BuildTiles(p, TileSide::kExpand, &ts)) return false;
   const uint64_t tiles = (p.outer + ts.slices - 1) / ts.slices;
@@ -133,11 +134,23 @@ HWY_DILATE_NOINLINE bool ExpandTiled(const Plan& p, const Target& target, const 
   return true;
 }
 
+// No taps at all: dst is one fill.
+HWY_DILATE_NOINLINE void FillAll(const Plan& p, const Target& target, uint8_t* dst) {
+  alignas(64) uint8_t pattern[kPatternBytes];
+  FillPattern(p, pattern);
+  RowState st;
+  InitRowState(p, pattern, p.dst_bytes >= kStreamBytes, &st);
+  target.expand->fill(dst, p.dst_bytes, st);
+  if (st.stream) FlushStreamingStores();
+}
+
 HWY_DILATE_NOINLINE void ExpandRows(const Plan& p, const Target& target, const uint8_t* src,
                                     uint8_t* dst, const Threading& threading) {
   const ExpandKernels& k = *target.expand;
+  alignas(64) uint8_t pattern[kPatternBytes];
+  FillPattern(p, pattern);
   RowState st;
-  InitRowState(p, p.dst_bytes >= kStreamBytes, &st);
+  InitRowState(p, pattern, p.dst_bytes >= kStreamBytes, &st);
   k.prepare(&st);
   const uint64_t unit_bytes = p.rank == 1 ? p.dst_outer_stride : p.axis[0].dst_stride;
   auto chunk = [&](uint64_t u0, uint64_t u1) {
@@ -160,13 +173,8 @@ HWY_DILATE_NOINLINE void ExpandRows(const Plan& p, const Target& target, const u
 void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t* dst,
                const Threading& threading) {
   if (p.dst_bytes == 0) return;
-  if (p.src_bytes == 0) {  // no taps at all
-    RowState st;
-    InitRowState(p, p.dst_bytes >= kStreamBytes, &st);
-    target.expand->fill(dst, p.dst_bytes, st);
-    if (st.stream) FlushStreamingStores();
-    return;
-  }
+  if (p.dst_bytes <= kSmallBytes) return ExpandSmall(p, src, dst);
+  if (p.src_bytes == 0) return FillAll(p, target, dst);
   if (ShortRows(p) && ExpandTiled(p, target, src, dst, threading)) return;
   ExpandRows(p, target, src, dst, threading);
 }
@@ -178,7 +186,7 @@ HWY_DILATE_NOINLINE bool ContractTiled(const Plan& p, const Target& target,
                                        const Threading& threading) {
   const ContractKernels& k = *target.contract;
   TileState ts;
-  InitTileState(p, false, &ts);
+  InitTileState(p, nullptr, false, &ts);  // contract starts from zero, not the fill
   k.tile_shape(p.group, &ts.lane_bytes, &ts.lanes);
   if (!BuildTiles(p, TileSide::kContract, &ts)) return false;
   const uint64_t tiles = (p.outer + ts.slices - 1) / ts.slices;
@@ -197,10 +205,11 @@ HWY_DILATE_NOINLINE bool ContractRows(const Plan& p, const Target& target,
   const ExpandKernels& zero_fill = *target.expand;
   RowState zero;  // a fill state whose pattern is zero, for cropped elements
   static const uint8_t kZeros[kPatternBytes] = {};
-  InitRowState(p, false, &zero);
-  zero.pattern = kZeros;
+  InitRowState(p, kZeros, false, &zero);
+  alignas(64) uint8_t pattern[kPatternBytes];
+  FillPattern(p, pattern);
   RowState st;
-  InitRowState(p, false, &st);
+  InitRowState(p, pattern, false, &st);
   k.prepare(&st);
   const uint64_t unit_bytes = p.rank == 1 ? p.dst_outer_stride : p.axis[0].dst_stride;
   const Axis& a0 = p.axis[0];
@@ -248,14 +257,19 @@ HWY_DILATE_NOINLINE bool ContractRows(const Plan& p, const Target& target,
 
 bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, uint8_t* dense,
                  bool verify, const Threading& threading) {
+  if (p.dst_bytes <= kSmallBytes && p.src_bytes <= kSmallBytes) {
+    return ContractSmall(p, expanded, dense, verify);
+  }
   if (p.dst_bytes == 0) {  // every tap is cropped away (or there are none)
-    if (p.src_bytes != 0) memset(dense, 0, p.src_bytes);
+    memset(dense, 0, p.src_bytes);
     return true;
   }
   if (p.src_bytes == 0) {
     if (!verify) return true;
+    alignas(64) uint8_t pattern[kPatternBytes];
+    FillPattern(p, pattern);
     RowState st;
-    InitRowState(p, false, &st);
+    InitRowState(p, pattern, false, &st);
     return target.contract->is_fill(expanded, p.dst_bytes, st);
   }
   // Tile mode gathers taps only; checking holes goes row by row.

@@ -45,8 +45,8 @@ struct alignas(64) RowState {
 // consecutive outer slices (whole kernels). Its output is a fixed
 // permutation of its input, so the driver builds, once per call, a table
 // entry per output vector (expand) or per input window (contract) and the
-// kernel applies the table tile after tile. Needs every src element to have
-// a tap (no cropping). Lives on the driver's stack (~23 KiB).
+// kernel applies the table tile after tile. Lives on the driver's stack
+// (~19 KiB).
 struct alignas(64) TileState {
   // Set by the driver.
   const uint8_t* pattern;  // fill element repeated, phase 0
@@ -60,15 +60,15 @@ struct alignas(64) TileState {
   uint32_t vectors;        // output vectors per tile: ceil(out_lanes / lanes)
   uint32_t entries;        // table entries (expand: == vectors)
   uint64_t max_read_end;   // max over entries of offset + lanes
-  uint32_t mask_stride;    // bytes of mask bits per entry
   uint32_t one_per_vector; // entry k belongs to output vector k (expand, no cropping)
   static constexpr size_t kMaxEntries = 512;
   static constexpr size_t kIndexBytes = 16384;
-  static constexpr size_t kMaskBytes = 4096;
   uint32_t offset[kMaxEntries];  // entry: read offset in lanes from the tile's input
   uint16_t count[kMaxEntries];   // contract: entries of output vector k
-  alignas(64) uint8_t index[kIndexBytes];  // entry: lane indices into its window
-  alignas(64) uint8_t mask[kMaskBytes];    // entry: bit k set = lane k comes from the window
+  // Entry e, lane k: index into the window, or (top bit | (lanes + k)) to
+  // keep lane k of the vector so far (the fill for expand, zero or earlier
+  // entries for contract).
+  alignas(64) uint8_t index[kIndexBytes];
 };
 
 struct ExpandKernels {

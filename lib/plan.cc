@@ -9,24 +9,23 @@ namespace {
 using u128 = unsigned __int128;
 using i128 = __int128;
 
-constexpr u128 kU64Max = ~uint64_t{0};
+constexpr uint64_t kU64Max = ~uint64_t{0};
 constexpr i128 kI64Max = INT64_MAX;
 
 // Product of factors, or false when it exceeds `limit`. A zero factor makes
 // the product zero however large the others are.
-bool CheckedProduct(const uint64_t* factors, size_t n, u128 limit, uint64_t* out) {
+bool CheckedProduct(const uint64_t* factors, size_t n, uint64_t limit, uint64_t* out) {
   for (size_t i = 0; i < n; ++i) {
     if (factors[i] == 0) {
       *out = 0;
       return true;
     }
   }
-  u128 p = 1;
+  uint64_t p = 1;
   for (size_t i = 0; i < n; ++i) {
-    p *= factors[i];
-    if (p > limit) return false;
+    if (__builtin_mul_overflow(p, factors[i], &p) || p > limit) return false;
   }
-  *out = static_cast<uint64_t>(p);
+  *out = p;
   return true;
 }
 
@@ -85,7 +84,7 @@ dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape)
   src_factors[rank] = dst_factors[rank] = desc->outer;
   src_factors[rank + 1] = dst_factors[rank + 1] = desc->inner;
   src_factors[rank + 2] = dst_factors[rank + 2] = elem;
-  const u128 byte_limit = SIZE_MAX < kU64Max ? u128{SIZE_MAX} : kU64Max;
+  const uint64_t byte_limit = SIZE_MAX < kU64Max ? uint64_t{SIZE_MAX} : kU64Max;
   uint64_t src_elems, dst_elems, src_bytes, dst_bytes;
   if (!CheckedProduct(src_factors, rank + 2, kU64Max, &src_elems) ||
       !CheckedProduct(dst_factors, rank + 2, kU64Max, &dst_elems) ||
@@ -147,10 +146,12 @@ dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape)
   bool zero = true;
   for (uint32_t i = 0; i < elem; ++i) zero &= desc->fill[i] == 0;
   p.fill_is_zero = zero;
-  uint8_t unit[8];  // elem divides 8: one 8-byte unit repeats the element
-  for (uint32_t i = 0; i < 8; ++i) unit[i] = desc->fill[i & (elem - 1)];
-  for (size_t i = 0; i < kPatternBytes; i += 8) memcpy(p.pattern + i, unit, 8);
+  for (uint32_t i = 0; i < 8; ++i) p.fill8[i] = desc->fill[i & (elem - 1)];  // elem divides 8
   return DILATE_OK;
+}
+
+void FillPattern(const Plan& plan, uint8_t* pattern) {
+  for (size_t i = 0; i < kPatternBytes; i += 8) memcpy(pattern + i, plan.fill8, 8);
 }
 
 }  // namespace dilate

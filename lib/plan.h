@@ -11,7 +11,7 @@
 
 namespace dilate {
 
-// Bytes in Plan::pattern: at least two of the widest vector (SVE allows
+// Bytes in a fill pattern (FillPattern): at least two of the widest vector (SVE allows
 // 2048-bit vectors) plus one element, so a kernel may load a full vector of
 // the fill pattern at any element phase.
 constexpr size_t kPatternBytes = 2 * 256 + 64;
@@ -45,9 +45,12 @@ struct Plan {
   uint64_t src_outer_stride;  // bytes per outer index
   uint64_t dst_outer_stride;
   bool fill_is_zero;
-  // The fill element repeated: pattern[i] = fill[i % elem_size].
-  alignas(64) uint8_t pattern[kPatternBytes];
+  uint8_t fill8[8];     // the fill element repeated to 8 bytes
 };
+
+// pattern[i] = fill[i % elem_size] for i < kPatternBytes: what the vector
+// kernels load fills from. Built only by the paths that use it.
+void FillPattern(const Plan& plan, uint8_t* pattern);
 
 // Validates desc (struct size, flags, dtype, rank, dilation, extents,
 // overflow) and, on success, fills *plan and, if non-null, *shape's data

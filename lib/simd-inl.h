@@ -34,16 +34,20 @@ enum : uint32_t {
   kModeShuffle = 2,  // short groups and holes: permute tables, one vector at a time
 };
 
-// Whether this target permutes lanes of `lane_bytes` across a whole vector.
-// Elsewhere the shuffle works on bytes within 128-bit vectors.
+// Whether this target permutes lanes of `lane_bytes` across a whole vector
+// with one instruction and indices used as stored. Elsewhere the shuffles
+// work on bytes within 128-bit vectors (PSHUFB, TBL), which is also what
+// Highway itself would emit for 32/64-bit lanes on SSE4 and NEON.
 constexpr bool WidePermute(size_t lane_bytes) {
 #if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128 || DILATE_TARGET_IS_SVE || \
     HWY_TARGET == HWY_AVX3_DL
   return lane_bytes != 0;
 #elif HWY_TARGET == HWY_AVX3
   return lane_bytes >= 2;
+#elif HWY_TARGET == HWY_AVX2
+  return lane_bytes == 4;  // VPERMD; 64-bit lanes go as pairs of 32-bit ones
 #else
-  return lane_bytes >= 4;
+  return false;
 #endif
 }
 
@@ -202,7 +206,59 @@ HWY_INLINE void WithShuffleTag(uint32_t lane_bytes, F&& f) {
 // The lane size the shuffle strategy works in for a group of `group` bytes.
 inline uint32_t ShuffleLaneBytes(uint64_t group) {
   const uint32_t lb = LaneBytesFor(group);
-  return WidePermute(lb) ? lb : 1;
+  if (WidePermute(lb)) return lb;
+  if (lb == 8 && WidePermute(4)) return 4;
+  return 1;
+}
+
+inline uint64_t Gcd(uint64_t a, uint64_t b) {
+  while (b != 0) {
+    const uint64_t t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+// Two-table permutes: index bit log2(N) picks `other` (lane index & (N-1)).
+HWY_INLINE __m512i Permute2(__m512i a, __m512i idx, __m512i b, hwy::SizeTag<8>) {
+  return _mm512_permutex2var_epi64(a, idx, b);
+}
+HWY_INLINE __m512i Permute2(__m512i a, __m512i idx, __m512i b, hwy::SizeTag<4>) {
+  return _mm512_permutex2var_epi32(a, idx, b);
+}
+HWY_INLINE __m512i Permute2(__m512i a, __m512i idx, __m512i b, hwy::SizeTag<2>) {
+  return _mm512_permutex2var_epi16(a, idx, b);
+}
+#if HWY_TARGET == HWY_AVX3_DL
+HWY_INLINE __m512i Permute2(__m512i a, __m512i idx, __m512i b, hwy::SizeTag<1>) {
+  return _mm512_permutex2var_epi8(a, idx, b);
+}
+#endif
+#endif
+
+// Tile-mode table lanes: a lane index into the window, or kOther | (N + k)
+// to keep lane k of `other`. The top bit marks "other" for blends and byte
+// shuffles; N + k is what a two-table permute needs.
+template <typename T>
+constexpr T kOtherBit = static_cast<T>(T{1} << (sizeof(T) * 8 - 1));
+
+// Lane k of the result: window[idx[k]], or other[k] where idx marks it.
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V PermuteOr(D d, V window, V idx, V other) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  using T = hn::TFromD<D>;
+  if constexpr (hn::MaxLanes(D()) * sizeof(T) == 64 && WidePermute(sizeof(T))) {
+    return V{Permute2(window.raw, idx.raw, other.raw, hwy::SizeTag<sizeof(T)>())};
+  }
+#endif
+  const hn::RebindToSigned<D> di;
+  const auto is_other = hn::RebindMask(d, hn::Lt(hn::BitCast(di, idx), hn::Zero(di)));
+#if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128 || HWY_IS_DEBUG_BUILD
+  idx = hn::IfThenZeroElse(is_other, idx);  // these check or use indices as given
+#endif
+  return hn::IfThenElse(is_other, other, Permute(d, window, idx));
 }
 
 // Loads the window at lane `at` of in[0, total), zero past the end.
@@ -218,8 +274,8 @@ HWY_NOINLINE hn::Vec<D> LoadWindowBounded(D d, const hn::TFromD<D>* in, uint64_t
 
 // Tile mode (see TileState in kernels.h), shared by expand and contract:
 // output vector k of a tile starts as `base` (the fill, or zero) and takes
-// the tap lanes of each of its count[k] table entries. The last vector of a
-// tile may spill into the next tile, which overwrites it; a tile at the end
+// the marked lanes of each of its count[k] table entries. The last vector of
+// a tile may spill into the next tile, which overwrites it; a tile at the end
 // of the range, or one whose windows reach the end of the input, takes the
 // bounded path instead.
 template <bool kStream, class D, class V = hn::Vec<D>>
@@ -227,12 +283,12 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
                           const hn::TFromD<D>* HWY_RESTRICT in, const TileState& ts, V base) {
   using T = hn::TFromD<D>;
   const size_t N = hn::Lanes(d);
-  const T* index = reinterpret_cast<const T*>(ts.index);
-  if (ts.one_per_vector) {  // the common expand case: one load, permute, blend, store
-    for (size_t k = 0; k < ts.vectors; ++k) {
-      const V v = hn::LoadU(d, in + ts.offset[k]);
-      const auto m = hn::LoadMaskBits(d, ts.mask + k * ts.mask_stride);
-      const V r = hn::IfThenElse(m, Permute(d, v, hn::Load(d, index + k * N)), base);
+  const T* HWY_RESTRICT index = reinterpret_cast<const T*>(ts.index);
+  const uint32_t* HWY_RESTRICT offset = ts.offset;
+  if (ts.one_per_vector) {  // expand: one load, permute and store per vector
+    const size_t vectors = ts.vectors;
+    for (size_t k = 0; k < vectors; ++k) {
+      const V r = PermuteOr(d, hn::LoadU(d, in + offset[k]), hn::Load(d, index + k * N), base);
       if (kStream) {
         hn::Stream(r, d, out + k * N);
       } else {
@@ -245,9 +301,7 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
   for (size_t k = 0; k < ts.vectors; ++k) {
     V r = base;
     for (size_t c = ts.count[k]; c != 0; --c, ++e) {
-      const V v = hn::LoadU(d, in + ts.offset[e]);
-      const auto m = hn::LoadMaskBits(d, ts.mask + e * ts.mask_stride);
-      r = hn::IfThenElse(m, Permute(d, v, hn::Load(d, index + e * N)), r);
+      r = PermuteOr(d, hn::LoadU(d, in + offset[e]), hn::Load(d, index + e * N), r);
     }
     if (kStream) {
       hn::Stream(r, d, out + k * N);
@@ -270,8 +324,7 @@ HWY_NOINLINE void ApplyTileBounded(D d, hn::TFromD<D>* HWY_RESTRICT out, uint64_
     for (size_t c = ts.count[k]; c != 0; --c, ++e) {
       const uint64_t at = in_base + ts.offset[e];
       const V v = at + N <= in_total ? hn::LoadU(d, in + at) : LoadWindowBounded(d, in, at, in_total);
-      const auto m = hn::LoadMaskBits(d, ts.mask + e * ts.mask_stride);
-      r = hn::IfThenElse(m, Permute(d, v, hn::Load(d, index + e * N)), r);
+      r = PermuteOr(d, v, hn::Load(d, index + e * N), r);
     }
     if (k * N + N <= out_limit) {
       hn::StoreU(r, d, out + k * N);
@@ -319,14 +372,6 @@ HWY_INLINE void TileShapeFor(uint64_t group, uint32_t* lane_bytes, uint32_t* lan
   });
 }
 
-inline uint64_t Gcd(uint64_t a, uint64_t b) {
-  while (b != 0) {
-    const uint64_t t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
-}
 
 // NOLINTNEXTLINE(google-readability-namespace-comments)
 }  // namespace HWY_NAMESPACE

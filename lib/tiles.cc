@@ -24,87 +24,90 @@ uint64_t Gcd(uint64_t a, uint64_t b) {
   return a;
 }
 
+// Writes table entries. Index lanes start as "keep the other vector" marks
+// (top bit | lanes + k) and taps overwrite them; counts and offsets are
+// written once per entry.
+template <typename T>
 class TableWriter {
  public:
   // With pad_vectors, every output vector gets at least one entry (an
   // empty one where it has no taps), so expand can run one entry per vector.
   TableWriter(TileState* ts, bool pad_vectors)
-      : ts_(ts), lanes_(ts->lanes), lane_bytes_(ts->lane_bytes), pad_(pad_vectors) {
+      : ts_(ts), lanes_(ts->lanes), pad_(pad_vectors) {
     shift_ = 0;
     while ((uint64_t{1} << shift_) < lanes_) ++shift_;
     pow2_ = (uint64_t{1} << shift_) == lanes_;
   }
 
   // Output lane `out` takes input lane `in`; calls come in increasing order.
-  bool Add(uint64_t out, uint64_t in) {
+  HWY_DILATE_ALWAYS_INLINE bool Add(uint64_t out, uint64_t in) {
     const uint64_t k = pow2_ ? out >> shift_ : out / lanes_;
     const uint64_t lane = pow2_ ? out & (lanes_ - 1) : out % lanes_;
-    if (entries_ == 0 || k != cur_vector_ || in >= ts_->offset[entries_ - 1] + lanes_) {
-      if (!PadTo(k, in) || !NewEntry(k, in)) return false;
+    if (HWY_DILATE_UNLIKELY(k != vector_ || in >= offset_ + lanes_ || !open_)) {
+      if (!Next(k, in)) return false;
     }
-    const uint64_t e = entries_ - 1;
-    const uint64_t value = in - ts_->offset[e];
-    uint8_t* idx = ts_->index + (e * lanes_ + lane) * lane_bytes_;
-    switch (lane_bytes_) {  // store as the lane type, in native byte order
-      case 1:
-        *idx = static_cast<uint8_t>(value);
-        break;
-      case 2: {
-        const uint16_t v = static_cast<uint16_t>(value);
-        memcpy(idx, &v, 2);
-        break;
-      }
-      case 4: {
-        const uint32_t v = static_cast<uint32_t>(value);
-        memcpy(idx, &v, 4);
-        break;
-      }
-      default:
-        memcpy(idx, &value, 8);
-    }
-    ts_->mask[e * ts_->mask_stride + lane / 8] |= static_cast<uint8_t>(1u << (lane % 8));
+    open_index_[lane] = static_cast<T>(in - offset_);
     return true;
   }
 
-  // Pads the vectors after the last tap; returns the entry count or 0.
-  uint64_t Finish() { return PadTo(ts_->vectors, entries_ ? ts_->offset[entries_ - 1] : 0) ? entries_ : 0; }
+  // Closes the last entry and pads the vectors after the last tap; returns
+  // the entry count, or 0 if the tables overflowed.
+  uint64_t Finish() { return Close() && PadTo(ts_->vectors) ? entries_ : 0; }
 
  private:
-  // Empty entries for vectors [started_, k) when padding.
-  bool PadTo(uint64_t k, uint64_t in) {
-    if (!pad_) return true;
-    const uint64_t offset = entries_ ? ts_->offset[entries_ - 1] : in;
-    while (started_ < k) {
-      if (!NewEntry(started_, offset)) return false;
+  T* Index(uint64_t e) { return reinterpret_cast<T*>(ts_->index) + e * lanes_; }
+
+  // Closes the open entry and opens one for vector k at input lane `in`.
+  HWY_DILATE_NOINLINE bool Next(uint64_t k, uint64_t in) {
+    return Close() && PadTo(k) && Open(k, in);
+  }
+
+  bool Open(uint64_t k, uint64_t in) {
+    if (k >= ts_->vectors) return false;  // cannot happen: walk stays inside the tile
+    const uint64_t e = entries_;
+    if (e + 1 > TileState::kMaxEntries || (e + 1) * lanes_ * sizeof(T) > TileState::kIndexBytes) {
+      return false;
     }
+    T* idx = open_index_ = Index(e);
+    constexpr T kOther = static_cast<T>(T{1} << (sizeof(T) * 8 - 1));
+    for (uint64_t i = 0; i < lanes_; ++i) idx[i] = static_cast<T>(kOther | (lanes_ + i));
+    offset_ = in;
+    vector_ = k;
+    open_ = true;
     return true;
   }
 
-  bool NewEntry(uint64_t k, uint64_t in) {
-    if (k >= ts_->vectors) return false;  // cannot happen: walk stays inside the tile
-    const uint64_t e = entries_;
-    if (e + 1 > TileState::kMaxEntries || (e + 1) * lanes_ * lane_bytes_ > TileState::kIndexBytes ||
-        (e + 1) * ts_->mask_stride > TileState::kMaskBytes) {
-      return false;
+  bool Close() {
+    if (!open_) return true;
+    const uint64_t e = entries_++;
+    ts_->offset[e] = static_cast<uint32_t>(offset_);
+    ++ts_->count[vector_];
+    if (started_ <= vector_) started_ = vector_ + 1;
+    open_ = false;
+    return true;
+  }
+
+  // Empty entries for vectors [started_, k) when padding.
+  bool PadTo(uint64_t k) {
+    if (!pad_) return true;
+    const uint64_t offset = entries_ ? ts_->offset[entries_ - 1] : 0;
+    while (started_ < k) {
+      if (!Open(started_, offset) || !Close()) return false;
     }
-    memset(ts_->index + e * lanes_ * lane_bytes_, 0, lanes_ * lane_bytes_);
-    memset(ts_->mask + e * ts_->mask_stride, 0, ts_->mask_stride);
-    ts_->offset[e] = static_cast<uint32_t>(in);
-    ++ts_->count[k];
-    cur_vector_ = k;
-    if (started_ <= k) started_ = k + 1;
-    ++entries_;
     return true;
   }
 
   TileState* ts_;
-  const uint64_t lanes_, lane_bytes_;
+  const uint64_t lanes_;
   const bool pad_;
   uint32_t shift_;
   bool pow2_;
-  uint64_t cur_vector_ = 0;
+  bool open_ = false;
+  uint64_t vector_ = 0;   // output vector of the open entry
+  uint64_t offset_ = 0;   // input offset of the open entry
+  T* open_index_ = nullptr;
   uint64_t started_ = 0;  // vectors with at least one entry: [0, started_)
-  uint64_t entries_ = 0;
+  uint64_t entries_ = 0;  // closed entries
 };
 
 // Slices per tile: the fewest whose output is a whole number of vectors,
@@ -122,27 +125,13 @@ uint64_t ChooseSlices(uint64_t out_lanes_per_slice, uint64_t lanes, uint64_t out
   return best;
 }
 
-}  // namespace
-
-bool BuildTiles(const Plan& p, TileSide side, TileState* ts) {
-  const uint64_t lb = ts->lane_bytes, lanes = ts->lanes;
-  if (lanes * lb < 16 || p.group % lb != 0 || p.src_bytes == 0 || p.dst_bytes == 0) return false;
-  const bool expand = side == TileSide::kExpand;
-  const uint64_t src_per_slice = p.src_outer_stride / lb;
-  const uint64_t dst_per_slice = p.dst_outer_stride / lb;
-  const uint64_t out_per_slice = expand ? dst_per_slice : src_per_slice;
-  if ((out_per_slice + lanes - 1) / lanes > TileState::kMaxEntries) return false;
-  const uint64_t m = ChooseSlices(out_per_slice, lanes, p.outer);
-  ts->slices = m;
-  ts->out_lanes = m * out_per_slice;
-  ts->in_lanes = m * (expand ? src_per_slice : dst_per_slice);
-  ts->vectors = static_cast<uint32_t>((ts->out_lanes + lanes - 1) / lanes);
-  if (ts->vectors > TileState::kMaxEntries || ts->in_lanes + lanes > UINT32_MAX) return false;
-  ts->mask_stride = static_cast<uint32_t>((lanes + 7) / 8);
-  memset(ts->count, 0, ts->vectors * sizeof(ts->count[0]));
-
-  TableWriter writer(ts, expand);
+// Walks the taps of one tile and writes its tables; returns the entry count
+// or 0 when they do not fit.
+template <typename T>
+uint64_t WriteTables(const Plan& p, bool expand, uint64_t m, TileState* ts) {
+  TableWriter<T> writer(ts, expand);
   bool ok = true;
+  const uint64_t lb = sizeof(T);
   const uint64_t group_lanes = p.group / lb;
   const uint64_t dil = p.axis[p.rank - 1].dilation;
   auto row = [&](uint64_t dst_core, uint64_t src_core, uint64_t taps) {
@@ -155,11 +144,48 @@ bool BuildTiles(const Plan& p, TileSide side, TileState* ts) {
     }
   };
   RowWalker<decltype(row)>(p, row).Walk(0, m * UnitsPerSlice(p));
-  if (!ok) return false;
-  const uint64_t entries = writer.Finish();
+  return ok ? writer.Finish() : 0;
+}
+
+}  // namespace
+
+bool BuildTiles(const Plan& p, TileSide side, TileState* ts) {
+  const uint64_t lb = ts->lane_bytes, lanes = ts->lanes;
+  if (lanes * lb < 16 || p.group % lb != 0 || p.src_bytes == 0 || p.dst_bytes == 0) return false;
+  // Indices up to 2 * lanes - 1 and the "other" mark (top bit) must fit a
+  // lane: only bytes on vectors over 128 lanes (2048-bit SVE) do not.
+  if (lb == 1 && 2 * lanes > 128) return false;
+  const bool expand = side == TileSide::kExpand;
+  const uint64_t src_per_slice = p.src_outer_stride / lb;
+  const uint64_t dst_per_slice = p.dst_outer_stride / lb;
+  const uint64_t out_per_slice = expand ? dst_per_slice : src_per_slice;
+  if ((out_per_slice + lanes - 1) / lanes > TileState::kMaxEntries) return false;
+  const uint64_t m = ChooseSlices(out_per_slice, lanes, p.outer);
+  ts->slices = m;
+  ts->out_lanes = m * out_per_slice;
+  ts->in_lanes = m * (expand ? src_per_slice : dst_per_slice);
+  ts->vectors = static_cast<uint32_t>((ts->out_lanes + lanes - 1) / lanes);
+  if (ts->vectors > TileState::kMaxEntries || ts->in_lanes + lanes > UINT32_MAX) return false;
+  memset(ts->count, 0, ts->vectors * sizeof(ts->count[0]));
+
+  uint64_t entries = 0;
+  switch (lb) {
+    case 1:
+      entries = WriteTables<uint8_t>(p, expand, m, ts);
+      break;
+    case 2:
+      entries = WriteTables<uint16_t>(p, expand, m, ts);
+      break;
+    case 4:
+      entries = WriteTables<uint32_t>(p, expand, m, ts);
+      break;
+    default:
+      entries = WriteTables<uint64_t>(p, expand, m, ts);
+  }
   if (entries == 0) return false;
   ts->entries = static_cast<uint32_t>(entries);
-  ts->one_per_vector = entries == ts->vectors ? 1 : 0;
+  ts->one_per_vector = 1;
+  for (uint64_t k = 0; k < ts->vectors; ++k) ts->one_per_vector &= ts->count[k] == 1 ? 1 : 0;
   uint64_t max_end = 0;
   for (uint64_t e = 0; e < ts->entries; ++e) {
     if (ts->offset[e] + lanes > max_end) max_end = ts->offset[e] + lanes;

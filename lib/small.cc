@@ -1,0 +1,115 @@
+// Scalar walk for small tensors (see small.h). Elements move as unsigned
+// integers of the element size; memcpy keeps unaligned access defined.
+#include "lib/small.h"
+
+#include <string.h>
+
+#include "lib/walk.h"
+
+namespace dilate {
+namespace {
+
+template <typename T>
+HWY_DILATE_ALWAYS_INLINE T LoadAt(const uint8_t* base, uint64_t i) {
+  T v;
+  memcpy(&v, base + i * sizeof(T), sizeof(T));
+  return v;
+}
+
+template <typename T>
+HWY_DILATE_ALWAYS_INLINE void StoreAt(uint8_t* base, uint64_t i, T v) {
+  memcpy(base + i * sizeof(T), &v, sizeof(T));
+}
+
+template <typename T>
+void ExpandSmallT(const Plan& p, const uint8_t* src, uint8_t* dst) {
+  T fill;
+  memcpy(&fill, p.fill8, sizeof(T));
+  const uint64_t g = p.group / sizeof(T);
+  const uint64_t hole = (p.axis[p.rank - 1].dilation - 1) * g;
+  uint64_t fill_from = 0;  // elements
+  auto fill_to = [&](uint64_t end) {
+    for (uint64_t i = fill_from; i < end; ++i) StoreAt(dst, i, fill);
+  };
+  auto row = [&](uint64_t core, uint64_t from, uint64_t taps) {
+    uint64_t o = core / sizeof(T);
+    const uint64_t s = from / sizeof(T);
+    fill_to(o);
+    for (uint64_t t = 0; t < taps; ++t) {
+      if (t != 0) {
+        for (uint64_t j = 0; j < hole; ++j) StoreAt(dst, o++, fill);
+      }
+      for (uint64_t w = 0; w < g; ++w) StoreAt(dst, o++, LoadAt<T>(src, s + t * g + w));
+    }
+    fill_from = o;
+  };
+  RowWalker<decltype(row)>(p, row).Walk(0, p.outer * UnitsPerSlice(p));
+  fill_to(p.dst_bytes / sizeof(T));
+}
+
+template <typename T>
+bool ContractSmallT(const Plan& p, const uint8_t* expanded, uint8_t* dense, bool verify) {
+  T fill;
+  memcpy(&fill, p.fill8, sizeof(T));
+  const uint64_t g = p.group / sizeof(T);
+  const uint64_t dil = p.axis[p.rank - 1].dilation;
+  uint64_t check_from = 0, zero_from = 0;  // elements of expanded, dense
+  bool ok = true;
+  auto check_to = [&](uint64_t end) {
+    if (!verify) return;
+    for (uint64_t i = check_from; i < end; ++i) ok &= LoadAt<T>(expanded, i) == fill;
+  };
+  auto zero_to = [&](uint64_t end) {
+    for (uint64_t i = zero_from; i < end; ++i) StoreAt(dense, i, T{0});
+  };
+  auto row = [&](uint64_t core, uint64_t to, uint64_t taps) {
+    const uint64_t c = core / sizeof(T), d = to / sizeof(T);
+    check_to(c);
+    zero_to(d);
+    for (uint64_t t = 0; t < taps; ++t) {
+      for (uint64_t w = 0; w < g; ++w) {
+        StoreAt(dense, d + t * g + w, LoadAt<T>(expanded, c + t * dil * g + w));
+      }
+      if (verify && t + 1 < taps) {
+        check_from = c + t * dil * g + g;
+        check_to(c + (t + 1) * dil * g);
+      }
+    }
+    check_from = c + (taps - 1) * dil * g + g;
+    zero_from = d + taps * g;
+  };
+  if (p.dst_bytes != 0) RowWalker<decltype(row)>(p, row).Walk(0, p.outer * UnitsPerSlice(p));
+  check_to(p.dst_bytes / sizeof(T));
+  zero_to(p.src_bytes / sizeof(T));
+  return ok;
+}
+
+}  // namespace
+
+void ExpandSmall(const Plan& p, const uint8_t* src, uint8_t* dst) {
+  switch (p.elem_size) {
+    case 1:
+      return ExpandSmallT<uint8_t>(p, src, dst);
+    case 2:
+      return ExpandSmallT<uint16_t>(p, src, dst);
+    case 4:
+      return ExpandSmallT<uint32_t>(p, src, dst);
+    default:
+      return ExpandSmallT<uint64_t>(p, src, dst);
+  }
+}
+
+bool ContractSmall(const Plan& p, const uint8_t* expanded, uint8_t* dense, bool verify) {
+  switch (p.elem_size) {
+    case 1:
+      return ContractSmallT<uint8_t>(p, expanded, dense, verify);
+    case 2:
+      return ContractSmallT<uint16_t>(p, expanded, dense, verify);
+    case 4:
+      return ContractSmallT<uint32_t>(p, expanded, dense, verify);
+    default:
+      return ContractSmallT<uint64_t>(p, expanded, dense, verify);
+  }
+}
+
+}  // namespace dilate
