@@ -46,7 +46,7 @@ struct alignas(64) RowState {
 // permutation of its input, so the driver builds, once per call, a table
 // entry per output vector (expand) or per input window (contract) and the
 // kernel applies the table tile after tile. Lives on the driver's stack
-// (~19 KiB).
+// (~38 KiB).
 struct alignas(64) TileState {
   // Set by the driver.
   const uint8_t* pattern;  // fill element repeated, phase 0
@@ -61,8 +61,8 @@ struct alignas(64) TileState {
   uint32_t entries;        // table entries (expand: == vectors)
   uint64_t max_read_end;   // max over entries of offset + lanes
   uint32_t one_per_vector; // entry k belongs to output vector k (expand, no cropping)
-  static constexpr size_t kMaxEntries = 512;
-  static constexpr size_t kIndexBytes = 16384;
+  static constexpr size_t kMaxEntries = 1024;
+  static constexpr size_t kIndexBytes = 32768;
   uint32_t offset[kMaxEntries];  // entry: read offset in lanes from the tile's input
   uint16_t count[kMaxEntries];   // contract: entries of output vector k
   // Entry e, lane k: index into the window, or (top bit | (lanes + k)) to
