@@ -72,6 +72,15 @@
 extern "C" {
 #endif
 
+/* In C++ the enums get a fixed underlying type, so any int a C caller
+ * passes (say, a status from a newer library) is a valid value: same size
+ * and passing as the C enum. */
+#ifdef __cplusplus
+#define DILATE_ENUM_INT : int
+#else
+#define DILATE_ENUM_INT
+#endif
+
 /* Maximum number of spatial axes in a description. */
 #define DILATE_MAX_RANK 8
 
@@ -79,7 +88,7 @@ extern "C" {
 
 /* Every entry point that can fail returns one of these. The values are
  * pinned: never renumbered, new codes only appended. */
-typedef enum dilate_status {
+typedef enum dilate_status DILATE_ENUM_INT {
   DILATE_OK = 0,
   /* A required pointer is NULL (a buffer pointer may be NULL only when the
    * tensor it holds has zero bytes). */
@@ -127,7 +136,7 @@ DILATE_API const char* dilate_status_string(dilate_status status);
 
 /* Element types, by name. Values are pinned. Only the element size matters
  * to the data movement; the name documents intent and fixes the size. */
-typedef enum dilate_dtype {
+typedef enum dilate_dtype DILATE_ENUM_INT {
   DILATE_DTYPE_U8 = 1,
   DILATE_DTYPE_I8 = 2,
   DILATE_DTYPE_U16 = 3,
