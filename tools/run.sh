@@ -55,6 +55,7 @@ STEP_NAMES=()
 STEP_SECS=()
 STEP_OK=()
 FAILED_SUITES=()
+SUITES_RUN=0
 CURRENT_STEP=""
 CURRENT_START=0
 STEP_OK_NEXT="" # set to FAILED by a step that fails but lets the run go on
@@ -99,6 +100,10 @@ summary() {
       printf '  %6ss  FAILED  %s\n' "$((SECONDS - CURRENT_START))" "$failed"
     fi
     printf '  %6ss  total\n' "$((SECONDS - RUN_START))"
+  fi
+  if [[ $SUITES_RUN -gt 0 ]]; then
+    # The plain closing line CI readers look for.
+    log "suites: $((SUITES_RUN - ${#FAILED_SUITES[@]})) passed, ${#FAILED_SUITES[@]} failed"
   fi
   if [[ $rc -ne 0 ]]; then
     log "tools/run.sh: FAILED (exit $rc)${failed:+ in step: $failed}" >&2
@@ -290,6 +295,7 @@ suite() {
   log "###   $*"
   log "################################################################"
   "$@" </dev/null || rc=$?
+  SUITES_RUN=$((SUITES_RUN + 1))
   STEP_NAMES+=("suite $name")
   STEP_SECS+=("$((SECONDS - start))")
   if [[ $rc -eq 0 ]]; then
