@@ -64,6 +64,7 @@ struct alignas(64) TileState {
   static constexpr size_t kMaxEntries = 1024;
   static constexpr size_t kIndexBytes = 32768;
   uint32_t offset[kMaxEntries];  // entry: read offset in lanes from the tile's input
+  uint8_t has_taps[kMaxEntries]; // entry: 0 when it takes nothing (a vector of pure fill)
   uint16_t count[kMaxEntries];   // contract: entries of output vector k
   // Entry e, lane k: index into the window, or (top bit | (lanes + k)) to
   // keep lane k of the vector so far (the fill for expand, zero or earlier

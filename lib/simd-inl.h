@@ -287,8 +287,13 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
   const uint32_t* HWY_RESTRICT offset = ts.offset;
   if (ts.one_per_vector) {  // expand: one load, permute and store per vector
     const size_t vectors = ts.vectors;
+    const uint8_t* HWY_RESTRICT has_taps = ts.has_taps;
     for (size_t k = 0; k < vectors; ++k) {
-      const V r = PermuteOr(d, hn::LoadU(d, in + offset[k]), hn::Load(d, index + k * N), base);
+      // Vectors of pure fill (hole rows) are plain stores: no load, no
+      // permute. The branch follows the tile's fixed pattern.
+      const V r = has_taps[k]
+                      ? PermuteOr(d, hn::LoadU(d, in + offset[k]), hn::Load(d, index + k * N), base)
+                      : base;
       if (kStream) {
         hn::Stream(r, d, out + k * N);
       } else {

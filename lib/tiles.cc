@@ -47,6 +47,7 @@ class TableWriter {
       if (!Next(k, in)) return false;
     }
     open_index_[lane] = static_cast<T>(in - offset_);
+    open_has_taps_ = 1;
     return true;
   }
 
@@ -74,6 +75,7 @@ class TableWriter {
     offset_ = in;
     vector_ = k;
     open_ = true;
+    open_has_taps_ = 0;
     return true;
   }
 
@@ -81,6 +83,7 @@ class TableWriter {
     if (!open_) return true;
     const uint64_t e = entries_++;
     ts_->offset[e] = static_cast<uint32_t>(offset_);
+    ts_->has_taps[e] = open_has_taps_;
     ++ts_->count[vector_];
     if (started_ <= vector_) started_ = vector_ + 1;
     open_ = false;
@@ -106,21 +109,29 @@ class TableWriter {
   uint64_t vector_ = 0;   // output vector of the open entry
   uint64_t offset_ = 0;   // input offset of the open entry
   T* open_index_ = nullptr;
+  uint8_t open_has_taps_ = 0;
   uint64_t started_ = 0;  // vectors with at least one entry: [0, started_)
   uint64_t entries_ = 0;  // closed entries
 };
 
-// Slices per tile: the fewest whose output is a whole number of vectors,
-// else the fewest that waste at most 1/16 of the stores, else one.
+// Slices per tile. Larger tiles make a whole number of vectors (no spilled
+// lanes, aligned stores) but cost more to build per call and more L1 for
+// their tables, so tiles stay within kPreferredVectors when they can: the
+// fewest slices with no waste, else with the least waste, else one.
+constexpr uint64_t kPreferredVectors = 64;
+
 uint64_t ChooseSlices(uint64_t out_lanes_per_slice, uint64_t lanes, uint64_t outer) {
   const uint64_t exact = lanes / Gcd(out_lanes_per_slice % lanes, lanes);
-  uint64_t best = 1;
+  uint64_t best = 1, best_waste = (lanes - out_lanes_per_slice % lanes) % lanes;
   for (uint64_t m = 1; m <= exact && m <= outer; ++m) {
     const uint64_t out = m * out_lanes_per_slice;
-    if ((out + lanes - 1) / lanes > TileState::kMaxEntries) break;
+    if (m > 1 && (out + lanes - 1) / lanes > kPreferredVectors) break;
     const uint64_t waste = (lanes - out % lanes) % lanes;
     if (waste == 0) return m;
-    if (waste * 16 <= out && best == 1) best = m;
+    if (waste * best < best_waste * m) {  // less waste per slice
+      best = m;
+      best_waste = waste;
+    }
   }
   return best;
 }
