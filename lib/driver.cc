@@ -261,7 +261,7 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
     return ContractSmall(p, expanded, dense, verify);
   }
   if (p.dst_bytes == 0) {  // every tap is cropped away (or there are none)
-    memset(dense, 0, p.src_bytes);
+    if (p.src_bytes != 0) memset(dense, 0, p.src_bytes);
     return true;
   }
   if (p.src_bytes == 0) {

@@ -81,7 +81,7 @@ inline bool Contract(const dilate_desc& desc, const void* expanded, void* dense,
   const size_t e = dilate_dtype_size(desc.dtype);
   const uint8_t* x = static_cast<const uint8_t*>(expanded);
   uint8_t* d = static_cast<uint8_t*>(dense);
-  memset(d, 0, dense_bytes);
+  if (dense_bytes != 0) memset(d, 0, dense_bytes);  // d may be null when empty
   bool holes_ok = true;
   ForEachDstElement(desc, [&](int64_t di, int64_t si) {
     if (si >= 0) {

@@ -20,6 +20,7 @@ namespace dilate {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+#undef DILATE_TARGET_IS_SVE  // re-included once per target
 #if HWY_TARGET == HWY_SVE || HWY_TARGET == HWY_SVE2 || HWY_TARGET == HWY_SVE_256 || \
     HWY_TARGET == HWY_SVE2_128
 #define DILATE_TARGET_IS_SVE 1

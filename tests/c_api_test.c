@@ -74,7 +74,7 @@ int main(void) {
   CHECK(dilate_list_targets(DILATE_TARGETS_SUPPORTED, names, 16, &count) == DILATE_OK);
   CHECK(count >= 1);
   CHECK(dilate_target_name() != NULL);
-  CHECK(dilate_set_target("SCALAR") == DILATE_OK);
+  CHECK(dilate_set_target(DILATE_FALLBACK_TARGET) == DILATE_OK);
   CHECK(dilate_set_target(NULL) == DILATE_OK);
 
   if (failures == 0) printf("c_api_test: OK (target %s)\n", dilate_target_name());

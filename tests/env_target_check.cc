@@ -91,8 +91,8 @@ int ExpectTarget(std::string name) {
   CHECK(running != nullptr && name == running);
   CheckOperations(DILATE_OK);
   // dilate_set_target overrides the variable, and "auto" means the best.
-  CHECK(dilate_set_target("SCALAR") == DILATE_OK);
-  CHECK(dilate_target_name() != nullptr && strcmp(dilate_target_name(), "SCALAR") == 0);
+  CHECK(dilate_set_target(DILATE_FALLBACK_TARGET) == DILATE_OK);
+  CHECK(dilate_target_name() != nullptr && strcmp(dilate_target_name(), DILATE_FALLBACK_TARGET) == 0);
   CHECK(dilate_set_target("auto") == DILATE_OK);
   CHECK(dilate_target_name() != nullptr && Best() == dilate_target_name());
   return g_failures == 0 ? 0 : 1;
@@ -106,15 +106,15 @@ int ExpectUnknown() {
   CHECK(running == nullptr);
   CheckOperations(DILATE_ERROR_UNKNOWN_TARGET);
   // Read once: a valid value set now is not seen.
-  setenv("DILATE_TARGET", "SCALAR", 1);
+  setenv("DILATE_TARGET", DILATE_FALLBACK_TARGET, 1);
   CHECK(dilate_target_name() == nullptr);
   CheckOperations(DILATE_ERROR_UNKNOWN_TARGET);
   // A refused dilate_set_target keeps the (broken) environment choice.
   CHECK(dilate_set_target("NO_SUCH_TARGET_EITHER") == DILATE_ERROR_UNKNOWN_TARGET);
   CHECK(dilate_target_name() == nullptr);
   // dilate_set_target overrides the environment.
-  CHECK(dilate_set_target("SCALAR") == DILATE_OK);
-  CHECK(dilate_target_name() != nullptr && strcmp(dilate_target_name(), "SCALAR") == 0);
+  CHECK(dilate_set_target(DILATE_FALLBACK_TARGET) == DILATE_OK);
+  CHECK(dilate_target_name() != nullptr && strcmp(dilate_target_name(), DILATE_FALLBACK_TARGET) == 0);
   CheckOperations(DILATE_OK);
   CHECK(dilate_set_target(nullptr) == DILATE_OK);
   CHECK(dilate_target_name() != nullptr && Best() == dilate_target_name());
