@@ -40,7 +40,8 @@ void ExpectContract(const dilate_desc& desc, const std::vector<uint8_t>& expande
   EXPECT_EQ(s, want_status) << "flags " << flags << ": " << dilate_status_string(s);
   EXPECT_TRUE(dense.GuardsIntact());
   EXPECT_TRUE(in.GuardsIntact());
-  EXPECT_EQ(memcmp(in.data(), expanded.data(), expanded.size()), 0) << "contract wrote its input";
+  EXPECT_TRUE(expanded.empty() || memcmp(in.data(), expanded.data(), expanded.size()) == 0)
+      << "contract wrote its input";
   const bool written = want_status == DILATE_OK || want_status == DILATE_ERROR_HOLE_NOT_FILL;
   EXPECT_TRUE(dense.Equals(written ? want : before))
       << "flags " << flags << ": dense differs from " << (written ? "dilate_ref" : "its old bytes");
