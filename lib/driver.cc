@@ -102,7 +102,7 @@ namespace {
 
 // Rows of at least this many dst bytes go row by row; shorter ones try
 // tile mode first.
-constexpr uint64_t kLongRowBytes = 1024;
+constexpr uint64_t kLongRowBytes = 4096;
 
 bool ShortRows(const Plan& p) {
   const Axis& last = p.axis[p.rank - 1];

@@ -46,7 +46,7 @@ struct alignas(64) RowState {
 // permutation of its input, so the driver builds, once per call, a table
 // entry per output vector (expand) or per input window (contract) and the
 // kernel applies the table tile after tile. Lives on the driver's stack
-// (~38 KiB).
+// (about 40 KiB).
 struct alignas(64) TileState {
   // Set by the driver.
   const uint8_t* pattern;  // fill element repeated, phase 0

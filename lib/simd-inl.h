@@ -97,7 +97,7 @@ HWY_INLINE hn::Vec<D> PatternVec(D d, const RowState& st, uint64_t offset) {
 constexpr uint64_t kPatternChunk = 256;
 
 // Below this many bytes a run of non-temporal stores is not worth aligning.
-constexpr uint64_t kStreamMinRun = 4096;
+constexpr uint64_t kStreamMinRun = 1024;
 
 // dst[0, n) = fill pattern; n is a whole number of elements.
 HWY_INLINE void FillRun(uint8_t* HWY_RESTRICT dst, uint64_t n, const RowState& st) {
