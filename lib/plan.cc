@@ -58,10 +58,15 @@ dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape)
     const uint64_t d = desc->dilation[i];
     const int64_t lo = desc->pad_lo[i], hi = desc->pad_hi[i];
     if (lo == INT64_MIN || hi == INT64_MIN) return DILATE_ERROR_OVERFLOW;
-    const i128 core = s == 0 ? 0 : static_cast<i128>((u128{s} - 1) * d + 1);
-    const i128 p = core + lo + hi;  // |terms| < 2^127: no wrap
+    // The dilated extent (s-1)d+1 < 2^128 fits unsigned 128-bit; past
+    // INT64_MAX it is an overflow whatever the padding, and below it every
+    // sum that follows fits signed 128-bit.
+    const u128 core_u = s == 0 ? 0 : (u128{s} - 1) * d + 1;
+    if (core_u > static_cast<u128>(kI64Max)) return DILATE_ERROR_OVERFLOW;
+    const i128 core = static_cast<i128>(core_u);
+    const i128 p = core + lo + hi;
     if (p < 0) return DILATE_ERROR_NEGATIVE_EXTENT;
-    if (core > kI64Max || p > kI64Max) return DILATE_ERROR_OVERFLOW;
+    if (p > kI64Max) return DILATE_ERROR_OVERFLOW;
     Axis& a = axes[i];
     a.src_dim = s;
     a.dst_dim = static_cast<uint64_t>(p);
