@@ -72,8 +72,9 @@ inline void PrintDesc(const dilate_desc& d) {
   } while (0)
 
 // DILATE_FUZZ_KNOWN_BUGS=tolerate: accept the library bugs listed in
-// fuzz/known-bugs/README.md, so a fuzz run looks for new ones. Unset
-// (strict), the reproducers in fuzz/known-bugs/ fail until they are fixed.
+// fuzz/known-bugs/README.md (none open at the moment), so a fuzz run looks
+// for new ones. Unset (strict), the reproducers in fuzz/known-bugs/ fail
+// until they are fixed. Guard each tolerance with `if (TolerateKnownBugs())`.
 inline bool TolerateKnownBugs() {
   static const bool t = [] {
     const char* v = getenv("DILATE_FUZZ_KNOWN_BUGS");
@@ -161,15 +162,6 @@ inline dilate_desc ReadDesc(Reader& r) {
       d.pad_lo[i] = INT64_MIN;
     }
   }
-  if (TolerateKnownBugs()) {
-    // Known bug 1b: lib/plan.cc overflows __int128 (UB) once the dilated
-    // extent (s - 1) d + 1 nears 2^127; keep clear of it so a tolerant run
-    // can look for other bugs. (Strict runs and known-bugs/ still hit it.)
-    for (uint32_t i = 0; i < axes; ++i) {
-      const u128 s = d.src_dims[i], dil = d.dilation[i];
-      if (s > 1 && (s - 1) * dil >= (u128{1} << 126)) d.dilation[i] = uint64_t{1} << 62;
-    }
-  }
   d.outer = ReadExtent(r, 3);
   d.inner = ReadExtent(r, 70);
   for (int i = 0; i < 8; ++i) d.fill[i] = r.U8() & (i < 2 ? 0xFF : 0x00);
@@ -252,9 +244,6 @@ inline Model ModelDesc(const dilate_desc& d) {
     const u128 big = u128{1} << 100;
     if (core >= big) {  // p >= core - 2^64 > INT64_MAX
       m.Add(DILATE_ERROR_OVERFLOW);
-      // Known bug 1: lib/plan.cc casts a core >= 2^127 to __int128, it wraps
-      // negative and the axis is reported as DILATE_ERROR_NEGATIVE_EXTENT.
-      if (TolerateKnownBugs() && core >= (u128{1} << 127)) m.Add(DILATE_ERROR_NEGATIVE_EXTENT);
       extents_ok = false;
       continue;
     }

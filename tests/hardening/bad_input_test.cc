@@ -179,9 +179,8 @@ TEST(BadInput, DilatedExtentAboveInt64Max) {
   d.dilation[0] = uint64_t{1} << 63;  // (3 - 1) * 2^63 + 1
   ExpectRejected(&d, DILATE_ERROR_OVERFLOW);
 }
-// Known bug 1 (fuzz/known-bugs/README.md): s = d = 2^64 - 1 make the dilated
-// extent ~2^128, which lib/plan.cc wraps negative in __int128 and reports
-// as DILATE_ERROR_NEGATIVE_EXTENT although no padding is negative.
+// s = d = 2^64 - 1 make the dilated extent ~2^128 (a fuzzer find: lib/plan.cc
+// used to wrap it negative in __int128 and report NEGATIVE_EXTENT).
 TEST(BadInput, DilatedExtentAbove2To127) {
   dilate_desc d = Base();
   d.src_dims[0] = UINT64_MAX;
