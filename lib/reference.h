@@ -12,22 +12,27 @@
 
 namespace dilate_ref {
 
+// Wide enough for any sum of the description's 64-bit values, so the oracle
+// has no overflow of its own (it is only run on descriptions the library
+// accepted, whose dst dims fit int64).
+using Wide = __int128;
+
 // p_i = lo_i + s_i + (s_i - 1)(d_i - 1) + hi_i, the middle term 0 if s_i = 0.
 inline int64_t DstDim(const dilate_desc& desc, uint32_t i) {
-  const int64_t s = static_cast<int64_t>(desc.src_dims[i]);
-  const int64_t d = static_cast<int64_t>(desc.dilation[i]);
-  const int64_t core = s == 0 ? 0 : s + (s - 1) * (d - 1);
-  return desc.pad_lo[i] + core + desc.pad_hi[i];
+  const Wide s = desc.src_dims[i];
+  const Wide d = desc.dilation[i];
+  const Wide core = s == 0 ? 0 : s + (s - 1) * (d - 1);
+  return static_cast<int64_t>(desc.pad_lo[i] + core + desc.pad_hi[i]);
 }
 
 // For dst coordinate y on axis i: the src coordinate whose tap lands there,
 // or -1 when y is a hole or padding.
 inline int64_t SrcCoord(const dilate_desc& desc, uint32_t i, int64_t y) {
-  const int64_t d = static_cast<int64_t>(desc.dilation[i]);
-  const int64_t rel = y - desc.pad_lo[i];
+  const Wide d = desc.dilation[i];
+  const Wide rel = static_cast<Wide>(y) - desc.pad_lo[i];
   if (rel < 0 || rel % d != 0) return -1;
-  const int64_t x = rel / d;
-  return x < static_cast<int64_t>(desc.src_dims[i]) ? x : -1;
+  const Wide x = rel / d;
+  return x < static_cast<Wide>(desc.src_dims[i]) ? static_cast<int64_t>(x) : -1;
 }
 
 // Walks every element of the dst-shaped tensor in row-major order and calls
@@ -35,13 +40,17 @@ inline int64_t SrcCoord(const dilate_desc& desc, uint32_t i, int64_t y) {
 template <class Visit>
 void ForEachDstElement(const dilate_desc& desc, Visit visit) {
   const uint32_t rank = desc.rank;
+  if (desc.outer == 0 || desc.inner == 0) return;  // no elements (extents may be huge)
   int64_t dst_dims[DILATE_MAX_RANK];
-  int64_t spatial_dst = 1, spatial_src = 1;
+  Wide wide_dst = 1, wide_src = 1;
   for (uint32_t i = 0; i < rank; ++i) {
     dst_dims[i] = DstDim(desc, i);
-    spatial_dst *= dst_dims[i];
-    spatial_src *= static_cast<int64_t>(desc.src_dims[i]);
+    wide_dst *= dst_dims[i];
   }
+  if (wide_dst == 0) return;  // then src extents may be anything
+  for (uint32_t i = 0; i < rank; ++i) wide_src *= static_cast<Wide>(desc.src_dims[i]);
+  const int64_t spatial_dst = static_cast<int64_t>(wide_dst);
+  const int64_t spatial_src = static_cast<int64_t>(wide_src);
   const int64_t inner = static_cast<int64_t>(desc.inner);
   for (int64_t o = 0; o < static_cast<int64_t>(desc.outer); ++o) {
     for (int64_t flat = 0; flat < spatial_dst; ++flat) {

@@ -1,0 +1,125 @@
+// loop_limits: what the shapes of libdilate's inner loops can reach on this
+// CPU, timed against memset in the same process (x86-64 with AVX-512 only).
+// docs/benchmarks.md ("Why the targets are missed") quotes its output.
+//
+//   build/bench/benchmarks/loop_limits
+//
+// L2-sized (256 KiB dst): plain 64-byte stores; an aligned load per store;
+// load + vpermt2d + store, the tile-mode expand loop. DRAM-sized (256 MiB):
+// non-temporal stores alone, and with a sequential read stream of 36 % of
+// the written bytes (what K3 D2 reads from src).
+#include <immintrin.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+namespace {
+
+#define AVX512 __attribute__((target("avx512f")))
+
+AVX512 void Stores(float* dst, size_t vectors) {
+  const __m512i z = _mm512_setzero_si512();
+  for (size_t k = 0; k < vectors; ++k) _mm512_storeu_si512(dst + k * 16, z);
+}
+
+AVX512 void LoadStore(float* dst, const float* src, size_t vectors) {
+  for (size_t k = 0; k < vectors; ++k) {
+    _mm512_storeu_si512(dst + k * 16, _mm512_load_si512(src + ((k * 6) & ~size_t{15})));
+  }
+}
+
+// 25 table entries, as a 16-kernel tile of 3x3 dilation 2 (f32) has.
+AVX512 void Permute(float* dst, const float* src, const int* index, const uint32_t* offset,
+                    size_t vectors) {
+  const __m512i fill = _mm512_setzero_si512();
+  size_t e = 0, base = 0;
+  for (size_t k = 0; k < vectors; ++k) {
+    const __m512i w = _mm512_loadu_si512(src + base + offset[e]);
+    const __m512i i = _mm512_load_si512(index + e * 16);
+    _mm512_storeu_si512(dst + k * 16, _mm512_permutex2var_epi32(w, i, fill));
+    if (++e == 25) {
+      e = 0;
+      base += 144;
+    }
+  }
+}
+
+AVX512 void StreamStores(float* dst, size_t vectors) {
+  const __m512i z = _mm512_setzero_si512();
+  for (size_t k = 0; k < vectors; ++k) _mm512_stream_si512(reinterpret_cast<__m512i*>(dst + k * 16), z);
+  _mm_sfence();
+}
+
+AVX512 void StreamWithReads(float* dst, const float* src, size_t vectors) {
+  for (size_t k = 0; k < vectors; ++k) {
+    _mm512_stream_si512(reinterpret_cast<__m512i*>(dst + k * 16),
+                        _mm512_loadu_si512(src + (k * 9 / 25) * 16));
+  }
+  _mm_sfence();
+}
+
+template <class F>
+double MedianNs(F f, int reps, int rounds) {
+  std::vector<double> t;
+  for (int r = 0; r < rounds; ++r) {
+    const auto a = std::chrono::steady_clock::now();
+    for (int i = 0; i < reps; ++i) {
+      f();
+      __asm__ volatile("" ::: "memory");
+    }
+    const auto b = std::chrono::steady_clock::now();
+    t.push_back(std::chrono::duration<double, std::nano>(b - a).count() / reps);
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+}  // namespace
+
+int main() {
+  if (!__builtin_cpu_supports("avx512f")) {
+    printf("loop_limits: needs AVX-512F\n");
+    return 0;
+  }
+  {
+    const size_t bytes = 256 << 10, vectors = bytes / 64;
+    float* dst = static_cast<float*>(aligned_alloc(64, bytes));
+    float* src = static_cast<float*>(aligned_alloc(64, bytes + 128));
+    memset(src, 1, bytes + 128);
+    alignas(64) static int index[25 * 16];
+    uint32_t offset[25];
+    for (int e = 0; e < 25; ++e) {
+      offset[e] = static_cast<uint32_t>(e * 144 / 25);
+      for (int k = 0; k < 16; ++k) {
+        index[e * 16 + k] = k % 3 == 0 ? k / 3 : static_cast<int>(0x80000000u | (16 + k));
+      }
+    }
+    const double m = MedianNs([&] { memset(dst, 0, bytes); }, 200, 9);
+    const double s = MedianNs([&] { Stores(dst, vectors); }, 200, 9);
+    const double l = MedianNs([&] { LoadStore(dst, src, vectors); }, 200, 9);
+    const double p = MedianNs([&] { Permute(dst, src, index, offset, vectors); }, 200, 9);
+    printf("256 KiB dst: memset %.0f ns; x memset: stores %.2f, load+store %.2f, "
+           "load+vpermt2d+store %.2f\n", m, m / s, m / l, m / p);
+    free(dst);
+    free(src);
+  }
+  {
+    const size_t bytes = size_t{256} << 20, vectors = bytes / 64;
+    float* dst = static_cast<float*>(aligned_alloc(64, bytes));
+    float* src = static_cast<float*>(aligned_alloc(64, bytes));
+    memset(src, 1, bytes);
+    memset(dst, 1, bytes);
+    const double m = MedianNs([&] { memset(dst, 0, bytes); }, 1, 5);
+    const double s = MedianNs([&] { StreamStores(dst, vectors); }, 1, 5);
+    const double r = MedianNs([&] { StreamWithReads(dst, src, vectors); }, 1, 5);
+    printf("256 MiB dst: memset %.2f ms; x memset: NT stores %.2f, NT stores + 36%% reads %.2f\n",
+           m / 1e6, m / s, m / r);
+    free(dst);
+    free(src);
+  }
+  return 0;
+}
