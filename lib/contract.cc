@@ -170,10 +170,6 @@ bool RowHolesAreFill(const uint8_t* expanded, uint64_t taps, const RowState& st)
   return ok;
 }
 
-void TileShape(uint64_t group, uint32_t* lane_bytes, uint32_t* lanes) {
-  TileShapeFor(group, lane_bytes, lanes);
-}
-
 void ContractTiles(uint8_t* dense, const uint8_t* expanded, uint64_t expanded_bytes, uint64_t s0,
                    uint64_t s1, const TileState& ts) {
   WithShuffleTag(ts.lane_bytes, [&](auto d) {
@@ -184,8 +180,8 @@ void ContractTiles(uint8_t* dense, const uint8_t* expanded, uint64_t expanded_by
 }  // namespace
 
 const ContractKernels* GetContractKernels() {
-  static constexpr ContractKernels kKernels = {&Prepare,         &ContractRow, &IsFill,
-                                               &RowHolesAreFill, &TileShape,   &ContractTiles};
+  static constexpr ContractKernels kKernels = {&Prepare, &ContractRow, &IsFill, &RowHolesAreFill,
+                                               &ContractTiles};
   return &kKernels;
 }
 

@@ -121,20 +121,28 @@ void InitTileState(const Plan& p, const uint8_t* pattern, bool stream, TileState
   ts->stream = stream ? 1 : 0;
 }
 
-// Tile mode, when the plan fits it; false otherwise (nothing written).
-HWY_DILATE_NOINLINE bool ExpandTiled(const Plan& p, const Target& target, const uint8_t* src,
-                                     uint8_t* dst, const Threading& threading) {
-  const ExpandKernels& k = *target.expand;
+// Tile mode, for expand (in = src, out = dst) or contract (in = the
+// expanded tensor, out = dense), when the plan fits it; false otherwise
+// (nothing written).
+HWY_DILATE_NOINLINE bool RunTiled(const Plan& p, const Target& target, TileSide side,
+                                  const uint8_t* in, uint64_t in_bytes, uint8_t* out,
+                                  const Threading& threading) {
+  const bool expand = side == TileSide::kExpand;
   alignas(64) uint8_t pattern[kPatternBytes];
-  FillPattern(p, pattern);
   TileState ts;
-  InitTileState(p, pattern, p.dst_bytes >= kStreamBytes, &ts);
-  k.tile_shape(p.group, &ts.lane_bytes, &ts.lanes);
-  if (!BuildTiles(p, TileSide::kExpand, &ts)) return false;
+  if (expand) {
+    FillPattern(p, pattern);
+    InitTileState(p, pattern, p.dst_bytes >= kStreamBytes, &ts);
+  } else {
+    InitTileState(p, nullptr, false, &ts);  // contract starts from zero, not the fill
+  }
+  target.expand->tile_shape(p.group, &ts.lane_bytes, &ts.lanes);
+  if (!BuildTiles(p, side, &ts)) return false;
+  const auto apply = expand ? target.expand->expand_tiles : target.contract->contract_tiles;
   const uint64_t tiles = (p.outer + ts.slices - 1) / ts.slices;
   auto chunk = [&](uint64_t t0, uint64_t t1) {
     const uint64_t s1 = t1 * ts.slices < p.outer ? t1 * ts.slices : p.outer;
-    k.expand_tiles(dst, src, p.src_bytes, t0 * ts.slices, s1, ts);
+    apply(out, in, in_bytes, t0 * ts.slices, s1, ts);
   };
   ForEachChunk(tiles, p.dst_bytes, threading, chunk);
   return true;
@@ -181,28 +189,14 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
   if (p.dst_bytes == 0) return;
   if (p.dst_bytes <= kSmallBytes) return ExpandSmall(p, src, dst);
   if (p.src_bytes == 0) return FillAll(p, target, dst);
-  if (TileCandidate(p, *target.expand) && ExpandTiled(p, target, src, dst, threading)) return;
+  if (TileCandidate(p, *target.expand) &&
+      RunTiled(p, target, TileSide::kExpand, src, p.src_bytes, dst, threading)) {
+    return;
+  }
   ExpandRows(p, target, src, dst, threading);
 }
 
 namespace {
-
-HWY_DILATE_NOINLINE bool ContractTiled(const Plan& p, const Target& target,
-                                       const uint8_t* expanded, uint8_t* dense,
-                                       const Threading& threading) {
-  const ContractKernels& k = *target.contract;
-  TileState ts;
-  InitTileState(p, nullptr, false, &ts);  // contract starts from zero, not the fill
-  k.tile_shape(p.group, &ts.lane_bytes, &ts.lanes);
-  if (!BuildTiles(p, TileSide::kContract, &ts)) return false;
-  const uint64_t tiles = (p.outer + ts.slices - 1) / ts.slices;
-  auto chunk = [&](uint64_t t0, uint64_t t1) {
-    const uint64_t s1 = t1 * ts.slices < p.outer ? t1 * ts.slices : p.outer;
-    k.contract_tiles(dense, expanded, p.dst_bytes, t0 * ts.slices, s1, ts);
-  };
-  ForEachChunk(tiles, p.dst_bytes, threading, chunk);
-  return true;
-}
 
 HWY_DILATE_NOINLINE bool ContractRows(const Plan& p, const Target& target,
                                       const uint8_t* expanded, uint8_t* dense, bool verify,
@@ -280,7 +274,7 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
   }
   // Tile mode gathers taps only; checking holes goes row by row.
   if (!verify && TileCandidate(p, *target.expand) &&
-      ContractTiled(p, target, expanded, dense, threading)) {
+      RunTiled(p, target, TileSide::kContract, expanded, p.dst_bytes, dense, threading)) {
     return true;
   }
   return ContractRows(p, target, expanded, dense, verify, threading);

@@ -98,7 +98,7 @@ struct ContractKernels {
   bool (*is_fill)(const uint8_t* p, uint64_t n, const RowState& state);
   // Whether every hole between the taps of an expanded row is fill.
   bool (*row_holes_are_fill)(const uint8_t* expanded, uint64_t taps, const RowState& state);
-  void (*tile_shape)(uint64_t group, uint32_t* lane_bytes, uint32_t* lanes);
+  // (Tile shapes come from ExpandKernels::tile_shape: the same lanes.)
   // Writes outer slices [slice_begin, slice_end) of dense, reading the whole
   // expanded tensor of expanded_bytes.
   void (*contract_tiles)(uint8_t* dense, const uint8_t* expanded, uint64_t expanded_bytes,
