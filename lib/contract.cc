@@ -69,17 +69,7 @@ bool BuildContractTables(D d, RowState* st) {
 }
 
 void Prepare(RowState* st) {
-  st->mode = kModeRuns;
-  if (st->dilation == 1) {
-    st->mode = kModeCopy;
-    return;
-  }
-  const hn::ScalableTag<uint8_t> du8;
-  const uint64_t vec_bytes = hn::Lanes(du8);
-  if (st->group >= vec_bytes || (st->dilation - 1) * st->group >= 2 * vec_bytes) return;
-  bool built = false;
-  WithShuffleTag(ShuffleLaneBytes(st->group), [&](auto d) { built = BuildContractTables(d, st); });
-  if (built) st->mode = kModeShuffle;
+  ChooseRowMode(st, [st](auto d) { return BuildContractTables(d, st); });
 }
 
 template <class D>

@@ -23,7 +23,6 @@
 #include "lib/tiles.h"
 #include "lib/walk.h"
 
-
 namespace dilate {
 namespace {
 
@@ -45,7 +44,6 @@ void InitRowState(const Plan& p, const uint8_t* pattern, bool stream, RowState* 
   st->dilation = p.axis[p.rank - 1].dilation;
   st->elem_size = p.elem_size;
   st->stream = stream ? 1 : 0;
-  st->fill_is_zero = p.fill_is_zero ? 1 : 0;
 }
 
 // Runs chunk(u0, u1) over [0, units) serially, through the caller's runner,
@@ -81,8 +79,8 @@ void ForEachChunk(uint64_t units, uint64_t bytes, const Threading& threading, Ch
   job.chunks = chunks;
   if (runner) {
     threading.parallel_for(
-        threading.runner_ctx, chunks,
-        [](void* ctx, uint64_t c) { static_cast<Job*>(ctx)->Run(c); }, &job);
+        threading.runner_ctx, chunks, [](void* ctx, uint64_t c) { static_cast<Job*>(ctx)->Run(c); },
+        &job);
     return;
   }
   std::vector<std::thread> workers;
@@ -115,27 +113,17 @@ bool TileCandidate(const Plan& p, const ExpandKernels& k) {
   return row < kLongRowBytes && uint64_t{lane_bytes} * lanes >= 64;
 }
 
-void InitTileState(const Plan& p, const uint8_t* pattern, bool stream, TileState* ts) {
-  ts->pattern = pattern;
-  ts->elem_size = p.elem_size;
-  ts->stream = stream ? 1 : 0;
-}
-
 // Tile mode, for expand (in = src, out = dst) or contract (in = the
 // expanded tensor, out = dense), when the plan fits it; false otherwise
 // (nothing written).
-HWY_DILATE_NOINLINE bool RunTiled(const Plan& p, const Target& target, TileSide side,
-                                  const uint8_t* in, uint64_t in_bytes, uint8_t* out,
-                                  const Threading& threading) {
+DILATE_NOINLINE bool RunTiled(const Plan& p, const Target& target, TileSide side, const uint8_t* in,
+                              uint64_t in_bytes, uint8_t* out, const Threading& threading) {
   const bool expand = side == TileSide::kExpand;
   alignas(64) uint8_t pattern[kPatternBytes];
   TileState ts;
-  if (expand) {
-    FillPattern(p, pattern);
-    InitTileState(p, pattern, p.dst_bytes >= kStreamBytes, &ts);
-  } else {
-    InitTileState(p, nullptr, false, &ts);  // contract starts from zero, not the fill
-  }
+  if (expand) FillPattern(p, pattern);
+  ts.pattern = expand ? pattern : nullptr;  // contract starts from zero, not the fill
+  ts.stream = expand && p.dst_bytes >= kStreamBytes ? 1 : 0;
   target.expand->tile_shape(p.group, &ts.lane_bytes, &ts.lanes);
   if (!BuildTiles(p, side, &ts)) return false;
   const auto apply = expand ? target.expand->expand_tiles : target.contract->contract_tiles;
@@ -149,7 +137,7 @@ HWY_DILATE_NOINLINE bool RunTiled(const Plan& p, const Target& target, TileSide 
 }
 
 // No taps at all: dst is one fill.
-HWY_DILATE_NOINLINE void FillAll(const Plan& p, const Target& target, uint8_t* dst) {
+DILATE_NOINLINE void FillAll(const Plan& p, const Target& target, uint8_t* dst) {
   alignas(64) uint8_t pattern[kPatternBytes];
   FillPattern(p, pattern);
   RowState st;
@@ -158,8 +146,8 @@ HWY_DILATE_NOINLINE void FillAll(const Plan& p, const Target& target, uint8_t* d
   if (st.stream) FlushStreamingStores();
 }
 
-HWY_DILATE_NOINLINE void ExpandRows(const Plan& p, const Target& target, const uint8_t* src,
-                                    uint8_t* dst, const Threading& threading) {
+DILATE_NOINLINE void ExpandRows(const Plan& p, const Target& target, const uint8_t* src,
+                                uint8_t* dst, const Threading& threading) {
   const ExpandKernels& k = *target.expand;
   alignas(64) uint8_t pattern[kPatternBytes];
   FillPattern(p, pattern);
@@ -198,9 +186,8 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
 
 namespace {
 
-HWY_DILATE_NOINLINE bool ContractRows(const Plan& p, const Target& target,
-                                      const uint8_t* expanded, uint8_t* dense, bool verify,
-                                      const Threading& threading) {
+DILATE_NOINLINE bool ContractRows(const Plan& p, const Target& target, const uint8_t* expanded,
+                                  uint8_t* dense, bool verify, const Threading& threading) {
   const ContractKernels& k = *target.contract;
   const ExpandKernels& zero_fill = *target.expand;
   RowState zero;  // a fill state whose pattern is zero, for cropped elements

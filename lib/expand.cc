@@ -67,18 +67,7 @@ bool BuildExpandTables(D d, RowState* st) {
 }
 
 void Prepare(RowState* st) {
-  st->mode = kModeRuns;
-  if (st->dilation == 1) {
-    st->mode = kModeCopy;
-    return;
-  }
-  const hn::ScalableTag<uint8_t> du8;
-  const uint64_t vec_bytes = hn::Lanes(du8);
-  // Long groups or long holes: run by run is already at memory speed.
-  if (st->group >= vec_bytes || (st->dilation - 1) * st->group >= 2 * vec_bytes) return;
-  bool built = false;
-  WithShuffleTag(ShuffleLaneBytes(st->group), [&](auto d) { built = BuildExpandTables(d, st); });
-  if (built) st->mode = kModeShuffle;
+  ChooseRowMode(st, [st](auto d) { return BuildExpandTables(d, st); });
 }
 
 void Fill(uint8_t* dst, uint64_t n, const RowState& st) { FillRun(dst, n, st); }

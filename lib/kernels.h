@@ -14,6 +14,15 @@
 
 namespace dilate {
 
+inline uint64_t Gcd(uint64_t a, uint64_t b) {
+  while (b != 0) {
+    const uint64_t t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
 // Per-call constants shared by every row, plus the permutation tables a
 // target builds once per call in Prepare (never per row). Lives on the
 // caller's stack: no allocation in the hot path.
@@ -23,16 +32,15 @@ struct alignas(64) RowState {
   uint64_t group;          // bytes per tap
   uint64_t dilation;       // of the row axis
   uint32_t elem_size;
-  uint32_t stream;         // non-zero: non-temporal stores for long runs
-  uint32_t fill_is_zero;
+  uint32_t stream;  // non-zero: non-temporal stores for long runs
 
   // Set by Prepare; meaning private to the target that prepared it.
-  uint32_t mode;           // which row strategy applies
-  uint32_t lanes;          // vector lanes of the shuffle lane type
-  uint32_t lane_bytes;     // bytes per shuffle lane
-  uint32_t group_lanes;    // group / lane_bytes
-  uint32_t period;         // table entries (vectors) per period
-  uint64_t advance;        // lanes consumed per period on the read side
+  uint32_t mode;         // which row strategy applies
+  uint32_t lanes;        // vector lanes of the shuffle lane type
+  uint32_t lane_bytes;   // bytes per shuffle lane
+  uint32_t group_lanes;  // group / lane_bytes
+  uint32_t period;       // table entries (vectors) per period
+  uint64_t advance;      // lanes consumed per period on the read side
   static constexpr size_t kMaxPeriod = 256;
   static constexpr size_t kTableBytes = 4096;
   uint32_t offset[kMaxPeriod];  // per entry: read offset (lanes) in the period
@@ -49,23 +57,21 @@ struct alignas(64) RowState {
 // (about 40 KiB).
 struct alignas(64) TileState {
   // Set by the driver.
-  const uint8_t* pattern;  // fill element repeated, phase 0
-  uint32_t elem_size;
-  uint32_t stream;         // non-zero: non-temporal stores where aligned
-  uint32_t lane_bytes;     // from tile_shape
-  uint32_t lanes;          // from tile_shape
-  uint64_t slices;         // outer slices per tile
-  uint64_t in_lanes;       // lanes read per tile (src for expand)
-  uint64_t out_lanes;      // lanes written per tile
-  uint32_t vectors;        // output vectors per tile: ceil(out_lanes / lanes)
-  uint32_t entries;        // table entries (expand: == vectors)
-  uint64_t max_read_end;   // max over entries of offset + lanes
-  uint32_t one_per_vector; // entry k belongs to output vector k (expand, no cropping)
+  const uint8_t* pattern;   // fill element repeated, phase 0
+  uint32_t stream;          // non-zero: non-temporal stores where aligned
+  uint32_t lane_bytes;      // from tile_shape
+  uint32_t lanes;           // from tile_shape
+  uint64_t slices;          // outer slices per tile
+  uint64_t in_lanes;        // lanes read per tile (src for expand)
+  uint64_t out_lanes;       // lanes written per tile
+  uint32_t vectors;         // output vectors per tile: ceil(out_lanes / lanes)
+  uint64_t max_read_end;    // max over entries of offset + lanes
+  uint32_t one_per_vector;  // every count is 1: entry k is output vector k
   static constexpr size_t kMaxEntries = 1024;
   static constexpr size_t kIndexBytes = 32768;
-  uint32_t offset[kMaxEntries];  // entry: read offset in lanes from the tile's input
-  uint8_t has_taps[kMaxEntries]; // entry: 0 when it takes nothing (a vector of pure fill)
-  uint16_t count[kMaxEntries];   // contract: entries of output vector k
+  uint32_t offset[kMaxEntries];   // entry: read offset in lanes from the tile's input
+  uint8_t has_taps[kMaxEntries];  // entry: 0 when it takes nothing (a vector of pure fill)
+  uint16_t count[kMaxEntries];    // entries of output vector k (in entry order)
   // Entry e, lane k: index into the window, or (top bit | (lanes + k)) to
   // keep lane k of the vector so far (the fill for expand, zero or earlier
   // entries for contract).
@@ -85,8 +91,8 @@ struct ExpandKernels {
   // Writes outer slices [slice_begin, slice_end) of dst (a multiple of
   // state.slices from slice_begin; the end may cut a tile). src and
   // src_bytes are the whole src tensor (reads stay inside it).
-  void (*expand_tiles)(uint8_t* dst, const uint8_t* src, uint64_t src_bytes,
-                       uint64_t slice_begin, uint64_t slice_end, const TileState& state);
+  void (*expand_tiles)(uint8_t* dst, const uint8_t* src, uint64_t src_bytes, uint64_t slice_begin,
+                       uint64_t slice_end, const TileState& state);
 };
 
 struct ContractKernels {

@@ -148,9 +148,6 @@ dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape)
     for (uint32_t i = 0; i < p.rank; ++i) p.axis[i].src_stride = p.axis[i].dst_stride = 0;
     p.src_outer_stride = p.dst_outer_stride = 0;
   }
-  bool zero = true;
-  for (uint32_t i = 0; i < elem; ++i) zero &= desc->fill[i] == 0;
-  p.fill_is_zero = zero;
   for (uint32_t i = 0; i < 8; ++i) p.fill8[i] = desc->fill[i & (elem - 1)];  // elem divides 8
   return DILATE_OK;
 }

@@ -35,17 +35,16 @@ struct Axis {
 };
 
 struct Plan {
-  uint32_t elem_size;   // bytes per element
-  uint32_t rank;        // normalised rank, >= 1
-  uint64_t outer;       // leading extent (absorbs trivial leading axes)
-  uint64_t group;       // bytes moved as one unit (inner and trivial trailing axes)
+  uint32_t elem_size;  // bytes per element
+  uint32_t rank;       // normalised rank, >= 1
+  uint64_t outer;      // leading extent (absorbs trivial leading axes)
+  uint64_t group;      // bytes moved as one unit (inner and trivial trailing axes)
   Axis axis[DILATE_MAX_RANK];
-  uint64_t src_bytes;   // whole src tensor
-  uint64_t dst_bytes;   // whole dst tensor
+  uint64_t src_bytes;         // whole src tensor
+  uint64_t dst_bytes;         // whole dst tensor
   uint64_t src_outer_stride;  // bytes per outer index
   uint64_t dst_outer_stride;
-  bool fill_is_zero;
-  uint8_t fill8[8];     // the fill element repeated to 8 bytes
+  uint8_t fill8[8];  // the fill element repeated to 8 bytes
 };
 
 // pattern[i] = fill[i % elem_size] for i < kPatternBytes: what the vector

@@ -212,13 +212,22 @@ inline uint32_t ShuffleLaneBytes(uint64_t group) {
   return 1;
 }
 
-inline uint64_t Gcd(uint64_t a, uint64_t b) {
-  while (b != 0) {
-    const uint64_t t = a % b;
-    a = b;
-    b = t;
+// Row strategy for expand and contract alike: copy for dilation 1, runs for
+// groups or holes of a vector or more (already at memory speed), else the
+// shuffle tables that build(d) makes, if they fit.
+template <class Build>
+HWY_INLINE void ChooseRowMode(RowState* st, Build&& build) {
+  st->mode = kModeRuns;
+  if (st->dilation == 1) {
+    st->mode = kModeCopy;
+    return;
   }
-  return a;
+  const hn::ScalableTag<uint8_t> du8;
+  const uint64_t vec_bytes = hn::Lanes(du8);
+  if (st->group >= vec_bytes || (st->dilation - 1) * st->group >= 2 * vec_bytes) return;
+  bool built = false;
+  WithShuffleTag(ShuffleLaneBytes(st->group), [&](auto d) { built = build(d); });
+  if (built) st->mode = kModeShuffle;
 }
 
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL

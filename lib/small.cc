@@ -10,14 +10,14 @@ namespace dilate {
 namespace {
 
 template <typename T>
-HWY_DILATE_ALWAYS_INLINE T LoadAt(const uint8_t* base, uint64_t i) {
+DILATE_ALWAYS_INLINE T LoadAt(const uint8_t* base, uint64_t i) {
   T v;
   memcpy(&v, base + i * sizeof(T), sizeof(T));
   return v;
 }
 
 template <typename T>
-HWY_DILATE_ALWAYS_INLINE void StoreAt(uint8_t* base, uint64_t i, T v) {
+DILATE_ALWAYS_INLINE void StoreAt(uint8_t* base, uint64_t i, T v) {
   memcpy(base + i * sizeof(T), &v, sizeof(T));
 }
 

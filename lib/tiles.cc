@@ -15,15 +15,6 @@
 namespace dilate {
 namespace {
 
-uint64_t Gcd(uint64_t a, uint64_t b) {
-  while (b != 0) {
-    const uint64_t t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
-}
-
 // Writes table entries. Index lanes start as "keep the other vector" marks
 // (top bit | lanes + k) and taps overwrite them; counts and offsets are
 // written once per entry.
@@ -32,18 +23,17 @@ class TableWriter {
  public:
   // With pad_vectors, every output vector gets at least one entry (an
   // empty one where it has no taps), so expand can run one entry per vector.
-  TableWriter(TileState* ts, bool pad_vectors)
-      : ts_(ts), lanes_(ts->lanes), pad_(pad_vectors) {
+  TableWriter(TileState* ts, bool pad_vectors) : ts_(ts), lanes_(ts->lanes), pad_(pad_vectors) {
     shift_ = 0;
     while ((uint64_t{1} << shift_) < lanes_) ++shift_;
     pow2_ = (uint64_t{1} << shift_) == lanes_;
   }
 
   // Output lane `out` takes input lane `in`; calls come in increasing order.
-  HWY_DILATE_ALWAYS_INLINE bool Add(uint64_t out, uint64_t in) {
+  DILATE_ALWAYS_INLINE bool Add(uint64_t out, uint64_t in) {
     const uint64_t k = pow2_ ? out >> shift_ : out / lanes_;
     const uint64_t lane = pow2_ ? out & (lanes_ - 1) : out % lanes_;
-    if (HWY_DILATE_UNLIKELY(k != vector_ || in >= offset_ + lanes_ || !open_)) {
+    if (DILATE_UNLIKELY(k != vector_ || in >= offset_ + lanes_ || !open_)) {
       if (!Next(k, in)) return false;
     }
     open_index_[lane] = static_cast<T>(in - offset_);
@@ -59,9 +49,7 @@ class TableWriter {
   T* Index(uint64_t e) { return reinterpret_cast<T*>(ts_->index) + e * lanes_; }
 
   // Closes the open entry and opens one for vector k at input lane `in`.
-  HWY_DILATE_NOINLINE bool Next(uint64_t k, uint64_t in) {
-    return Close() && PadTo(k) && Open(k, in);
-  }
+  DILATE_NOINLINE bool Next(uint64_t k, uint64_t in) { return Close() && PadTo(k) && Open(k, in); }
 
   bool Open(uint64_t k, uint64_t in) {
     if (k >= ts_->vectors) return false;  // cannot happen: walk stays inside the tile
@@ -106,8 +94,8 @@ class TableWriter {
   uint32_t shift_;
   bool pow2_;
   bool open_ = false;
-  uint64_t vector_ = 0;   // output vector of the open entry
-  uint64_t offset_ = 0;   // input offset of the open entry
+  uint64_t vector_ = 0;  // output vector of the open entry
+  uint64_t offset_ = 0;  // input offset of the open entry
   T* open_index_ = nullptr;
   uint8_t open_has_taps_ = 0;
   uint64_t started_ = 0;  // vectors with at least one entry: [0, started_)
@@ -194,11 +182,10 @@ bool BuildTiles(const Plan& p, TileSide side, TileState* ts) {
       entries = WriteTables<uint64_t>(p, expand, m, ts);
   }
   if (entries == 0) return false;
-  ts->entries = static_cast<uint32_t>(entries);
   ts->one_per_vector = 1;
   for (uint64_t k = 0; k < ts->vectors; ++k) ts->one_per_vector &= ts->count[k] == 1 ? 1 : 0;
   uint64_t max_end = 0;
-  for (uint64_t e = 0; e < ts->entries; ++e) {
+  for (uint64_t e = 0; e < entries; ++e) {
     if (ts->offset[e] + lanes > max_end) max_end = ts->offset[e] + lanes;
   }
   ts->max_read_end = max_end;

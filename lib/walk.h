@@ -8,13 +8,13 @@
 #include "lib/plan.h"
 
 #if defined(__GNUC__)
-#define HWY_DILATE_ALWAYS_INLINE inline __attribute__((always_inline))
-#define HWY_DILATE_NOINLINE __attribute__((noinline))
-#define HWY_DILATE_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define DILATE_ALWAYS_INLINE inline __attribute__((always_inline))
+#define DILATE_NOINLINE __attribute__((noinline))
+#define DILATE_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
-#define HWY_DILATE_ALWAYS_INLINE inline
-#define HWY_DILATE_NOINLINE
-#define HWY_DILATE_UNLIKELY(x) (x)
+#define DILATE_ALWAYS_INLINE inline
+#define DILATE_NOINLINE
+#define DILATE_UNLIKELY(x) (x)
 #endif
 
 namespace dilate {
