@@ -27,18 +27,46 @@ class TableWriter {
     shift_ = 0;
     while ((uint64_t{1} << shift_) < lanes_) ++shift_;
     pow2_ = (uint64_t{1} << shift_) == lanes_;
+    constexpr T kOther = static_cast<T>(T{1} << (sizeof(T) * 8 - 1));
+    for (uint64_t i = 0; i < lanes_ && i < kMaxLanes; ++i) blank_[i] = static_cast<T>(kOther | (lanes_ + i));
   }
 
-  // Output lane `out` takes input lane `in`; calls come in increasing order.
-  DILATE_ALWAYS_INLINE bool Add(uint64_t out, uint64_t in) {
-    const uint64_t k = pow2_ ? out >> shift_ : out / lanes_;
-    const uint64_t lane = pow2_ ? out & (lanes_ - 1) : out % lanes_;
-    if (DILATE_UNLIKELY(k != vector_ || in >= offset_ + lanes_ || !open_)) {
-      if (!Next(k, in)) return false;
+  // Output lane o0 + t * ostep + w takes input lane i0 + t * istep + w, for
+  // t < taps, w < width (one row's taps; calls come in increasing order), with the open entry's state kept in locals (a call per tap
+  // through the members cost ~14 cycles per tap; this is ~3).
+  DILATE_ALWAYS_INLINE bool AddRun(uint64_t o0, uint64_t i0, uint64_t taps, uint64_t ostep,
+                                   uint64_t istep, uint64_t width) {
+    T* idx = open_index_;
+    uint64_t vec = vector_, off = offset_;
+    bool open = open_;
+    bool ok = true, took = false;  // took: the open entry took a tap in this run
+    const auto one = [&](uint64_t out, uint64_t in) {
+      const uint64_t k = pow2_ ? out >> shift_ : out / lanes_;
+      const uint64_t lane = pow2_ ? out & (lanes_ - 1) : out % lanes_;
+      if (DILATE_UNLIKELY(k != vec || in >= off + lanes_ || !open)) {
+        if (took) open_has_taps_ = true;  // before Next closes the entry
+        took = false;
+        if (!Next(k, in)) {
+          ok = false;
+          return;
+        }
+        idx = open_index_;
+        vec = vector_;
+        off = offset_;
+        open = true;
+      }
+      idx[lane] = static_cast<T>(in - off);
+      took = true;
+    };
+    if (width == 1) {  // a tap is one lane: the common case, kept simple
+      for (uint64_t t = 0; t < taps && ok; ++t) one(o0 + t * ostep, i0 + t * istep);
+    } else {
+      for (uint64_t t = 0; t < taps && ok; ++t) {
+        for (uint64_t w = 0; w < width && ok; ++w) one(o0 + t * ostep + w, i0 + t * istep + w);
+      }
     }
-    open_index_[lane] = static_cast<T>(in - offset_);
-    open_has_taps_ = 1;
-    return true;
+    if (took) open_has_taps_ = true;
+    return ok;
   }
 
   // Closes the last entry and pads the vectors after the last tap; returns
@@ -54,16 +82,16 @@ class TableWriter {
   bool Open(uint64_t k, uint64_t in) {
     if (k >= ts_->vectors) return false;  // cannot happen: walk stays inside the tile
     const uint64_t e = entries_;
-    if (e + 1 > TileState::kMaxEntries || (e + 1) * lanes_ * sizeof(T) > TileState::kIndexBytes) {
+    if (e + 1 > TileState::kMaxEntries || (e + 1) * lanes_ * sizeof(T) > TileState::kIndexBytes ||
+        lanes_ > kMaxLanes) {
       return false;
     }
-    T* idx = open_index_ = Index(e);
-    constexpr T kOther = static_cast<T>(T{1} << (sizeof(T) * 8 - 1));
-    for (uint64_t i = 0; i < lanes_; ++i) idx[i] = static_cast<T>(kOther | (lanes_ + i));
+    open_index_ = Index(e);
+    memcpy(open_index_, blank_, lanes_ * sizeof(T));  // every lane "keep the other vector"
     offset_ = in;
     vector_ = k;
     open_ = true;
-    open_has_taps_ = 0;
+    open_has_taps_ = false;
     return true;
   }
 
@@ -71,7 +99,7 @@ class TableWriter {
     if (!open_) return true;
     const uint64_t e = entries_++;
     ts_->offset[e] = static_cast<uint32_t>(offset_);
-    ts_->has_taps[e] = open_has_taps_;
+    ts_->has_taps[e] = open_has_taps_ ? 1 : 0;
     ++ts_->count[vector_];
     if (started_ <= vector_) started_ = vector_ + 1;
     open_ = false;
@@ -88,6 +116,7 @@ class TableWriter {
     return true;
   }
 
+  static constexpr uint64_t kMaxLanes = 256 / sizeof(T);  // 2048-bit vectors
   TileState* ts_;
   const uint64_t lanes_;
   const bool pad_;
@@ -97,7 +126,8 @@ class TableWriter {
   uint64_t vector_ = 0;  // output vector of the open entry
   uint64_t offset_ = 0;  // input offset of the open entry
   T* open_index_ = nullptr;
-  uint8_t open_has_taps_ = 0;
+  T blank_[kMaxLanes];  // a fresh entry
+  bool open_has_taps_ = false;  // bool, not uint8_t: a char store would alias every member
   uint64_t started_ = 0;  // vectors with at least one entry: [0, started_)
   uint64_t entries_ = 0;  // closed entries
 };
@@ -109,12 +139,17 @@ class TableWriter {
 constexpr uint64_t kPreferredVectors = 64;
 
 uint64_t ChooseSlices(uint64_t out_lanes_per_slice, uint64_t lanes, uint64_t outer) {
-  const uint64_t exact = lanes / Gcd(out_lanes_per_slice % lanes, lanes);
-  uint64_t best = 1, best_waste = (lanes - out_lanes_per_slice % lanes) % lanes;
+  // Once per call, but on small calls its divisions showed in profiles:
+  // step the remainder instead of dividing per candidate.
+  const uint64_t step = out_lanes_per_slice % lanes;
+  const uint64_t exact = lanes / Gcd(step, lanes);
+  uint64_t best = 1, best_waste = (lanes - step) % lanes;
+  uint64_t rem = 0;  // (m * out_lanes_per_slice) % lanes
   for (uint64_t m = 1; m <= exact && m <= outer; ++m) {
-    const uint64_t out = m * out_lanes_per_slice;
-    if (m > 1 && (out + lanes - 1) / lanes > kPreferredVectors) break;
-    const uint64_t waste = (lanes - out % lanes) % lanes;
+    rem += step;
+    if (rem >= lanes) rem -= lanes;
+    if (m > 1 && m * out_lanes_per_slice > kPreferredVectors * lanes) break;
+    const uint64_t waste = rem == 0 ? 0 : lanes - rem;
     if (waste == 0) return m;
     if (waste * best < best_waste * m) {  // less waste per slice
       best = m;
@@ -134,13 +169,10 @@ uint64_t WriteTables(const Plan& p, bool expand, uint64_t m, TileState* ts) {
   const uint64_t group_lanes = p.group / lb;
   const uint64_t dil = p.axis[p.rank - 1].dilation;
   auto row = [&](uint64_t dst_core, uint64_t src_core, uint64_t taps) {
-    const uint64_t d0 = dst_core / lb, s0 = src_core / lb;
-    for (uint64_t t = 0; t < taps && ok; ++t) {
-      for (uint64_t w = 0; w < group_lanes && ok; ++w) {
-        const uint64_t dl = d0 + t * dil * group_lanes + w, sl = s0 + t * group_lanes + w;
-        ok = expand ? writer.Add(dl, sl) : writer.Add(sl, dl);
-      }
-    }
+    if (!ok) return;
+    const uint64_t d0 = dst_core / lb, s0 = src_core / lb, dstep = dil * group_lanes;
+    ok = expand ? writer.AddRun(d0, s0, taps, dstep, group_lanes, group_lanes)
+                : writer.AddRun(s0, d0, taps, group_lanes, dstep, group_lanes);
   };
   RowWalker<decltype(row)>(p, row).Walk(0, m * UnitsPerSlice(p));
   return ok ? writer.Finish() : 0;
