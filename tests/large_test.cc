@@ -29,9 +29,11 @@ uint64_t EdgeOrUniform(Rng& rng, uint64_t max) {
 
 // Expands with the library at an odd address, compares with `want`, then
 // contracts back with the hole check and compares with dilate_ref::Contract.
+// misalign: dst's offset from a 64-byte boundary, or -1 for a random one.
 void ExpandAndContract(const dilate_desc& desc, const std::vector<uint8_t>& src,
-                       const std::vector<uint8_t>& want, Rng& rng) {
-  GuardedBuffer dst(want.size(), rng.Uniform(0, 63), rng);
+                       const std::vector<uint8_t>& want, Rng& rng, int misalign = -1) {
+  GuardedBuffer dst(want.size(), misalign < 0 ? rng.Uniform(0, 63) : static_cast<uint64_t>(misalign),
+                    rng);
   ASSERT_EQ(dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), nullptr),
             DILATE_OK);
   ASSERT_TRUE(dst.GuardsIntact());
@@ -130,6 +132,12 @@ const BigCase& GetBigCase(const std::string& name) {
     d.pad_lo[0] = 1;
     d.pad_hi[0] = 1;
     d.pad_hi[1] = 2;
+  } else if (name == "tiles") {  // 170,000 f32 3x3 kernels dilated by 2: tile mode
+    d.dtype = DILATE_DTYPE_F32;
+    d.rank = 2;
+    d.outer = 170000;
+    d.src_dims[0] = d.src_dims[1] = 3;
+    d.dilation[0] = d.dilation[1] = 2;
   } else if (name == "copy") {  // one long contiguous row, cropped and padded
     d.dtype = DILATE_DTYPE_U8;
     d.rank = 1;
@@ -159,15 +167,21 @@ const BigCase& GetBigCase(const std::string& name) {
   return cached;
 }
 
-void RunBigCase(const char* name) {
+void RunBigCase(const char* name, int misalign = -1) {
   const BigCase& c = GetBigCase(name);
-  SCOPED_TRACE(testing::Message() << name << " " << Describe(c.desc));
+  SCOPED_TRACE(testing::Message() << name << " misalign " << misalign << " " << Describe(c.desc));
   Rng rng(CaseSeed(0xB16B16, c.want.size()));
-  ExpandAndContract(c.desc, c.src, c.want, rng);
+  ExpandAndContract(c.desc, c.src, c.want, rng, misalign);
 }
 
 // One test per case, so the cached reference serves every target in turn.
 TEST_P(Large, Streaming16MiBShuffle) { RunBigCase("shuffle"); }
+// Aligned dst streams (non-temporal stores, tile order); misaligned dst
+// takes the cached column order.
+TEST_P(Large, Streaming16MiBTiles) {
+  RunBigCase("tiles", 0);
+  RunBigCase("tiles", 4);
+}
 TEST_P(Large, Streaming16MiBCopy) { RunBigCase("copy"); }
 TEST_P(Large, Streaming16MiBFillOnly) { RunBigCase("fill"); }
 TEST_P(Large, Streaming16MiBRuns) { RunBigCase("runs"); }
