@@ -16,7 +16,11 @@
 //        kron          kron(x, onehot(D,D))[:L,:L] in plain C++
 //        scatter       fill dst, then scatter the taps (writes dst twice)
 //        inline        (small only) an inlined scalar loop doing the same work
-//        threads:<n>   (threads only) options.num_threads = n, best target
+//        threads:<n>   (threads only) options.num_threads = n, best target:
+//                      the library starts n - 1 threads for the call
+//        runner:2      (threads only) options.parallel_for = a persistent
+//                      two-thread pool (SpinPool below), as an inference
+//                      engine that owns a thread pool would pass
 //
 // Every benchmark except small/* is timed with manual timing and *paired*:
 // each iteration first runs the limit (memset of dst for expand, memcpy of
@@ -37,10 +41,12 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "dilate/dilate.h"
@@ -340,6 +346,60 @@ void RunPaired(benchmark::State& state, const Case& c, Op&& op, Limit&& limit) {
   state.counters["N"] = static_cast<double>(c.N());
 }
 
+// A minimal persistent pool for runner:2: one worker thread kept alive for
+// the whole benchmark, spinning between jobs (a benchmark may burn a core;
+// a real pool would park). parallel_for runs tasks on the caller and the
+// worker and returns when both are done with this job.
+class SpinPool {
+ public:
+  SpinPool() : worker_([this] { Work(); }) {}
+  ~SpinPool() {
+    stop_.store(true, std::memory_order_release);
+    worker_.join();
+  }
+  static void ParallelFor(void* self, uint64_t count, dilate_task_fn task, void* ctx) {
+    SpinPool& p = *static_cast<SpinPool*>(self);
+    p.count_ = count;
+    p.task_ = task;
+    p.ctx_ = ctx;
+    p.next_.store(0, std::memory_order_relaxed);
+    const uint64_t gen = p.gen_.load(std::memory_order_relaxed) + 1;
+    p.gen_.store(gen, std::memory_order_release);  // publishes the job
+    p.Drain();
+    while (p.done_gen_.load(std::memory_order_acquire) != gen) Pause();
+  }
+
+ private:
+  static void Pause() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+  void Drain() {
+    for (uint64_t i; (i = next_.fetch_add(1, std::memory_order_relaxed)) < count_;) task_(ctx_, i);
+  }
+  void Work() {
+    uint64_t seen = 0;
+    for (;;) {
+      uint64_t gen;
+      while ((gen = gen_.load(std::memory_order_acquire)) == seen) {
+        if (stop_.load(std::memory_order_acquire)) return;
+        Pause();
+      }
+      seen = gen;
+      Drain();
+      done_gen_.store(seen, std::memory_order_release);
+    }
+  }
+
+  uint64_t count_ = 0;
+  dilate_task_fn task_ = nullptr;
+  void* ctx_ = nullptr;
+  std::atomic<uint64_t> next_{0}, gen_{0}, done_gen_{0};
+  std::atomic<bool> stop_{false};
+  std::thread worker_;
+};
+
 void Fail(benchmark::State& state, dilate_status s) {
   state.SkipWithError(dilate_status_string(s));
 }
@@ -365,6 +425,15 @@ void BenchExpand(benchmark::State& state, Case c, std::string impl) {
     memset(&opt, 0, sizeof opt);
     opt.struct_size = sizeof opt;
     opt.num_threads = static_cast<uint32_t>(atoi(impl.c_str() + 8));
+    RunPaired(state, c, [&] { dilate_expand(&desc, src.p, src.n, dst.p, dst.n, &opt); }, limit);
+  } else if (impl == "runner:2") {
+    SpinPool pool;
+    dilate_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.struct_size = sizeof opt;
+    opt.num_threads = 2;
+    opt.parallel_for = &SpinPool::ParallelFor;
+    opt.runner_ctx = &pool;
     RunPaired(state, c, [&] { dilate_expand(&desc, src.p, src.n, dst.p, dst.n, &opt); }, limit);
   } else if (impl == "memset") {
     RunPaired(state, c, limit, limit);
@@ -615,7 +684,7 @@ void Register(const Suite& suite) {
     } else if (c.op == "small") {
       impls.push_back("inline");
     } else if (c.op == "threads") {
-      impls = {"threads:1", "threads:2"};
+      impls = {"threads:1", "threads:2", "runner:2"};
     }
     for (const std::string& impl : impls) {
       const std::string name = c.Key() + "/" + impl;

@@ -35,6 +35,9 @@ constexpr uint64_t kSmallBytes = 1024;
 constexpr uint64_t kMinParallelBytes = 256 * 1024;
 // Non-temporal stores once dst is this large (larger than the caches).
 constexpr uint64_t kStreamBytes = 16u << 20;
+// Tile mode may write tiles column by column up to this many output bytes
+// (about one L2; see ApplyTileColumns in lib/simd-inl.h).
+constexpr uint64_t kColumnBytes = 1u << 20;
 // Chunks per thread, to even out rows of unequal cost.
 constexpr uint64_t kChunksPerThread = 4;
 
@@ -124,6 +127,7 @@ DILATE_NOINLINE bool RunTiled(const Plan& p, const Target& target, TileSide side
   if (expand) FillPattern(p, pattern);
   ts.pattern = expand ? pattern : nullptr;  // contract starts from zero, not the fill
   ts.stream = expand && p.dst_bytes >= kStreamBytes ? 1 : 0;
+  ts.columns = expand && p.dst_bytes <= kColumnBytes ? 1 : 0;
   target.expand->tile_shape(p.group, &ts.lane_bytes, &ts.lanes);
   if (!BuildTiles(p, side, &ts)) return false;
   const auto apply = expand ? target.expand->expand_tiles : target.contract->contract_tiles;

@@ -296,7 +296,8 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
   const T* HWY_RESTRICT index = reinterpret_cast<const T*>(ts.index);
   const uint32_t* HWY_RESTRICT offset = ts.offset;
   if (ts.one_per_vector && kAllTaps) {  // no vector of pure fill: no branch
-    for (size_t k = 0; k < ts.vectors; ++k) {
+    const size_t vectors = ts.vectors;  // a local: stores to out may alias ts
+    for (size_t k = 0; k < vectors; ++k) {
       const V r = PermuteOr(d, hn::LoadU(d, in + offset[k]), hn::Load(d, index + k * N), base);
       if (kStream) {
         hn::Stream(r, d, out + k * N);
@@ -367,8 +368,10 @@ HWY_NOINLINE void ApplyTileBounded(D d, hn::TFromD<D>* HWY_RESTRICT out, uint64_
 // column (output vector k of every tile, then k + 1), so each vector's index
 // and read offset are loaded once per group instead of once per vector.
 // Each store is still one whole vector written once. Measured on AVX-512
-// (Zen 4), K3 D2 f32 kernel alone, 256 KiB dst: 0.52x memset in tile order,
-// 0.60x by columns; no gain where tiles have vectors of pure fill.
+// (Zen 4), K3 D2 f32 kernel alone, x memset: 256 KiB dst 0.52 in tile order,
+// 0.60 by columns; 1 MiB 0.60 / 0.64; but 4 MiB 0.53 / 0.49, so the driver
+// allows columns only while dst fits L2 (TileState::columns); no gain where
+// tiles have vectors of pure fill.
 template <class D, class V = hn::Vec<D>>
 HWY_INLINE void ApplyTileColumns(D d, hn::TFromD<D>* HWY_RESTRICT out,
                                  const hn::TFromD<D>* HWY_RESTRICT in, size_t out_step,
@@ -408,7 +411,7 @@ HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uin
   bool all_taps = ts.one_per_vector != 0;
   for (size_t k = 0; k < ts.vectors && all_taps; ++k) all_taps = ts.has_taps[k] != 0;
   for (uint64_t s = s0; s < s1;) {
-    if (all_taps && !stream) {
+    if (all_taps && ts.columns) {
       // Column order over groups of kColumnTiles whole tiles.
       constexpr uint64_t kColumnTiles = 8;
       uint64_t n = 0;  // a tile that fits is preceded by tiles that fit
@@ -431,6 +434,8 @@ HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uin
         ApplyTile<true, true>(d, out + obase, in + ibase, ts, base);
       } else if (stream) {
         ApplyTile<true, false>(d, out + obase, in + ibase, ts, base);
+      } else if (all_taps) {
+        ApplyTile<false, true>(d, out + obase, in + ibase, ts, base);
       } else {
         ApplyTile<false, false>(d, out + obase, in + ibase, ts, base);
       }
