@@ -264,6 +264,13 @@ HWY_INLINE V PermuteOr(D d, V window, V idx, V other) {
   }
 #endif
   const hn::RebindToSigned<D> di;
+#if (HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_SSE4) && !HWY_IS_DEBUG_BUILD
+  // BLENDV reads only the top bit of each lane: the "other" mark itself
+  // selects, with no compare. (Not SSSE3: no BLENDV, its blend needs whole
+  // lane masks.) PSHUFB zeroes marked byte lanes; VPERMD uses the low bits.
+  return hn::BitCast(d, hn::IfNegativeThenElse(hn::BitCast(di, idx), hn::BitCast(di, other),
+                                               hn::BitCast(di, Permute(d, window, idx))));
+#endif
   const auto is_other = hn::RebindMask(d, hn::Lt(hn::BitCast(di, idx), hn::Zero(di)));
 #if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128 || HWY_IS_DEBUG_BUILD
   idx = hn::IfThenZeroElse(is_other, idx);  // these check or use indices as given
