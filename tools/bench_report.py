@@ -144,6 +144,12 @@ def target_checks(cases, targets):
         rows = list(select(cases, size=size, **core))
         out.append(f"| expand inner=1 ≥ 0.8× memset, {size} dst ({best}) | {len(rows)} | "
                    f"{verdict(ratios(rows, best), 0.8)} |")
+    rows = list(select(cases, size="256M", **core))
+    nz = [impls["memset:A5"]["ns"] / impls[f"lib:{best}"]["ns"] for _, impls in rows
+          if "memset:A5" in impls and f"lib:{best}" in impls]
+    if nz:
+        out.append(f"| (context) expand inner=1, 256M dst, ÷ memset of a non-zero byte ({best}) | {len(nz)} | "
+                   f"{min(nz):.2f}–{max(nz):.2f}, median {statistics.median(nz):.2f} |")
     rows = [r for r in select(cases, op="expand", inner={64, 512})]
     out.append(f"| expand inner ≥ 16 ≥ 0.9× memset ({best}) | {len(rows)} | {verdict(ratios(rows, best), 0.9)} |")
     rows = list(select(cases, op="contract"))
