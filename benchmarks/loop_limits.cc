@@ -7,7 +7,11 @@
 // L2-sized (256 KiB dst): plain 64-byte stores; an aligned load per store;
 // load + vpermt2d + store, the tile-mode expand loop. DRAM-sized (256 MiB):
 // non-temporal stores alone, and with a sequential read stream of 36 % of
-// the written bytes (what K3 D2 reads from src).
+// the written bytes (what K3 D2 reads from src); then what the written data
+// does to DRAM speed (memset of zero vs of 0xA5, non-temporal stores of
+// zero lines, of lines with one non-zero lane, of non-zero lines). Last, the
+// cost of starting and joining one std::thread (what num_threads pays per
+// call).
 #include <immintrin.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +19,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -59,6 +64,12 @@ AVX512 void StreamWithReads(float* dst, const float* src, size_t vectors) {
     _mm512_stream_si512(reinterpret_cast<__m512i*>(dst + k * 16),
                         _mm512_loadu_si512(src + (k * 9 / 25) * 16));
   }
+  _mm_sfence();
+}
+
+AVX512 void StreamValue(float* dst, size_t vectors, int lane0, int others) {
+  const __m512i v = _mm512_mask_set1_epi32(_mm512_set1_epi32(others), 1, lane0);
+  for (size_t k = 0; k < vectors; ++k) _mm512_stream_si512(reinterpret_cast<__m512i*>(dst + k * 16), v);
   _mm_sfence();
 }
 
@@ -118,8 +129,22 @@ int main() {
     const double r = MedianNs([&] { StreamWithReads(dst, src, vectors); }, 1, 5);
     printf("256 MiB dst: memset %.2f ms; x memset: NT stores %.2f, NT stores + 36%% reads %.2f\n",
            m / 1e6, m / s, m / r);
+    volatile int seven = 7;  // not a constant: the compiler must store it
+    const double gb = static_cast<double>(bytes);
+    const double m0 = MedianNs([&] { memset(dst, 0, bytes); }, 1, 5);
+    const double ma = MedianNs([&] { memset(dst, 0xA5, bytes); }, 1, 5);
+    const double z = MedianNs([&] { StreamValue(dst, vectors, 0, 0); }, 1, 5);
+    const double one = MedianNs([&] { StreamValue(dst, vectors, seven, 0); }, 1, 5);
+    const double all = MedianNs([&] { StreamValue(dst, vectors, seven, seven); }, 1, 5);
+    printf("256 MiB dst, GB/s by data written: memset 0 %.1f, memset 0xA5 %.1f; NT lines of zeros "
+           "%.1f, one non-zero lane %.1f, all lanes non-zero %.1f\n",
+           gb / m0, gb / ma, gb / z, gb / one, gb / all);
     free(dst);
     free(src);
+  }
+  {
+    const double t = MedianNs([] { std::thread([] {}).join(); }, 20, 9);
+    printf("std::thread start + join: %.1f us\n", t / 1e3);
   }
   return 0;
 }
