@@ -180,6 +180,29 @@ DILATE_NOINLINE void ExpandRows(const Plan& p, const Target& target, const uint8
   ForEachChunk(p.outer * UnitsPerSlice(p), p.dst_bytes, threading, chunk);
 }
 
+// Every axis maps src to dst unchanged (1x1 kernels, dilation 1 without
+// padding): dst is src, byte for byte.
+bool IsCopy(const Plan& p) {
+  for (uint32_t i = 0; i < p.rank; ++i) {
+    const Axis& a = p.axis[i];
+    if (a.lo != 0 || a.dst_dim != a.src_dim || (a.dilation != 1 && a.src_dim > 1)) return false;
+  }
+  return p.src_bytes == p.dst_bytes;
+}
+
+// dst[0, bytes) = src[0, bytes), split like any other call. Measured: K1 D2
+// f32, 256 KiB: tile mode 0.29x memset (AVX2 0.19x), this 0.49x.
+DILATE_NOINLINE void CopyAll(const Plan& p, const uint8_t* src, uint8_t* dst,
+                             const Threading& threading) {
+  constexpr uint64_t kUnit = 64 * 1024;  // bytes per unit of work
+  const uint64_t units = (p.dst_bytes + kUnit - 1) / kUnit;
+  auto chunk = [&](uint64_t u0, uint64_t u1) {
+    const uint64_t b0 = u0 * kUnit, b1 = u1 * kUnit < p.dst_bytes ? u1 * kUnit : p.dst_bytes;
+    memcpy(dst + b0, src + b0, b1 - b0);
+  };
+  ForEachChunk(units, p.dst_bytes, threading, chunk);
+}
+
 }  // namespace
 
 void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t* dst,
@@ -187,6 +210,9 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
   if (p.dst_bytes == 0) return;
   if (p.dst_bytes <= kSmallBytes) return ExpandSmall(p, src, dst);
   if (p.src_bytes == 0) return FillAll(p, target, dst);
+  // In cache; out of it the tile and row paths' non-temporal stores beat
+  // memcpy in 64 KiB pieces (K1 D2 f32, 64 MiB: 0.35x vs 0.24x memset).
+  if (p.dst_bytes < kStreamBytes && IsCopy(p)) return CopyAll(p, src, dst, threading);
   if (TileCandidate(p, *target.expand, TileSide::kExpand) &&
       RunTiled(p, target, TileSide::kExpand, src, p.src_bytes, dst, threading)) {
     return;
@@ -268,6 +294,10 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
     RowState st;
     InitRowState(p, pattern, false, &st);
     return target.contract->is_fill(expanded, p.dst_bytes, st);
+  }
+  if (IsCopy(p)) {  // no holes to verify
+    CopyAll(p, expanded, dense, threading);
+    return true;
   }
   // Tile mode gathers taps only; checking holes goes row by row.
   if (!verify && TileCandidate(p, *target.expand, TileSide::kContract) &&
