@@ -239,14 +239,18 @@ uint64_t WriteDenseExpandTables(const Plan& p, uint64_t m, TileState* ts) {
     T* HWY_RESTRICT_ idx = index;
     uint32_t* HWY_RESTRICT_ offs = offset;
     const uint64_t d0 = dst_core / lb, s0 = src_core / lb;
-    for (uint64_t t = 0; t < taps; ++t) {
-      for (uint64_t w = 0; w < gl; ++w) {
-        const uint64_t out = d0 + t * st + w, in = s0 + t * gl + w;
-        const uint64_t k = out >> sh;
-        off = k != prev ? in : off;  // a conditional move, not a branch
-        prev = k;
-        offs[k] = static_cast<uint32_t>(off);
-        idx[(k << sh) + (out & mask)] = static_cast<T>(in - off);
+    const auto tap = [&](uint64_t out, uint64_t in) {
+      const uint64_t k = out >> sh;
+      off = k != prev ? in : off;  // a conditional move, not a branch
+      prev = k;
+      offs[k] = static_cast<uint32_t>(off);
+      idx[(k << sh) + (out & mask)] = static_cast<T>(in - off);
+    };
+    if (gl == 1) {  // a tap is one lane (inner = 1): no inner loop
+      for (uint64_t t = 0; t < taps; ++t) tap(d0 + t * st, s0 + t);
+    } else {
+      for (uint64_t t = 0; t < taps; ++t) {
+        for (uint64_t w = 0; w < gl; ++w) tap(d0 + t * st + w, s0 + t * gl + w);
       }
     }
     prev_k = prev;
