@@ -12,8 +12,6 @@
 
 #include "lib/walk.h"
 
-#define HWY_RESTRICT_ __restrict__
-
 namespace dilate {
 namespace {
 
@@ -212,9 +210,9 @@ uint64_t WriteDenseExpandTables(const Plan& p, uint64_t m, TileState* ts) {
       vectors * lanes * sizeof(T) > TileState::kIndexBytes) {
     return 0;
   }
-  T* HWY_RESTRICT_ index = reinterpret_cast<T*>(ts->index);
-  uint32_t* HWY_RESTRICT_ offset = ts->offset;
-  uint8_t* HWY_RESTRICT_ has_taps = ts->has_taps;
+  T* DILATE_RESTRICT index = reinterpret_cast<T*>(ts->index);
+  uint32_t* DILATE_RESTRICT offset = ts->offset;
+  uint8_t* DILATE_RESTRICT has_taps = ts->has_taps;
   constexpr T kOther = static_cast<T>(T{1} << (sizeof(T) * 8 - 1));
   T blank[256 / sizeof(T)];
   for (uint64_t i = 0; i < lanes; ++i) blank[i] = static_cast<T>(kOther | (lanes + i));
@@ -236,8 +234,8 @@ uint64_t WriteDenseExpandTables(const Plan& p, uint64_t m, TileState* ts) {
     // below may alias them (a store-to-load chain per tap otherwise).
     uint64_t prev = prev_k, off = prev_off;
     const uint64_t sh = shift, mask = lanes - 1, gl = group_lanes, st = step;
-    T* HWY_RESTRICT_ idx = index;
-    uint32_t* HWY_RESTRICT_ offs = offset;
+    T* DILATE_RESTRICT idx = index;
+    uint32_t* DILATE_RESTRICT offs = offset;
     const uint64_t d0 = dst_core / lb, s0 = src_core / lb;
     const auto tap = [&](uint64_t out, uint64_t in) {
       const uint64_t k = out >> sh;
