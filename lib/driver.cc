@@ -184,8 +184,7 @@ DILATE_NOINLINE void ExpandRows(const Plan& p, const Target& target, const uint8
 // padding): dst is src, byte for byte.
 bool IsCopy(const Plan& p) {
   for (uint32_t i = 0; i < p.rank; ++i) {
-    const Axis& a = p.axis[i];
-    if (a.lo != 0 || a.dst_dim != a.src_dim || (a.dilation != 1 && a.src_dim > 1)) return false;
+    if (!p.axis[i].IsIdentity()) return false;
   }
   return p.src_bytes == p.dst_bytes;
 }

@@ -68,6 +68,7 @@ struct alignas(64) TileState {
   uint32_t vectors;         // output vectors per tile: ceil(out_lanes / lanes)
   uint64_t max_read_end;    // max over entries of offset + lanes
   uint32_t one_per_vector;  // every count is 1: entry k is output vector k
+  uint32_t all_taps;        // one_per_vector, and every entry takes taps
   static constexpr size_t kMaxEntries = 1024;
   static constexpr size_t kIndexBytes = 32768;
   uint32_t offset[kMaxEntries];   // entry: read offset in lanes from the tile's input

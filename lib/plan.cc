@@ -29,11 +29,6 @@ bool CheckedProduct(const uint64_t* factors, size_t n, uint64_t limit, uint64_t*
   return true;
 }
 
-// An axis that maps src to dst unchanged.
-bool IsIdentity(const Axis& a) {
-  return a.lo == 0 && a.dst_dim == a.src_dim && (a.dilation == 1 || a.src_dim <= 1);
-}
-
 }  // namespace
 
 dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape) {
@@ -117,13 +112,13 @@ dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape)
   uint64_t outer = desc->outer;
   uint64_t group_elems = desc->inner;
   uint32_t first = 0, last = rank;
-  while (last - first > 1 && IsIdentity(axes[last - 1])) group_elems *= axes[--last].src_dim;
-  while (last - first > 1 && IsIdentity(axes[first])) outer *= axes[first++].src_dim;
+  while (last - first > 1 && axes[last - 1].IsIdentity()) group_elems *= axes[--last].src_dim;
+  while (last - first > 1 && axes[first].IsIdentity()) outer *= axes[first++].src_dim;
   // Interior identity axes of extent one carry no information.
   Plan& p = *plan;
   p.rank = 0;
   for (uint32_t i = first; i < last; ++i) {
-    if (IsIdentity(axes[i]) && axes[i].src_dim == 1) continue;
+    if (axes[i].IsIdentity() && axes[i].src_dim == 1) continue;
     p.axis[p.rank++] = axes[i];
   }
   if (p.rank == 0) p.axis[p.rank++] = axes[first];

@@ -32,6 +32,9 @@ struct Axis {
     return static_cast<uint64_t>(lo + static_cast<int64_t>(tap_begin * dilation));
   }
   uint64_t Taps() const { return tap_end - tap_begin; }
+  // Maps src to dst unchanged: no padding, and no holes (dilation 1 or at
+  // most one element).
+  bool IsIdentity() const { return lo == 0 && dst_dim == src_dim && (dilation == 1 || src_dim <= 1); }
 };
 
 struct Plan {

@@ -302,25 +302,14 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
   const size_t N = hn::Lanes(d);
   const T* HWY_RESTRICT index = reinterpret_cast<const T*>(ts.index);
   const uint32_t* HWY_RESTRICT offset = ts.offset;
-  if (ts.one_per_vector && kAllTaps) {  // no vector of pure fill: no branch
-    const size_t vectors = ts.vectors;  // a local: stores to out may alias ts
-    for (size_t k = 0; k < vectors; ++k) {
-      const V r = PermuteOr(d, hn::LoadU(d, in + offset[k]), hn::Load(d, index + k * N), base);
-      if (kStream) {
-        hn::Stream(r, d, out + k * N);
-      } else {
-        hn::StoreU(r, d, out + k * N);
-      }
-    }
-    return;
-  }
   if (ts.one_per_vector) {  // expand: one load, permute and store per vector
-    const size_t vectors = ts.vectors;
+    const size_t vectors = ts.vectors;  // a local: stores to out may alias ts
     const uint8_t* HWY_RESTRICT has_taps = ts.has_taps;
     for (size_t k = 0; k < vectors; ++k) {
       // Vectors of pure fill (hole rows) are plain stores: no load, no
-      // permute. The branch follows the tile's fixed pattern.
-      const V r = has_taps[k]
+      // permute. The branch follows the tile's fixed pattern, and is
+      // compiled out when every vector takes taps.
+      const V r = kAllTaps || has_taps[k]
                       ? PermuteOr(d, hn::LoadU(d, in + offset[k]), hn::Load(d, index + k * N), base)
                       : base;
       if (kStream) {
@@ -415,18 +404,19 @@ HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uin
   const uint64_t out_end = s1 * out_per_slice;
   const bool stream = ts.stream != 0 && ts.out_lanes % N == 0 &&
                       reinterpret_cast<uintptr_t>(out) % (N * sizeof(T)) == 0;
-  bool all_taps = ts.one_per_vector != 0;
-  for (size_t k = 0; k < ts.vectors && all_taps; ++k) all_taps = ts.has_taps[k] != 0;
+  const bool all_taps = ts.all_taps != 0;
+  // Whether the tile at slice s lies inside the range and its windows inside
+  // the input; a tile that fits is preceded by tiles that fit.
+  const auto fits = [&](uint64_t s) {
+    return s * out_per_slice + ts.vectors * N <= out_end &&
+           s * in_per_slice + ts.max_read_end <= in_total;
+  };
   for (uint64_t s = s0; s < s1;) {
     if (all_taps && ts.columns) {
       // Column order over groups of kColumnTiles whole tiles.
       constexpr uint64_t kColumnTiles = 8;
-      uint64_t n = 0;  // a tile that fits is preceded by tiles that fit
-      while (n < kColumnTiles && s + n * m < s1 &&
-             (s + n * m) * out_per_slice + ts.vectors * N <= out_end &&
-             (s + n * m) * in_per_slice + ts.max_read_end <= in_total) {
-        ++n;
-      }
+      uint64_t n = 0;
+      while (n < kColumnTiles && s + n * m < s1 && fits(s + n * m)) ++n;
       if (n > 1) {
         ApplyTileColumns(d, out + s * out_per_slice, in + s * in_per_slice, m * out_per_slice,
                          m * in_per_slice, n, ts, base);
@@ -435,8 +425,9 @@ HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uin
       }
     }
     const uint64_t obase = s * out_per_slice, ibase = s * in_per_slice;
+    const bool whole = fits(s);
     s += m;
-    if (obase + ts.vectors * N <= out_end && ibase + ts.max_read_end <= in_total) {
+    if (whole) {
       if (stream && all_taps) {
         ApplyTile<true, true>(d, out + obase, in + ibase, ts, base);
       } else if (stream) {

@@ -15,6 +15,17 @@
 namespace dilate {
 namespace {
 
+// Lanes of one table entry at most: a 2048-bit vector.
+template <typename T>
+constexpr uint64_t kMaxEntryLanes = 256 / sizeof(T);
+
+// A fresh entry: every lane k "keeps lane k of the other vector".
+template <typename T>
+void BlankEntry(uint64_t lanes, T* entry) {
+  constexpr T kOther = static_cast<T>(T{1} << (sizeof(T) * 8 - 1));
+  for (uint64_t i = 0; i < lanes; ++i) entry[i] = static_cast<T>(kOther | (lanes + i));
+}
+
 // Writes table entries. Index lanes start as "keep the other vector" marks
 // (top bit | lanes + k) and taps overwrite them; counts and offsets are
 // written once per entry.
@@ -27,13 +38,13 @@ class TableWriter {
     shift_ = 0;
     while ((uint64_t{1} << shift_) < lanes_) ++shift_;
     pow2_ = (uint64_t{1} << shift_) == lanes_;
-    constexpr T kOther = static_cast<T>(T{1} << (sizeof(T) * 8 - 1));
-    for (uint64_t i = 0; i < lanes_ && i < kMaxLanes; ++i) blank_[i] = static_cast<T>(kOther | (lanes_ + i));
+    if (lanes_ <= kMaxEntryLanes<T>) BlankEntry(lanes_, blank_);
   }
 
   // Output lane o0 + t * ostep + w takes input lane i0 + t * istep + w, for
-  // t < taps, w < width (one row's taps; calls come in increasing order), with the open entry's state kept in locals (a call per tap
-  // through the members cost ~14 cycles per tap; this is ~3).
+  // t < taps, w < width: one row's taps (calls come in increasing order).
+  // The open entry's state stays in locals for the row; kept in the members,
+  // it was reloaded after every index store.
   DILATE_ALWAYS_INLINE bool AddRun(uint64_t o0, uint64_t i0, uint64_t taps, uint64_t ostep,
                                    uint64_t istep, uint64_t width) {
     T* idx = open_index_;
@@ -87,7 +98,7 @@ class TableWriter {
     if (k >= ts_->vectors) return false;  // cannot happen: walk stays inside the tile
     const uint64_t e = entries_;
     if (e + 1 > TileState::kMaxEntries || (e + 1) * lanes_ * sizeof(T) > TileState::kIndexBytes ||
-        lanes_ > kMaxLanes) {
+        lanes_ > kMaxEntryLanes<T>) {
       return false;
     }
     open_index_ = Index(e);
@@ -120,7 +131,6 @@ class TableWriter {
     return true;
   }
 
-  static constexpr uint64_t kMaxLanes = 256 / sizeof(T);  // 2048-bit vectors
   TileState* ts_;
   const uint64_t lanes_;
   const bool pad_;
@@ -130,7 +140,7 @@ class TableWriter {
   uint64_t vector_ = 0;  // output vector of the open entry
   uint64_t offset_ = 0;  // input offset of the open entry
   T* open_index_ = nullptr;
-  T blank_[kMaxLanes];  // a fresh entry
+  T blank_[kMaxEntryLanes<T>];  // a fresh entry
   bool open_has_taps_ = false;  // bool, not uint8_t: a char store would alias every member
   uint64_t started_ = 0;  // vectors with at least one entry: [0, started_)
   uint64_t entries_ = 0;  // closed entries
@@ -206,19 +216,16 @@ uint64_t WriteDenseExpandTables(const Plan& p, uint64_t m, TileState* ts) {
   }
   uint32_t shift = 0;
   while ((uint64_t{1} << shift) < lanes) ++shift;
-  if ((uint64_t{1} << shift) != lanes || lanes * sizeof(T) > 256 ||
+  if ((uint64_t{1} << shift) != lanes || lanes > kMaxEntryLanes<T> ||
       vectors * lanes * sizeof(T) > TileState::kIndexBytes) {
     return 0;
   }
   T* DILATE_RESTRICT index = reinterpret_cast<T*>(ts->index);
   uint32_t* DILATE_RESTRICT offset = ts->offset;
   uint8_t* DILATE_RESTRICT has_taps = ts->has_taps;
-  constexpr T kOther = static_cast<T>(T{1} << (sizeof(T) * 8 - 1));
-  T blank[256 / sizeof(T)];
-  for (uint64_t i = 0; i < lanes; ++i) blank[i] = static_cast<T>(kOther | (lanes + i));
-  // Every entry starts blank: one copy, then doubling (a call per entry
-  // showed in profiles).
-  memcpy(index, blank, lanes * sizeof(T));
+  // Every entry starts blank: the first written in place, then doubling
+  // copies (a call per entry showed in profiles).
+  BlankEntry(lanes, index);
   for (uint64_t done = 1; done < vectors;) {
     const uint64_t n = done < vectors - done ? done : vectors - done;
     memcpy(index + done * lanes, index, n * lanes * sizeof(T));
@@ -288,6 +295,13 @@ uint64_t WriteTables(const Plan& p, bool expand, uint64_t m, TileState* ts) {
   return ok ? writer.Finish() : 0;
 }
 
+// The dense expand writer where it applies, else the general one.
+template <typename T>
+uint64_t WriteAnyTables(const Plan& p, bool expand, uint64_t m, TileState* ts) {
+  const uint64_t entries = expand ? WriteDenseExpandTables<T>(p, m, ts) : 0;
+  return entries != 0 ? entries : WriteTables<T>(p, expand, m, ts);
+}
+
 }  // namespace
 
 bool BuildTiles(const Plan& p, TileSide side, TileState* ts) {
@@ -312,24 +326,22 @@ bool BuildTiles(const Plan& p, TileSide side, TileState* ts) {
   uint64_t entries = 0;
   switch (lb) {
     case 1:
-      entries = expand ? WriteDenseExpandTables<uint8_t>(p, m, ts) : 0;
-      if (entries == 0) entries = WriteTables<uint8_t>(p, expand, m, ts);
+      entries = WriteAnyTables<uint8_t>(p, expand, m, ts);
       break;
     case 2:
-      entries = expand ? WriteDenseExpandTables<uint16_t>(p, m, ts) : 0;
-      if (entries == 0) entries = WriteTables<uint16_t>(p, expand, m, ts);
+      entries = WriteAnyTables<uint16_t>(p, expand, m, ts);
       break;
     case 4:
-      entries = expand ? WriteDenseExpandTables<uint32_t>(p, m, ts) : 0;
-      if (entries == 0) entries = WriteTables<uint32_t>(p, expand, m, ts);
+      entries = WriteAnyTables<uint32_t>(p, expand, m, ts);
       break;
     default:
-      entries = expand ? WriteDenseExpandTables<uint64_t>(p, m, ts) : 0;
-      if (entries == 0) entries = WriteTables<uint64_t>(p, expand, m, ts);
+      entries = WriteAnyTables<uint64_t>(p, expand, m, ts);
   }
   if (entries == 0) return false;
   ts->one_per_vector = 1;
   for (uint64_t k = 0; k < ts->vectors; ++k) ts->one_per_vector &= ts->count[k] == 1 ? 1 : 0;
+  ts->all_taps = ts->one_per_vector;
+  for (uint64_t k = 0; k < ts->vectors && ts->all_taps; ++k) ts->all_taps = ts->has_taps[k];
   uint64_t max_end = 0;
   for (uint64_t e = 0; e < entries; ++e) {
     if (ts->offset[e] + lanes > max_end) max_end = ts->offset[e] + lanes;

@@ -177,16 +177,12 @@ def target_checks(cases, targets):
         out.append(f"| throughput flat in N (ratio to memset, K3 D2, 16K..256M, {best}) | {len(rs)} | "
                    f"{'**met**' if flat else '**missed**'} ({', '.join(f'{r:.2f}' for r in rs)}) |")
     for case, impls in select(cases, op="threads"):
-        if "threads:1" in impls and "threads:2" in impls:
-            s = impls["threads:1"]["ns"] / impls["threads:2"]["ns"]
-            bound = 1.7 if case[-1] != "256M" else 1.0
-            out.append(f"| 2 threads ≥ {bound}× one thread, {case_label(case)} | 1 | "
-                       f"{'**met**' if s >= bound else '**missed**'} ({s:.2f}×) |")
-        if "threads:1" in impls and "runner:2" in impls:
-            s = impls["threads:1"]["ns"] / impls["runner:2"]["ns"]
-            bound = 1.7 if case[-1] != "256M" else 1.0
-            out.append(f"| 2 threads of a caller's pool ≥ {bound}× one thread, {case_label(case)} | 1 | "
-                       f"{'**met**' if s >= bound else '**missed**'} ({s:.2f}×) |")
+        bound = 1.7 if case[-1] != "256M" else 1.0
+        for impl, what in (("threads:2", "2 threads"), ("runner:2", "2 threads of a caller's pool")):
+            if "threads:1" in impls and impl in impls:
+                s = impls["threads:1"]["ns"] / impls[impl]["ns"]
+                out.append(f"| {what} ≥ {bound}× one thread, {case_label(case)} | 1 | "
+                           f"{'**met**' if s >= bound else '**missed**'} ({s:.2f}×) |")
     return out
 
 
