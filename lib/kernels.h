@@ -59,7 +59,7 @@ struct alignas(64) TileState {
   // Set by the driver.
   const uint8_t* pattern;   // fill element repeated, phase 0
   uint32_t stream;          // non-zero: non-temporal stores where aligned
-  uint32_t columns;         // non-zero: dst fits L2, column order may be used
+  uint32_t columns;         // non-zero: dst fits L2 and tiles are whole vectors: by columns
   uint32_t lane_bytes;      // from tile_shape
   uint32_t lanes;           // from tile_shape
   uint64_t slices;          // outer slices per tile

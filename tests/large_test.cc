@@ -138,6 +138,18 @@ const BigCase& GetBigCase(const std::string& name) {
     d.outer = 170000;
     d.src_dims[0] = d.src_dims[1] = 3;
     d.dilation[0] = d.dilation[1] = 2;
+  } else if (name == "tiles_wide") {  // 52,000 f32 5x5 kernels by 2: whole tiles of 16 kernels
+    d.dtype = DILATE_DTYPE_F32;
+    d.rank = 2;
+    d.outer = 52000;
+    d.src_dims[0] = d.src_dims[1] = 5;
+    d.dilation[0] = d.dilation[1] = 2;
+  } else if (name == "tiles_spill") {  // 6,800 f32 7x7 kernels by 4: tiles that spill
+    d.dtype = DILATE_DTYPE_F32;
+    d.rank = 2;
+    d.outer = 6800;
+    d.src_dims[0] = d.src_dims[1] = 7;
+    d.dilation[0] = d.dilation[1] = 4;
   } else if (name == "copy") {  // one long contiguous row, cropped and padded
     d.dtype = DILATE_DTYPE_U8;
     d.rank = 1;
@@ -176,11 +188,21 @@ void RunBigCase(const char* name, int misalign = -1) {
 
 // One test per case, so the cached reference serves every target in turn.
 TEST_P(Large, Streaming16MiBShuffle) { RunBigCase("shuffle"); }
-// Aligned dst streams (non-temporal stores, tile order); misaligned dst
-// takes the cached column order.
+// Aligned dst streams (non-temporal stores); misaligned dst takes plain
+// stores. "wide": out of cache, tiles grow to a whole number of vectors
+// (81 of them on 512-bit f32); "spill": 625 vectors would not fit the
+// tables, so the tiles do not end on a vector.
 TEST_P(Large, Streaming16MiBTiles) {
   RunBigCase("tiles", 0);
   RunBigCase("tiles", 4);
+}
+TEST_P(Large, Streaming16MiBTilesWide) {
+  RunBigCase("tiles_wide", 0);
+  RunBigCase("tiles_wide", 4);
+}
+TEST_P(Large, Streaming16MiBTilesSpill) {
+  RunBigCase("tiles_spill", 0);
+  RunBigCase("tiles_spill", 12);
 }
 TEST_P(Large, Streaming16MiBCopy) { RunBigCase("copy"); }
 TEST_P(Large, Streaming16MiBFillOnly) { RunBigCase("fill"); }
