@@ -150,6 +150,8 @@ class TableWriter {
 // lanes, aligned stores) but cost more to build per call and more L1 for
 // their tables, so tiles stay within `max_vectors` when they can: the fewest
 // slices with no waste, else with the least waste, else one.
+constexpr uint64_t kCachedVectors = 64;
+
 uint64_t ChooseSlices(uint64_t out_lanes_per_slice, uint64_t lanes, uint64_t outer,
                       uint64_t max_vectors) {
   // Once per call, but on small calls its divisions showed in profiles:
@@ -314,15 +316,20 @@ bool BuildTiles(const Plan& p, TileSide side, TileState* ts) {
   const uint64_t dst_per_slice = p.dst_outer_stride / lb;
   const uint64_t out_per_slice = expand ? dst_per_slice : src_per_slice;
   if ((out_per_slice + lanes - 1) / lanes > TileState::kMaxEntries) return false;
-  // In cache, tiles of up to 64 vectors: cheap per-call tables that stay in
+  // In cache, tiles of up to kCachedVectors vectors: cheap per-call tables that stay in
   // L1. Streaming out of cache needs whole-vector tiles (aligned stores, see
   // ApplyTiles), worth tables up to the limit at >= 16 MiB of dst (K5 D2 f32,
   // 256 MiB: 0.66x -> 1.35x memset on AVX-512).
   const uint64_t table_vectors = TileState::kIndexBytes / (lanes * lb);
   const uint64_t max_vectors =
       ts->stream ? (table_vectors < TileState::kMaxEntries ? table_vectors : TileState::kMaxEntries)
-                 : 64;
-  const uint64_t m = ChooseSlices(out_per_slice, lanes, p.outer, max_vectors);
+                 : kCachedVectors;
+  uint64_t m = ChooseSlices(out_per_slice, lanes, p.outer, max_vectors);
+  // No whole-vector tile fits the tables: small tiles, which stream through
+  // a staging buffer instead (ApplyTilesStaged).
+  if (max_vectors > kCachedVectors && m * out_per_slice % lanes != 0) {
+    m = ChooseSlices(out_per_slice, lanes, p.outer, kCachedVectors);
+  }
   ts->slices = m;
   ts->out_lanes = m * out_per_slice;
   ts->in_lanes = m * (expand ? src_per_slice : dst_per_slice);

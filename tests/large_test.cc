@@ -29,12 +29,18 @@ uint64_t EdgeOrUniform(Rng& rng, uint64_t max) {
 
 // Expands with the library at an odd address, compares with `want`, then
 // contracts back with the hole check and compares with dilate_ref::Contract.
-// misalign: dst's offset from a 64-byte boundary, or -1 for a random one.
+// misalign: dst's offset from a 64-byte boundary, or -1 for a random one;
+// threads: num_threads for the expand (0: serial).
 void ExpandAndContract(const dilate_desc& desc, const std::vector<uint8_t>& src,
-                       const std::vector<uint8_t>& want, Rng& rng, int misalign = -1) {
+                       const std::vector<uint8_t>& want, Rng& rng, int misalign = -1,
+                       uint32_t threads = 0) {
   GuardedBuffer dst(want.size(), misalign < 0 ? rng.Uniform(0, 63) : static_cast<uint64_t>(misalign),
                     rng);
-  ASSERT_EQ(dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), nullptr),
+  dilate_options expand_options;
+  memset(&expand_options, 0, sizeof(expand_options));
+  expand_options.struct_size = sizeof(expand_options);
+  expand_options.num_threads = threads;
+  ASSERT_EQ(dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), &expand_options),
             DILATE_OK);
   ASSERT_TRUE(dst.GuardsIntact());
   if (!dst.Equals(want)) {
@@ -179,19 +185,22 @@ const BigCase& GetBigCase(const std::string& name) {
   return cached;
 }
 
-void RunBigCase(const char* name, int misalign = -1) {
+void RunBigCase(const char* name, int misalign = -1, uint32_t threads = 0) {
   const BigCase& c = GetBigCase(name);
-  SCOPED_TRACE(testing::Message() << name << " misalign " << misalign << " " << Describe(c.desc));
+  SCOPED_TRACE(testing::Message() << name << " misalign " << misalign << " threads " << threads
+                                  << " " << Describe(c.desc));
   Rng rng(CaseSeed(0xB16B16, c.want.size()));
-  ExpandAndContract(c.desc, c.src, c.want, rng, misalign);
+  ExpandAndContract(c.desc, c.src, c.want, rng, misalign, threads);
 }
 
 // One test per case, so the cached reference serves every target in turn.
 TEST_P(Large, Streaming16MiBShuffle) { RunBigCase("shuffle"); }
-// Aligned dst streams (non-temporal stores); misaligned dst takes plain
-// stores. "wide": out of cache, tiles grow to a whole number of vectors
-// (81 of them on 512-bit f32); "spill": 625 vectors would not fit the
-// tables, so the tiles do not end on a vector.
+// Aligned dst streams whole-vector tiles straight to dst (non-temporal
+// stores); misaligned dst, and tiles that do not end on a vector, stream
+// through the staging buffer (ApplyTilesStaged). "wide": out of cache, tiles
+// grow to a whole number of vectors (81 of them on 512-bit f32); "spill":
+// 625 vectors would not fit the tables, so the tiles do not end on a vector;
+// with 3 threads, chunks start and end inside vectors.
 TEST_P(Large, Streaming16MiBTiles) {
   RunBigCase("tiles", 0);
   RunBigCase("tiles", 4);
@@ -202,7 +211,7 @@ TEST_P(Large, Streaming16MiBTilesWide) {
 }
 TEST_P(Large, Streaming16MiBTilesSpill) {
   RunBigCase("tiles_spill", 0);
-  RunBigCase("tiles_spill", 12);
+  RunBigCase("tiles_spill", 12, 3);
 }
 TEST_P(Large, Streaming16MiBCopy) { RunBigCase("copy"); }
 TEST_P(Large, Streaming16MiBFillOnly) { RunBigCase("fill"); }
