@@ -148,7 +148,13 @@ dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape)
 }
 
 void FillPattern(const Plan& plan, uint8_t* pattern) {
-  for (size_t i = 0; i < kPatternBytes; i += 8) memcpy(pattern + i, plan.fill8, 8);
+  // Doubling copies (8 bytes at a time showed in profiles of small calls).
+  memcpy(pattern, plan.fill8, 8);
+  for (size_t n = 8; n < kPatternBytes;) {
+    const size_t len = n < kPatternBytes - n ? n : kPatternBytes - n;  // whole 8-byte units
+    memcpy(pattern + n, pattern, len);
+    n += len;
+  }
 }
 
 }  // namespace dilate

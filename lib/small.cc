@@ -39,7 +39,7 @@ void ExpandSmallT(const Plan& p, const uint8_t* src, uint8_t* dst) {
   }
   const uint64_t g = p.group / sizeof(T);
   const uint64_t step = p.axis[p.rank - 1].dilation * g;
-  auto row = [&](uint64_t core, uint64_t from, uint64_t taps) {
+  auto row = [&](uint64_t core, uint64_t from, uint64_t taps) DILATE_INLINE_LAMBDA {
     const uint64_t o = core / sizeof(T), s = from / sizeof(T);
     if (g == 1) {
       for (uint64_t t = 0; t < taps; ++t) StoreAt(dst, o + t * step, LoadAt<T>(src, s + t));
@@ -67,7 +67,7 @@ bool ContractSmallT(const Plan& p, const uint8_t* expanded, uint8_t* dense, bool
   auto zero_to = [&](uint64_t end) {
     for (uint64_t i = zero_from; i < end; ++i) StoreAt(dense, i, T{0});
   };
-  auto row = [&](uint64_t core, uint64_t to, uint64_t taps) {
+  auto row = [&](uint64_t core, uint64_t to, uint64_t taps) DILATE_INLINE_LAMBDA {
     const uint64_t c = core / sizeof(T), d = to / sizeof(T);
     check_to(c);
     zero_to(d);

@@ -237,7 +237,7 @@ uint64_t WriteDenseExpandTables(const Plan& p, uint64_t m, TileState* ts) {
   const uint64_t lb = sizeof(T), group_lanes = p.group / lb;
   const uint64_t step = p.axis[p.rank - 1].dilation * group_lanes;
   uint64_t prev_k = ~uint64_t{0}, prev_off = 0;
-  auto row = [&](uint64_t dst_core, uint64_t src_core, uint64_t taps) {
+  auto row = [&](uint64_t dst_core, uint64_t src_core, uint64_t taps) DILATE_INLINE_LAMBDA {
     // Loop state in locals: the captures live in memory, and the stores
     // below may alias them (a store-to-load chain per tap otherwise).
     uint64_t prev = prev_k, off = prev_off;
@@ -264,36 +264,52 @@ uint64_t WriteDenseExpandTables(const Plan& p, uint64_t m, TileState* ts) {
   };
   WalkTileRows(p, m, row);
   // Vectors without taps: an empty entry reading where the last one did.
-  uint32_t last = 0;
+  // Offsets only grow, so the last entry reads furthest.
+  uint32_t last = 0, all_taps = 1;
+  uint16_t* DILATE_RESTRICT count = ts->count;
   for (uint64_t k = 0; k < vectors; ++k) {
-    has_taps[k] = offset[k] != kNone ? 1 : 0;
-    if (has_taps[k]) {
-      last = offset[k];
-    } else {
-      offset[k] = last;
-    }
-    ts->count[k] = 1;
+    const uint32_t taken = offset[k] != kNone ? 1 : 0;
+    has_taps[k] = static_cast<uint8_t>(taken);
+    all_taps &= taken;
+    last = taken ? offset[k] : last;
+    offset[k] = last;
+    count[k] = 1;
   }
+  ts->one_per_vector = 1;
+  ts->all_taps = all_taps;
+  ts->max_read_end = uint64_t{last} + lanes;
   return vectors;
 }
 
-// Walks the taps of one tile and writes its tables; returns the entry count
-// or 0 when they do not fit.
+// Walks the taps of one tile and writes its tables and their summary
+// (one_per_vector, all_taps, max_read_end); returns the entry count or 0
+// when they do not fit.
 template <typename T>
 uint64_t WriteTables(const Plan& p, bool expand, uint64_t m, TileState* ts) {
+  memset(ts->count, 0, ts->vectors * sizeof(ts->count[0]));
   TableWriter<T> writer(ts, expand);
   bool ok = true;
   const uint64_t lb = sizeof(T);
   const uint64_t group_lanes = p.group / lb;
   const uint64_t dil = p.axis[p.rank - 1].dilation;
-  auto row = [&](uint64_t dst_core, uint64_t src_core, uint64_t taps) {
+  auto row = [&](uint64_t dst_core, uint64_t src_core, uint64_t taps) DILATE_INLINE_LAMBDA {
     if (!ok) return;
     const uint64_t d0 = dst_core / lb, s0 = src_core / lb, dstep = dil * group_lanes;
     ok = expand ? writer.AddRun(d0, s0, taps, dstep, group_lanes, group_lanes)
                 : writer.AddRun(s0, d0, taps, group_lanes, dstep, group_lanes);
   };
   WalkTileRows(p, m, row);
-  return ok ? writer.Finish() : 0;
+  const uint64_t entries = ok ? writer.Finish() : 0;
+  ts->one_per_vector = 1;
+  for (uint64_t k = 0; k < ts->vectors; ++k) ts->one_per_vector &= ts->count[k] == 1 ? 1 : 0;
+  ts->all_taps = ts->one_per_vector;
+  for (uint64_t k = 0; k < ts->vectors && ts->all_taps; ++k) ts->all_taps = ts->has_taps[k];
+  uint64_t max_end = 0;
+  for (uint64_t e = 0; e < entries; ++e) {
+    if (ts->offset[e] + ts->lanes > max_end) max_end = ts->offset[e] + ts->lanes;
+  }
+  ts->max_read_end = max_end;
+  return entries;
 }
 
 // The dense expand writer where it applies, else the general one.
@@ -335,7 +351,6 @@ bool BuildTiles(const Plan& p, TileSide side, TileState* ts) {
   ts->in_lanes = m * (expand ? src_per_slice : dst_per_slice);
   ts->vectors = static_cast<uint32_t>((ts->out_lanes + lanes - 1) / lanes);
   if (ts->vectors > TileState::kMaxEntries || ts->in_lanes + lanes > UINT32_MAX) return false;
-  memset(ts->count, 0, ts->vectors * sizeof(ts->count[0]));
 
   uint64_t entries = 0;
   switch (lb) {
@@ -351,17 +366,7 @@ bool BuildTiles(const Plan& p, TileSide side, TileState* ts) {
     default:
       entries = WriteAnyTables<uint64_t>(p, expand, m, ts);
   }
-  if (entries == 0) return false;
-  ts->one_per_vector = 1;
-  for (uint64_t k = 0; k < ts->vectors; ++k) ts->one_per_vector &= ts->count[k] == 1 ? 1 : 0;
-  ts->all_taps = ts->one_per_vector;
-  for (uint64_t k = 0; k < ts->vectors && ts->all_taps; ++k) ts->all_taps = ts->has_taps[k];
-  uint64_t max_end = 0;
-  for (uint64_t e = 0; e < entries; ++e) {
-    if (ts->offset[e] + lanes > max_end) max_end = ts->offset[e] + lanes;
-  }
-  ts->max_read_end = max_end;
-  return true;
+  return entries != 0;
 }
 
 }  // namespace dilate
