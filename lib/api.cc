@@ -196,7 +196,7 @@ dilate_status dilate_expand_2d(uint32_t dtype, uint64_t n, uint64_t k, uint64_t 
   desc.src_dims[0] = desc.src_dims[1] = k;
   desc.dilation[0] = desc.dilation[1] = d;
   // The buffers are as large as the description says: one plan, no second
-  // validation through dilate_query_shape (the small call, 211 -> 100 ns).
+  // validation through dilate_query_shape (the small call, 211 -> 111 ns).
   return dilate_expand(&desc, src, SIZE_MAX, dst, SIZE_MAX, nullptr);
 }
 

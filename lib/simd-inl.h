@@ -421,23 +421,23 @@ HWY_NOINLINE uint64_t ApplyTilesStaged(D d, hn::TFromD<D>* HWY_RESTRICT out,
   HWY_ALIGN T stage[kCap + 2 * hn::MaxLanes(D())];
   const uint64_t m = ts.slices, out_end = s1 * out_per_slice;
   const uint64_t tile_lanes = m * out_per_slice, tile_written = uint64_t{ts.vectors} * N;
-  // stage[i] is out[w + i]; out + w is vector-aligned, stage[0, phase) is
-  // before this range and never written out.
-  const uint64_t o0 = s0 * out_per_slice;
-  const uint64_t phase = reinterpret_cast<uintptr_t>(out + o0) / sizeof(T) % N;
-  uint64_t w = o0 - phase, pos = phase, s = s0;
-  bool head = phase != 0;
-  // Writes stage[0, n) out (n a multiple of N) and moves the rest down.
+  // stage[i] is dst[written + i - skip]: the stage starts vector-aligned in
+  // dst's address space, and its first `skip` lanes (before this range,
+  // until the first flush) are never written out.
+  T* HWY_RESTRICT dst = out + s0 * out_per_slice;
+  const uint64_t phase = reinterpret_cast<uintptr_t>(dst) / sizeof(T) % N;
+  uint64_t written = 0, skip = phase, pos = phase, s = s0;
+  // Writes stage[skip, n) out (n a multiple of N) and moves the rest down.
   const auto flush = [&](uint64_t n) {
     uint64_t i = 0;
-    if (head && n != 0) {
-      memcpy(out + w + phase, stage + phase, (N - phase) * sizeof(T));
-      head = false;
+    if (skip != 0 && n != 0) {
+      memcpy(dst, stage + skip, (N - skip) * sizeof(T));
+      written = N - skip;
+      skip = 0;
       i = N;
     }
-    for (; i < n; i += N) hn::Stream(hn::Load(d, stage + i), d, out + w + i);
+    for (; i < n; i += N, written += N) hn::Stream(hn::Load(d, stage + i), d, dst + written);
     hn::Store(hn::Load(d, stage + n), d, stage);  // the < N lanes past n
-    w += n;
     pos -= n;
   };
   for (; s < s1; s += m) {
@@ -453,8 +453,7 @@ HWY_NOINLINE uint64_t ApplyTilesStaged(D d, hn::TFromD<D>* HWY_RESTRICT out,
   }
   flush(pos / N * N);
   // The last < N lanes: a plain copy (the head too, if no vector was whole).
-  const uint64_t from = head ? phase : 0;
-  if (pos > from) memcpy(out + w + from, stage + from, (pos - from) * sizeof(T));
+  if (pos > skip) memcpy(dst + written, stage + skip, (pos - skip) * sizeof(T));
   return s;
 }
 

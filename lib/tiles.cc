@@ -300,6 +300,7 @@ uint64_t WriteTables(const Plan& p, bool expand, uint64_t m, TileState* ts) {
   };
   WalkTileRows(p, m, row);
   const uint64_t entries = ok ? writer.Finish() : 0;
+  if (entries == 0) return 0;
   ts->one_per_vector = 1;
   for (uint64_t k = 0; k < ts->vectors; ++k) ts->one_per_vector &= ts->count[k] == 1 ? 1 : 0;
   ts->all_taps = ts->one_per_vector;
@@ -332,10 +333,10 @@ bool BuildTiles(const Plan& p, TileSide side, TileState* ts) {
   const uint64_t dst_per_slice = p.dst_outer_stride / lb;
   const uint64_t out_per_slice = expand ? dst_per_slice : src_per_slice;
   if ((out_per_slice + lanes - 1) / lanes > TileState::kMaxEntries) return false;
-  // In cache, tiles of up to kCachedVectors vectors: cheap per-call tables that stay in
-  // L1. Streaming out of cache needs whole-vector tiles (aligned stores, see
-  // ApplyTiles), worth tables up to the limit at >= 16 MiB of dst (K5 D2 f32,
-  // 256 MiB: 0.66x -> 1.35x memset on AVX-512).
+  // In cache, tiles of up to kCachedVectors vectors: cheap per-call tables
+  // that stay in L1. Streaming out of cache wants whole-vector tiles
+  // (aligned stores, see ApplyTiles), worth tables up to the limit at
+  // >= 16 MiB of dst (K5 D2 f32, 256 MiB: 0.66x -> 1.35x memset on AVX-512).
   const uint64_t table_vectors = TileState::kIndexBytes / (lanes * lb);
   const uint64_t max_vectors =
       ts->stream ? (table_vectors < TileState::kMaxEntries ? table_vectors : TileState::kMaxEntries)

@@ -3,14 +3,14 @@
 # and the ABI check. Called by tools/run.sh test; fails (non-zero) if any step
 # fails, and prints every command it runs.
 #
-#   bash tools/harden.sh          the CI run (bounded: ~10 minutes on 2 cores)
+#   bash tools/harden.sh          the CI run (bounded: ~7-12 minutes on 2 cores)
 #   bash tools/harden.sh long     long fuzz runs only (HARDEN_LONG_SECONDS per
 #                                 harness, default 3600), corpus kept in
 #                                 fuzz/corpus-work/ (gitignored)
 #   bash tools/harden.sh STEP...  only some steps: deps fuzz asan tsan guard valgrind abi
 #
 # Environment:
-#   HARDEN_FUZZ_SECONDS   seconds per harness in the CI run (default 60)
+#   HARDEN_FUZZ_SECONDS   seconds per harness in the CI run (default 30)
 #   HARDEN_LONG_SECONDS   seconds per harness in `long` (default 3600)
 #   HARDEN_KNOWN_BUGS     "tolerate": do not fail on the library bugs listed in
 #                         fuzz/known-bugs/README.md (default: they fail)
@@ -22,7 +22,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 jobs=${HARDEN_JOBS:-2}
 build=${HARDEN_BUILD:-$root/build/harden}
-fuzz_seconds=${HARDEN_FUZZ_SECONDS:-60}
+fuzz_seconds=${HARDEN_FUZZ_SECONDS:-30}
 long_seconds=${HARDEN_LONG_SECONDS:-3600}
 known=${HARDEN_KNOWN_BUGS:-strict}
 harnesses=(query_shape expand contract)
