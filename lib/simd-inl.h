@@ -409,17 +409,18 @@ HWY_INLINE bool CanStage(D d, const hn::TFromD<D>* out, const TileState& ts) {
 // dst's address space, and whole aligned vectors stream from it. The extra
 // L1 store and load per vector cost nothing next to DRAM (K7 D4 f32, 256 MiB,
 // AVX-512: plain stores 0.74x memset, staged NT stores ~1.5x). Writes slices
-// [s0, s1) as far as whole tiles fit; returns the first slice not written.
-template <class D, class V = hn::Vec<D>>
+// [s0, s1) as far as whole tiles fit (fits(s), as in ApplyTiles); returns
+// the first slice not written.
+template <class D, class Fits, class V = hn::Vec<D>>
 HWY_NOINLINE uint64_t ApplyTilesStaged(D d, hn::TFromD<D>* HWY_RESTRICT out,
                                        const hn::TFromD<D>* HWY_RESTRICT in, uint64_t s0,
                                        uint64_t s1, uint64_t out_per_slice, uint64_t in_per_slice,
-                                       uint64_t in_total, const TileState& ts, V base) {
+                                       const Fits& fits, const TileState& ts, V base) {
   using T = hn::TFromD<D>;
   const size_t N = hn::Lanes(d);
   constexpr size_t kCap = kStageBytes / sizeof(T);  // lanes; a multiple of N
   HWY_ALIGN T stage[kCap + 2 * hn::MaxLanes(D())];
-  const uint64_t m = ts.slices, out_end = s1 * out_per_slice;
+  const uint64_t m = ts.slices;
   const uint64_t tile_lanes = m * out_per_slice, tile_written = uint64_t{ts.vectors} * N;
   // stage[i] is dst[written + i - skip]: the stage starts vector-aligned in
   // dst's address space, and its first `skip` lanes (before this range,
@@ -440,14 +441,12 @@ HWY_NOINLINE uint64_t ApplyTilesStaged(D d, hn::TFromD<D>* HWY_RESTRICT out,
     hn::Store(hn::Load(d, stage + n), d, stage);  // the < N lanes past n
     pos -= n;
   };
-  for (; s < s1; s += m) {
-    const uint64_t obase = s * out_per_slice, ibase = s * in_per_slice;
-    if (obase + tile_written > out_end || ibase + ts.max_read_end > in_total) break;
+  for (; s < s1 && fits(s); s += m) {
     if (pos + tile_written > kCap + N) flush(pos / N * N);
     if (ts.all_taps) {
-      ApplyTile<false, true>(d, stage + pos, in + ibase, ts, base);
+      ApplyTile<false, true>(d, stage + pos, in + s * in_per_slice, ts, base);
     } else {
-      ApplyTile<false, false>(d, stage + pos, in + ibase, ts, base);
+      ApplyTile<false, false>(d, stage + pos, in + s * in_per_slice, ts, base);
     }
     pos += tile_lanes;
   }
@@ -472,15 +471,15 @@ HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uin
   const bool stream = ts.stream != 0 && ts.out_lanes % N == 0 &&
                       reinterpret_cast<uintptr_t>(out) % (N * sizeof(T)) == 0;
   const bool all_taps = ts.all_taps != 0;
-  if (ts.stream != 0 && !stream && CanStage(d, out, ts)) {
-    s0 = ApplyTilesStaged(d, out, in, s0, s1, out_per_slice, in_per_slice, in_total, ts, base);
-  }
   // Whether the tile at slice s lies inside the range and its windows inside
   // the input; a tile that fits is preceded by tiles that fit.
   const auto fits = [&](uint64_t s) {
     return s * out_per_slice + ts.vectors * N <= out_end &&
            s * in_per_slice + ts.max_read_end <= in_total;
   };
+  if (ts.stream != 0 && !stream && CanStage(d, out, ts)) {
+    s0 = ApplyTilesStaged(d, out, in, s0, s1, out_per_slice, in_per_slice, fits, ts, base);
+  }
   for (uint64_t s = s0; s < s1;) {
     if (all_taps && ts.columns) {
       // Column order over groups of kColumnTiles whole tiles.
