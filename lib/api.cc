@@ -97,28 +97,7 @@ const char* dilate_status_string(dilate_status status) {
   return "unknown status";
 }
 
-uint32_t dilate_dtype_size(uint32_t dtype) {
-  switch (dtype) {
-    case DILATE_DTYPE_U8:
-    case DILATE_DTYPE_I8:
-      return 1;
-    case DILATE_DTYPE_U16:
-    case DILATE_DTYPE_I16:
-    case DILATE_DTYPE_F16:
-    case DILATE_DTYPE_BF16:
-      return 2;
-    case DILATE_DTYPE_U32:
-    case DILATE_DTYPE_I32:
-    case DILATE_DTYPE_F32:
-      return 4;
-    case DILATE_DTYPE_U64:
-    case DILATE_DTYPE_I64:
-    case DILATE_DTYPE_F64:
-      return 8;
-    default:
-      return 0;
-  }
-}
+uint32_t dilate_dtype_size(uint32_t dtype) { return dilate::DtypeSize(dtype); }
 
 const char* dilate_dtype_name(uint32_t dtype) {
   static const char* const kNames[] = {nullptr, "u8",  "i8",  "u16", "i16", "f16", "bf16",

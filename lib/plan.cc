@@ -12,21 +12,51 @@ using i128 = __int128;
 constexpr uint64_t kU64Max = ~uint64_t{0};
 constexpr i128 kI64Max = INT64_MAX;
 
-// Product of factors, or false when it exceeds `limit`. A zero factor makes
-// the product zero however large the others are.
-bool CheckedProduct(const uint64_t* factors, size_t n, uint64_t limit, uint64_t* out) {
-  for (size_t i = 0; i < n; ++i) {
-    if (factors[i] == 0) {
-      *out = 0;
-      return true;
-    }
-  }
+// Product of factors, or false when it overflows 64 bits. A zero factor makes
+// the product zero however large the others are. One pass, no early exits:
+// this runs on every call (the small call's profile).
+bool CheckedProduct(const uint64_t* factors, size_t n, uint64_t* out) {
   uint64_t p = 1;
+  bool overflow = false, zero = false;
   for (size_t i = 0; i < n; ++i) {
-    if (__builtin_mul_overflow(p, factors[i], &p) || p > limit) return false;
+    zero |= factors[i] == 0;
+    overflow |= __builtin_mul_overflow(p, factors[i], &p);
+  }
+  if (zero) {
+    *out = 0;
+    return true;
   }
   *out = p;
-  return true;
+  return !overflow;
+}
+
+// The fill element's bytes: false if a byte past the element is not zero;
+// otherwise *fill8 is the element repeated over 8 bytes. Multiplying by
+// 0x0001...0001 repeats a value in every lane of its width whatever the byte
+// order, as storing the value itself would lay it out.
+template <typename T>
+bool ReadFillAs(const uint8_t* fill, uint8_t* fill8) {
+  T v;
+  memcpy(&v, fill, sizeof(T));
+  uint64_t raw, head = 0;
+  memcpy(&raw, fill, 8);
+  memcpy(&head, &v, sizeof(T));
+  const uint64_t rep = uint64_t{v} * (~uint64_t{0} / static_cast<T>(~T{0}));
+  memcpy(fill8, &rep, 8);
+  return raw == head;
+}
+
+bool ReadFill(const uint8_t* fill, uint32_t elem, uint8_t* fill8) {
+  switch (elem) {
+    case 1:
+      return ReadFillAs<uint8_t>(fill, fill8);
+    case 2:
+      return ReadFillAs<uint16_t>(fill, fill8);
+    case 4:
+      return ReadFillAs<uint32_t>(fill, fill8);
+    default:
+      return ReadFillAs<uint64_t>(fill, fill8);
+  }
 }
 
 }  // namespace
@@ -35,16 +65,15 @@ dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape)
   if (desc == nullptr) return DILATE_ERROR_NULL_POINTER;
   if (desc->struct_size != sizeof(dilate_desc)) return DILATE_ERROR_BAD_STRUCT_SIZE;
   if (desc->flags != 0) return DILATE_ERROR_BAD_FLAGS;
-  const uint32_t elem = dilate_dtype_size(desc->dtype);
+  const uint32_t elem = DtypeSize(desc->dtype);
   if (elem == 0) return DILATE_ERROR_BAD_DTYPE;
   const uint32_t rank = desc->rank;
   if (rank == 0 || rank > DILATE_MAX_RANK) return DILATE_ERROR_BAD_RANK;
-  for (uint32_t i = elem; i < sizeof(desc->fill); ++i) {
-    if (desc->fill[i] != 0) return DILATE_ERROR_BAD_ARGUMENT;
-  }
+  uint8_t fill8[8];
+  if (!ReadFill(desc->fill, elem, fill8)) return DILATE_ERROR_BAD_ARGUMENT;
 
   Axis axes[DILATE_MAX_RANK];
-  uint64_t src_factors[DILATE_MAX_RANK + 3], dst_factors[DILATE_MAX_RANK + 3];
+  uint64_t src_factors[DILATE_MAX_RANK + 2], dst_factors[DILATE_MAX_RANK + 2];
   for (uint32_t i = 0; i < rank; ++i) {
     if (desc->dilation[i] == 0) return DILATE_ERROR_BAD_DILATION;
   }
@@ -83,13 +112,12 @@ dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape)
   // Totals, checked in elements then bytes; byte sizes must also fit size_t.
   src_factors[rank] = dst_factors[rank] = desc->outer;
   src_factors[rank + 1] = dst_factors[rank + 1] = desc->inner;
-  src_factors[rank + 2] = dst_factors[rank + 2] = elem;
   const uint64_t byte_limit = SIZE_MAX < kU64Max ? uint64_t{SIZE_MAX} : kU64Max;
   uint64_t src_elems, dst_elems, src_bytes, dst_bytes;
-  if (!CheckedProduct(src_factors, rank + 2, kU64Max, &src_elems) ||
-      !CheckedProduct(dst_factors, rank + 2, kU64Max, &dst_elems) ||
-      !CheckedProduct(src_factors, rank + 3, byte_limit, &src_bytes) ||
-      !CheckedProduct(dst_factors, rank + 3, byte_limit, &dst_bytes)) {
+  if (!CheckedProduct(src_factors, rank + 2, &src_elems) ||
+      !CheckedProduct(dst_factors, rank + 2, &dst_elems) ||
+      __builtin_mul_overflow(src_elems, uint64_t{elem}, &src_bytes) || src_bytes > byte_limit ||
+      __builtin_mul_overflow(dst_elems, uint64_t{elem}, &dst_bytes) || dst_bytes > byte_limit) {
     return DILATE_ERROR_OVERFLOW;
   }
 
@@ -143,7 +171,7 @@ dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape)
     for (uint32_t i = 0; i < p.rank; ++i) p.axis[i].src_stride = p.axis[i].dst_stride = 0;
     p.src_outer_stride = p.dst_outer_stride = 0;
   }
-  for (uint32_t i = 0; i < 8; ++i) p.fill8[i] = desc->fill[i & (elem - 1)];  // elem divides 8
+  memcpy(p.fill8, fill8, 8);
   return DILATE_OK;
 }
 

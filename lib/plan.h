@@ -54,6 +54,30 @@ struct Plan {
 // kernels load fills from. Built only by the paths that use it.
 void FillPattern(const Plan& plan, uint8_t* pattern);
 
+// dilate_dtype_size, inlined into MakePlan.
+inline uint32_t DtypeSize(uint32_t dtype) {
+  switch (dtype) {
+    case DILATE_DTYPE_U8:
+    case DILATE_DTYPE_I8:
+      return 1;
+    case DILATE_DTYPE_U16:
+    case DILATE_DTYPE_I16:
+    case DILATE_DTYPE_F16:
+    case DILATE_DTYPE_BF16:
+      return 2;
+    case DILATE_DTYPE_U32:
+    case DILATE_DTYPE_I32:
+    case DILATE_DTYPE_F32:
+      return 4;
+    case DILATE_DTYPE_U64:
+    case DILATE_DTYPE_I64:
+    case DILATE_DTYPE_F64:
+      return 8;
+    default:
+      return 0;
+  }
+}
+
 // Validates desc (struct size, flags, dtype, rank, dilation, extents,
 // overflow) and, on success, fills *plan and, if non-null, *shape's data
 // fields (not its struct_size).

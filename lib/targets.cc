@@ -11,9 +11,10 @@
 namespace dilate {
 namespace {
 
-// g_choice holds a TargetList index, or one of these.
-constexpr int32_t kUnset = -1;  // not yet decided: consult DILATE_TARGET
-constexpr int32_t kAuto = -2;   // best supported target
+// g_choice holds a TargetList index, or kUnset: not yet decided, consult
+// DILATE_TARGET. kAuto is what Resolve returns for "auto" (or no name).
+constexpr int32_t kUnset = -1;
+constexpr int32_t kAuto = -2;
 
 std::atomic<int32_t> g_choice{kUnset};
 
@@ -55,9 +56,25 @@ int32_t Resolve(const char* name) {
   return -static_cast<int32_t>(DILATE_ERROR_UNKNOWN_TARGET);
 }
 
+// The best target this CPU runs (SCALAR or EMU128 always does).
+int32_t BestSupported() {
+  const TargetList& list = CompiledTargets();
+  for (size_t i = 0; i < list.size; ++i) {
+    if (list.targets[i].supported) return static_cast<int32_t>(i);
+  }
+  return -static_cast<int32_t>(DILATE_ERROR_UNSUPPORTED_TARGET);  // unreachable
+}
+
+// A name resolved to a list index (kAuto becomes the best supported one) or
+// an error status (negated): what g_choice holds once set.
+int32_t Choose(const char* name) {
+  const int32_t choice = Resolve(name);
+  return choice == kAuto ? BestSupported() : choice;
+}
+
 // DILATE_TARGET, read once.
 int32_t EnvironmentChoice() {
-  static const int32_t choice = Resolve(getenv("DILATE_TARGET"));
+  static const int32_t choice = Choose(getenv("DILATE_TARGET"));
   return choice;
 }
 
@@ -71,24 +88,14 @@ const TargetList& CompiledTargets() {
 dilate_status ActiveTarget(const Target** target) {
   int32_t choice = g_choice.load(std::memory_order_acquire);
   if (choice == kUnset) choice = EnvironmentChoice();
-  if (choice < 0 && choice != kAuto) return static_cast<dilate_status>(-choice);
-  const TargetList& list = CompiledTargets();
-  if (choice >= 0) {
-    *target = &list.targets[choice];
-    return DILATE_OK;
-  }
-  for (size_t i = 0; i < list.size; ++i) {
-    if (list.targets[i].supported) {
-      *target = &list.targets[i];
-      return DILATE_OK;
-    }
-  }
-  return DILATE_ERROR_UNSUPPORTED_TARGET;  // unreachable: SCALAR always runs
+  if (choice < 0) return static_cast<dilate_status>(-choice);
+  *target = &CompiledTargets().targets[choice];
+  return DILATE_OK;
 }
 
 dilate_status ForceTarget(const char* name) {
-  const int32_t choice = Resolve(name);
-  if (choice < 0 && choice != kAuto) return static_cast<dilate_status>(-choice);
+  const int32_t choice = Choose(name);
+  if (choice < 0) return static_cast<dilate_status>(-choice);
   g_choice.store(choice, std::memory_order_release);
   return DILATE_OK;
 }
