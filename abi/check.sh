@@ -2,7 +2,8 @@
 # ABI checks for libdilate (run by tools/harden.sh; see abi/README.md).
 #
 #   abi/check.sh [BUILD_DIR]          check the library built from this tree
-#   abi/check.sh --update [BUILD_DIR] regenerate abi/libdilate-1.0.abi
+#   abi/check.sh --update [BUILD_DIR] write the baseline of this version,
+#                                     abi/libdilate-MAJOR.MINOR.abi
 #   abi/check.sh --demo               prove the check catches a break: build
 #                                     a patched copy (a dilate_desc field
 #                                     removed, a signature changed) and
@@ -11,11 +12,15 @@
 # Checks: the header compiles as C99 (-pedantic -Werror) and C++17 -Werror;
 # the exported dynamic symbols are exactly the DILATE_API functions declared
 # in include/dilate/dilate.h (both ways); SONAME is libdilate.so.1; abidiff
-# against the committed baseline (public types only, --headers-dir) finds no
-# incompatible change (additions are reported, not failures).
+# against each committed baseline abi/libdilate-1.*.abi (public types only,
+# --headers-dir) finds no incompatible change (additions are reported, not
+# failures): a 1.N library still serves binaries built against 1.0.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-baseline=$root/abi/libdilate-1.0.abi
+hdr_version() { sed -n "s/^#define DILATE_VERSION_$1 \([0-9]*\)$/\1/p" "$root/include/dilate/dilate.h"; }
+# The baseline of the version the header declares (what --update writes);
+# every abi/libdilate-1.*.abi is checked.
+baseline=$root/abi/libdilate-$(hdr_version MAJOR).$(hdr_version MINOR).abi
 mode=check
 case "${1:-}" in
   --update) mode=update; shift ;;
@@ -61,7 +66,7 @@ diff_abi() {
   added=$(echo "$report" | sed -n 's/.*Changed[^,]*, \([0-9]*\) Added.*/\1/p' | awk '{s += $1} END {print s + 0}')
   echo "removed=${removed:-0} changed=${changed:-0} added=${added:-0}"
   if (( rc & 8 )) || (( ${removed:-0} > 0 )) || (( ${changed:-0} > 0 )); then
-    echo "verdict: INCOMPATIBLE with the 1.0 baseline"
+    echo "verdict: INCOMPATIBLE with the $(basename "$baseline") baseline"
     return 2
   fi
   if (( rc & 4 )) || (( ${added:-0} > 0 )); then
@@ -127,7 +132,7 @@ fi
 
 say "exported symbols == DILATE_API declarations of include/dilate/dilate.h"
 expected=$(sed -n 's/^DILATE_API[^(]*[ *]\(dilate_[a-z0-9_]*\)(.*/\1/p' "$root/include/dilate/dilate.h" | sort -u)
-actual=$(nm -D --defined-only "$so" | awk '$2 ~ /^[TtWwDdBbRrVvi]$/ {print $3}' | sed 's/@.*//' | grep -v '^DILATE_1\.0$' | sort -u)
+actual=$(nm -D --defined-only "$so" | awk '$2 ~ /^[TtWwDdBbRrVvi]$/ {print $3}' | sed 's/@.*//' | grep -v '^DILATE_[0-9.]*$' | sort -u)
 echo "declared: $(echo "$expected" | wc -l), exported: $(echo "$actual" | wc -l)"
 missing=$(comm -23 <(echo "$expected") <(echo "$actual"))
 extra=$(comm -13 <(echo "$expected") <(echo "$actual"))
@@ -141,12 +146,14 @@ soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 echo "SONAME = $soname"
 [[ $soname == libdilate.so.1 ]] || { echo "FAIL: SONAME is not libdilate.so.1"; exit 1; }
 
-say "abidiff against $(basename "$baseline")"
-rc=0
-diff_abi "$build" || rc=$?
-if (( rc == 2 )); then
-  echo "FAIL: incompatible ABI change against the 1.0 baseline (see abi/README.md)"; exit 1
-elif (( rc == 1 )); then
-  echo "note: additions reported above; regenerate the baseline (abi/check.sh --update) when the ABI is deliberately extended"
-fi
+for baseline in "$root"/abi/libdilate-1.*.abi; do
+  say "abidiff against $(basename "$baseline")"
+  rc=0
+  diff_abi "$build" || rc=$?
+  if (( rc == 2 )); then
+    echo "FAIL: incompatible ABI change against $(basename "$baseline") (see abi/README.md)"; exit 1
+  elif (( rc == 1 )); then
+    echo "note: additions reported above (expected against an older minor version's baseline; for this version's, run abi/check.sh --update when the ABI is deliberately extended)"
+  fi
+done
 echo ok

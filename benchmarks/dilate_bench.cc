@@ -8,6 +8,9 @@
 // size   nominal dst (expanded tensor) size; the exact bytes are the
 //        dst_bytes counter. N (outer) is chosen to reach it.
 // impl   lib:<TARGET>  the library with dilate_set_target(TARGET)
+//        plan:<TARGET> dilate_plan_expand / _contract of a plan created once
+//                      under TARGET (the best one): validation and tables
+//                      once, not per call
 //        memset        memset of dst (expand's limit)
 //        memcpy        memcpy of the expanded bytes (contract's limit)
 //        memset:A5     (expand, zero fill, dst >= 64 MiB) memset of dst with a
@@ -409,6 +412,21 @@ void Fail(benchmark::State& state, dilate_status s) {
   state.SkipWithError(dilate_status_string(s));
 }
 
+// A dilate_plan made under target `name` (its tables are for that target),
+// which stays forced while the plan runs; destroyed with the holder.
+struct ForcedPlan {
+  dilate_plan* plan = nullptr;
+  dilate_status status = DILATE_OK;
+  ForcedPlan(const char* name, const dilate_desc& desc) {
+    status = dilate_set_target(name);
+    if (status == DILATE_OK) status = dilate_plan_create(&desc, 0, &plan);
+  }
+  ~ForcedPlan() {
+    dilate_plan_destroy(plan);
+    dilate_set_target("auto");
+  }
+};
+
 void BenchExpand(benchmark::State& state, Case c, std::string impl) {
   Buffer src(c.SrcBytes()), dst(c.DstBytes());
   for (size_t i = 0; i < src.n; ++i) src.p[i] = static_cast<uint8_t>(i * 2654435761u >> 13);
@@ -424,6 +442,14 @@ void BenchExpand(benchmark::State& state, Case c, std::string impl) {
     RunPaired(state, c, [&] { last = dilate_expand(&desc, src.p, src.n, dst.p, dst.n, nullptr); },
               limit);
     dilate_set_target("auto");
+    if (last != DILATE_OK) Fail(state, last);
+  } else if (impl.rfind("plan:", 0) == 0) {
+    ForcedPlan fp(impl.c_str() + 5, desc);
+    if (fp.status != DILATE_OK) return Fail(state, fp.status);
+    dilate_status last = DILATE_OK;
+    RunPaired(state, c,
+              [&] { last = dilate_plan_expand(fp.plan, src.p, src.n, dst.p, dst.n, nullptr); },
+              limit);
     if (last != DILATE_OK) Fail(state, last);
   } else if (impl.rfind("threads:", 0) == 0) {
     dilate_options opt;
@@ -497,6 +523,16 @@ void BenchContract(benchmark::State& state, Case c, std::string impl) {
               limit);
     dilate_set_target("auto");
     if (last != DILATE_OK) Fail(state, last);
+  } else if (impl.rfind("plan:", 0) == 0) {
+    ForcedPlan fp(impl.c_str() + 5, desc);
+    if (fp.status != DILATE_OK) return Fail(state, fp.status);
+    dilate_status last = DILATE_OK;
+    RunPaired(state, c,
+              [&] {
+                last = dilate_plan_contract(fp.plan, exp.p, exp.n, dense.p, dense.n, nullptr);
+              },
+              limit);
+    if (last != DILATE_OK) Fail(state, last);
   } else if (impl == "memcpy") {
     RunPaired(state, c, limit, limit);
   } else if (impl == "naive") {
@@ -524,6 +560,14 @@ void BenchSmall(benchmark::State& state, Case c, std::string impl) {
         for (int x = 0; x < 5; ++x)
           dst[y * 5 + x] = (y % 2 == 0 && x % 2 == 0) ? src[(y / 2) * 3 + x / 2] : 0.0f;
       benchmark::DoNotOptimize(dst);
+      benchmark::ClobberMemory();
+    }
+  } else if (impl.rfind("plan:", 0) == 0) {
+    ForcedPlan fp(impl.c_str() + 5, desc);
+    if (fp.status != DILATE_OK) return Fail(state, fp.status);
+    for (auto _ : state) {
+      benchmark::DoNotOptimize(src);
+      benchmark::DoNotOptimize(dilate_plan_expand(fp.plan, src, sizeof src, dst, sizeof dst, nullptr));
       benchmark::ClobberMemory();
     }
   } else {
@@ -677,6 +721,13 @@ void Register(const Suite& suite) {
   for (const Case& c : suite.cases) {
     std::vector<std::string> impls;
     for (const std::string& t : targets) impls.push_back("lib:" + t);
+    // A plan (tables built once) on the best target: the small call, f32
+    // inner-1 2-D expand (core grid, size sweep) and contract.
+    if (c.op == "small" || c.op == "contract" ||
+        (c.op == "expand" && c.esize == 4 && c.rank == 2 && c.inner == 1 && !c.nonzero_fill &&
+         c.k >= 3 && c.d >= 2)) {
+      impls.push_back("plan:" + targets.front());
+    }
     if (c.op == "expand") {
       impls.push_back("memset");
       if (!c.nonzero_fill && c.DstBytes() >= 64 * MiB) impls.push_back("memset:A5");

@@ -1,6 +1,8 @@
 // The C entry points: validate everything, then dispatch once per call.
-// Nothing here throws, prints or allocates.
+// Nothing here throws or prints; only dilate_plan_create allocates.
 #include <string.h>
+
+#include <new>
 
 #include "dilate/dilate.h"
 #include "lib/driver.h"
@@ -32,18 +34,17 @@ dilate_status ReadOptions(const dilate_options* options, uint32_t allowed_flags,
   return DILATE_OK;
 }
 
-// Everything expand and contract check before touching memory. `in` is read
-// (in_needed bytes), `out` written (out_needed bytes).
-dilate_status Validate(const dilate_desc* desc, const dilate_options* options,
-                       uint32_t allowed_flags, const void* in, size_t in_bytes, bool in_is_src,
-                       const void* out, size_t out_bytes, Plan* plan, uint32_t* flags,
-                       Threading* threading, const Target** target) {
-  dilate_status s = MakePlan(desc, plan, nullptr);
+// What expand and contract check of a call, once the description is a
+// valid plan: options, buffers, target. `in` is read (in_needed bytes),
+// `out` written (out_needed bytes).
+dilate_status CheckCall(const Plan& plan, const dilate_options* options, uint32_t allowed_flags,
+                        const void* in, size_t in_bytes, bool in_is_src, const void* out,
+                        size_t out_bytes, uint32_t* flags, Threading* threading,
+                        const Target** target) {
+  const dilate_status s = ReadOptions(options, allowed_flags, flags, threading);
   if (s != DILATE_OK) return s;
-  s = ReadOptions(options, allowed_flags, flags, threading);
-  if (s != DILATE_OK) return s;
-  const uint64_t in_needed = in_is_src ? plan->src_bytes : plan->dst_bytes;
-  const uint64_t out_needed = in_is_src ? plan->dst_bytes : plan->src_bytes;
+  const uint64_t in_needed = in_is_src ? plan.src_bytes : plan.dst_bytes;
+  const uint64_t out_needed = in_is_src ? plan.dst_bytes : plan.src_bytes;
   if ((in == nullptr && in_needed != 0) || (out == nullptr && out_needed != 0)) {
     return DILATE_ERROR_NULL_POINTER;
   }
@@ -52,8 +53,34 @@ dilate_status Validate(const dilate_desc* desc, const dilate_options* options,
   return ActiveTarget(target);
 }
 
+// Everything expand and contract check before touching memory.
+dilate_status Validate(const dilate_desc* desc, const dilate_options* options,
+                       uint32_t allowed_flags, const void* in, size_t in_bytes, bool in_is_src,
+                       const void* out, size_t out_bytes, Plan* plan, uint32_t* flags,
+                       Threading* threading, const Target** target) {
+  const dilate_status s = MakePlan(desc, plan, nullptr);
+  if (s != DILATE_OK) return s;
+  return CheckCall(*plan, options, allowed_flags, in, in_bytes, in_is_src, out, out_bytes, flags,
+                   threading, target);
+}
+
+// Marks a live dilate_plan (cleared by dilate_plan_destroy).
+constexpr uint64_t kPlanMagic = 0x6e616c7074616c64ull;  // "dlatplan"
+
 }  // namespace
 }  // namespace dilate
+
+// The object behind the C API's opaque dilate_plan: never written after
+// dilate_plan_create returns it.
+struct dilate_plan {
+  uint64_t magic;
+  dilate::Plan plan;
+  dilate_shape shape;          // data fields only (struct_size is the caller's)
+  dilate::Prepared prepared;   // tables for prepared.target, pointing below
+  dilate::TileState* tiles[2];  // expand, contract: owned, or null
+  uint16_t* small_pairs;        // owned, or null
+  alignas(64) uint8_t pattern[dilate::kPatternBytes];
+};
 
 using dilate::Plan;
 using dilate::Target;
@@ -93,6 +120,8 @@ const char* dilate_status_string(dilate_status status) {
       return "target not supported by this CPU";
     case DILATE_ERROR_BAD_ARGUMENT:
       return "invalid argument";
+    case DILATE_ERROR_OUT_OF_MEMORY:
+      return "out of memory";
   }
   return "unknown status";
 }
@@ -177,6 +206,106 @@ dilate_status dilate_expand_2d(uint32_t dtype, uint64_t n, uint64_t k, uint64_t 
   // The buffers are as large as the description says: one plan, no second
   // validation through dilate_query_shape (the small call, 211 -> 111 ns).
   return dilate_expand(&desc, src, SIZE_MAX, dst, SIZE_MAX, nullptr);
+}
+
+dilate_status dilate_plan_create(const dilate_desc* desc, uint32_t flags, dilate_plan** plan) {
+  if (plan == nullptr) return DILATE_ERROR_NULL_POINTER;
+  Plan p;
+  dilate_shape shape;
+  dilate_status s = dilate::MakePlan(desc, &p, &shape);
+  if (s != DILATE_OK) return s;
+  if (flags != 0) return DILATE_ERROR_BAD_FLAGS;
+  const Target* target;
+  s = dilate::ActiveTarget(&target);
+  if (s != DILATE_OK) return s;
+  dilate_plan* obj = new (std::nothrow) dilate_plan;
+  if (obj == nullptr) return DILATE_ERROR_OUT_OF_MEMORY;
+  obj->plan = p;
+  obj->shape = shape;
+  dilate::FillPattern(p, obj->pattern);
+  obj->tiles[0] = obj->tiles[1] = nullptr;
+  obj->small_pairs = nullptr;
+  uint32_t small_taps = 0;
+  if (p.dst_bytes <= dilate::kSmallBytes && p.dst_bytes != 0) {
+    obj->small_pairs = new (std::nothrow) uint16_t[2 * dilate::kSmallBytes];
+    if (obj->small_pairs == nullptr) {
+      dilate_plan_destroy(obj);
+      return DILATE_ERROR_OUT_OF_MEMORY;
+    }
+    small_taps = dilate::ListSmallTaps(p, obj->small_pairs);
+  }
+  const dilate::TileSide sides[2] = {dilate::TileSide::kExpand, dilate::TileSide::kContract};
+  for (int i = 0; i < 2; ++i) {
+    dilate::TileState* ts = new (std::nothrow) dilate::TileState;
+    if (ts == nullptr) {
+      dilate_plan_destroy(obj);
+      return DILATE_ERROR_OUT_OF_MEMORY;
+    }
+    if (dilate::PrepareTiles(p, *target, sides[i], obj->pattern, ts)) {
+      obj->tiles[i] = ts;
+    } else {
+      delete ts;  // calls on this side do not take tile mode
+    }
+  }
+  obj->prepared =
+      dilate::Prepared{target, obj->tiles[0], obj->tiles[1], obj->small_pairs, small_taps};
+  obj->magic = dilate::kPlanMagic;
+  *plan = obj;
+  return DILATE_OK;
+}
+
+void dilate_plan_destroy(dilate_plan* plan) {
+  if (plan == nullptr) return;
+  plan->magic = 0;
+  delete plan->tiles[0];
+  delete plan->tiles[1];
+  delete[] plan->small_pairs;
+  delete plan;
+}
+
+dilate_status dilate_plan_expand(const dilate_plan* plan, const void* src, size_t src_bytes,
+                                 void* dst, size_t dst_bytes, const dilate_options* options) {
+  if (plan == nullptr) return DILATE_ERROR_NULL_POINTER;
+  if (plan->magic != dilate::kPlanMagic) return DILATE_ERROR_BAD_ARGUMENT;
+  uint32_t flags;
+  Threading threading;
+  const Target* target;
+  const dilate_status s = dilate::CheckCall(plan->plan, options, 0, src, src_bytes, true, dst,
+                                            dst_bytes, &flags, &threading, &target);
+  if (s != DILATE_OK) return s;
+  dilate::RunExpand(plan->plan, *target, static_cast<const uint8_t*>(src),
+                    static_cast<uint8_t*>(dst), threading, &plan->prepared);
+  return DILATE_OK;
+}
+
+dilate_status dilate_plan_contract(const dilate_plan* plan, const void* expanded,
+                                   size_t expanded_bytes, void* dense, size_t dense_bytes,
+                                   const dilate_options* options) {
+  if (plan == nullptr) return DILATE_ERROR_NULL_POINTER;
+  if (plan->magic != dilate::kPlanMagic) return DILATE_ERROR_BAD_ARGUMENT;
+  uint32_t flags;
+  Threading threading;
+  const Target* target;
+  const dilate_status s =
+      dilate::CheckCall(plan->plan, options, DILATE_FLAG_VERIFY_HOLES, expanded, expanded_bytes,
+                        false, dense, dense_bytes, &flags, &threading, &target);
+  if (s != DILATE_OK) return s;
+  const bool verify = (flags & DILATE_FLAG_VERIFY_HOLES) != 0;
+  const bool holes_ok = dilate::RunContract(plan->plan, *target,
+                                            static_cast<const uint8_t*>(expanded),
+                                            static_cast<uint8_t*>(dense), verify, threading,
+                                            &plan->prepared);
+  return holes_ok ? DILATE_OK : DILATE_ERROR_HOLE_NOT_FILL;
+}
+
+dilate_status dilate_plan_shape(const dilate_plan* plan, dilate_shape* shape) {
+  if (plan == nullptr || shape == nullptr) return DILATE_ERROR_NULL_POINTER;
+  if (plan->magic != dilate::kPlanMagic) return DILATE_ERROR_BAD_ARGUMENT;
+  if (shape->struct_size != sizeof(dilate_shape)) return DILATE_ERROR_BAD_STRUCT_SIZE;
+  const uint32_t size = shape->struct_size;
+  *shape = plan->shape;
+  shape->struct_size = size;
+  return DILATE_OK;
 }
 
 dilate_status dilate_list_targets(uint32_t which, const char** names, uint32_t capacity,

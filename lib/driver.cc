@@ -28,9 +28,6 @@ namespace {
 
 using u128 = unsigned __int128;
 
-// Up to this many bytes a tensor goes through the scalar walk: building
-// vector tables would cost more than the data.
-constexpr uint64_t kSmallBytes = 1024;
 // Below this many output bytes a call is not split across threads.
 constexpr uint64_t kMinParallelBytes = 256 * 1024;
 // Non-temporal stores once dst is this large (larger than the caches).
@@ -122,31 +119,63 @@ bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side) {
   return uint64_t{lane_bytes} * lanes >= 64;
 }
 
-// Tile mode, for expand (in = src, out = dst) or contract (in = the
-// expanded tensor, out = dense), when the plan fits it; false otherwise
-// (nothing written).
-DILATE_NOINLINE bool RunTiled(const Plan& p, const Target& target, TileSide side, const uint8_t* in,
-                              uint64_t in_bytes, uint8_t* out, const Threading& threading) {
+// Builds tile-mode tables for `side` into *ts (its fill pattern at
+// `pattern`, for expand), with tiles up to the table limit when `reused`
+// (a plan's tables, built once). False when tile mode does not fit.
+bool MakeTiles(const Plan& p, const Target& target, TileSide side, const uint8_t* pattern,
+               bool reused, TileState* ts) {
   const bool expand = side == TileSide::kExpand;
-  alignas(64) uint8_t pattern[kPatternBytes];
-  TileState ts;
-  if (expand) FillPattern(p, pattern);
-  ts.pattern = expand ? pattern : nullptr;  // contract starts from zero, not the fill
-  ts.stream = expand && p.dst_bytes >= kStreamBytes ? 1 : 0;
-  target.expand->tile_shape(p.group, &ts.lane_bytes, &ts.lanes);
-  if (!BuildTiles(p, side, &ts)) return false;
+  ts->pattern = expand ? pattern : nullptr;  // contract starts from zero, not the fill
+  ts->stream = expand && p.dst_bytes >= kStreamBytes ? 1 : 0;
+  target.expand->tile_shape(p.group, &ts->lane_bytes, &ts->lanes);
+  if (!BuildTiles(p, side, reused, ts)) return false;
   // Column order only for whole-vector tiles: where a tile's last vector
   // spills into the next, every store splits a line written again a column
   // later (K5 D2 f32, 256 KiB, AVX-512: 0.30x memset by columns, 0.60x not).
-  ts.columns = expand && p.dst_bytes <= kColumnBytes && ts.out_lanes % ts.lanes == 0 ? 1 : 0;
-  const auto apply = expand ? target.expand->expand_tiles : target.contract->contract_tiles;
+  ts->columns = expand && p.dst_bytes <= kColumnBytes && ts->out_lanes % ts->lanes == 0 ? 1 : 0;
+  return true;
+}
+
+// Tile mode with built tables: expand (in = src, out = dst) or contract
+// (in = the expanded tensor, out = dense).
+void ApplyTiled(const Plan& p, const Target& target, TileSide side, const uint8_t* in,
+                uint64_t in_bytes, uint8_t* out, const Threading& threading,
+                const TileState& ts) {
+  const auto apply = side == TileSide::kExpand ? target.expand->expand_tiles
+                                               : target.contract->contract_tiles;
   const uint64_t tiles = (p.outer + ts.slices - 1) / ts.slices;
   auto chunk = [&](uint64_t t0, uint64_t t1) {
     const uint64_t s1 = t1 * ts.slices < p.outer ? t1 * ts.slices : p.outer;
     apply(out, in, in_bytes, t0 * ts.slices, s1, ts);
   };
   ForEachChunk(tiles, p.dst_bytes, threading, chunk);
+}
+
+// Tile mode, tables built for this call, when the plan fits it; false
+// otherwise (nothing written).
+DILATE_NOINLINE bool RunTiled(const Plan& p, const Target& target, TileSide side, const uint8_t* in,
+                              uint64_t in_bytes, uint8_t* out, const Threading& threading) {
+  alignas(64) uint8_t pattern[kPatternBytes];
+  TileState ts;
+  if (side == TileSide::kExpand) FillPattern(p, pattern);
+  if (!MakeTiles(p, target, side, pattern, false, &ts)) return false;
+  ApplyTiled(p, target, side, in, in_bytes, out, threading, ts);
   return true;
+}
+
+// Tile mode for a call: the prepared tables when they are for this target,
+// else tables built now. False: row mode.
+bool TryTiles(const Plan& p, const Target& target, TileSide side, const uint8_t* in,
+              uint64_t in_bytes, uint8_t* out, const Threading& threading,
+              const Prepared* prepared) {
+  if (!TileCandidate(p, *target.expand, side)) return false;
+  if (prepared != nullptr && prepared->target == &target) {
+    const TileState* ts = side == TileSide::kExpand ? prepared->expand : prepared->contract;
+    if (ts == nullptr) return false;  // the plan found tile mode does not fit
+    ApplyTiled(p, target, side, in, in_bytes, out, threading, *ts);
+    return true;
+  }
+  return RunTiled(p, target, side, in, in_bytes, out, threading);
 }
 
 // No taps at all: dst is one fill.
@@ -205,20 +234,27 @@ DILATE_NOINLINE void CopyAll(const Plan& p, const uint8_t* src, uint8_t* dst,
   ForEachChunk(units, p.dst_bytes, threading, chunk);
 }
 
+// Whether expand of p reaches tile mode (the order of RunExpand's tests).
+bool ExpandMayTile(const Plan& p) {
+  return p.dst_bytes > kSmallBytes && p.src_bytes != 0 && !(p.dst_bytes < kStreamBytes && IsCopy(p));
+}
+
 }  // namespace
 
 void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t* dst,
-               const Threading& threading) {
+               const Threading& threading, const Prepared* prepared) {
   if (p.dst_bytes == 0) return;
-  if (p.dst_bytes <= kSmallBytes) return ExpandSmall(p, src, dst);
+  if (p.dst_bytes <= kSmallBytes) {
+    if (prepared != nullptr && prepared->small_pairs != nullptr) {
+      return ExpandListed(p, prepared->small_pairs, prepared->small_taps, src, dst);
+    }
+    return ExpandSmall(p, src, dst);
+  }
   if (p.src_bytes == 0) return FillAll(p, target, dst);
   // In cache; out of it the tile and row paths' non-temporal stores beat
   // memcpy in 64 KiB pieces (K1 D2 f32, 64 MiB: 0.35x vs 0.24x memset).
   if (p.dst_bytes < kStreamBytes && IsCopy(p)) return CopyAll(p, src, dst, threading);
-  if (TileCandidate(p, *target.expand, TileSide::kExpand) &&
-      RunTiled(p, target, TileSide::kExpand, src, p.src_bytes, dst, threading)) {
-    return;
-  }
+  if (TryTiles(p, target, TileSide::kExpand, src, p.src_bytes, dst, threading, prepared)) return;
   ExpandRows(p, target, src, dst, threading);
 }
 
@@ -281,8 +317,12 @@ DILATE_NOINLINE bool ContractRows(const Plan& p, const Target& target, const uin
 }  // namespace
 
 bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, uint8_t* dense,
-                 bool verify, const Threading& threading) {
+                 bool verify, const Threading& threading, const Prepared* prepared) {
   if (p.dst_bytes <= kSmallBytes && p.src_bytes <= kSmallBytes) {
+    if (!verify && prepared != nullptr && prepared->small_pairs != nullptr) {
+      ContractListed(p, prepared->small_pairs, prepared->small_taps, expanded, dense);
+      return true;
+    }
     return ContractSmall(p, expanded, dense, verify);
   }
   if (p.dst_bytes == 0) {  // every tap is cropped away (or there are none)
@@ -302,11 +342,28 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
     return true;
   }
   // Tile mode gathers taps only; checking holes goes row by row.
-  if (!verify && TileCandidate(p, *target.expand, TileSide::kContract) &&
-      RunTiled(p, target, TileSide::kContract, expanded, p.dst_bytes, dense, threading)) {
+  if (!verify &&
+      TryTiles(p, target, TileSide::kContract, expanded, p.dst_bytes, dense, threading, prepared)) {
     return true;
   }
   return ContractRows(p, target, expanded, dense, verify, threading);
+}
+
+namespace {
+
+// Whether contract without verify reaches tile mode (RunContract's order).
+bool ContractMayTile(const Plan& p) {
+  return !(p.dst_bytes <= kSmallBytes && p.src_bytes <= kSmallBytes) && p.dst_bytes != 0 &&
+         p.src_bytes != 0 && !IsCopy(p);
+}
+
+}  // namespace
+
+bool PrepareTiles(const Plan& p, const Target& target, TileSide side, const uint8_t* pattern,
+                  TileState* ts) {
+  const bool may = side == TileSide::kExpand ? ExpandMayTile(p) : ContractMayTile(p);
+  return may && TileCandidate(p, *target.expand, side) &&
+         MakeTiles(p, target, side, pattern, true, ts);
 }
 
 }  // namespace dilate

@@ -6,8 +6,11 @@
 #include <stdint.h>
 
 #include "dilate/dilate.h"
+#include "lib/kernels.h"
 #include "lib/plan.h"
+#include "lib/small.h"
 #include "lib/targets.h"
+#include "lib/tiles.h"
 
 namespace dilate {
 
@@ -17,14 +20,34 @@ struct Threading {
   void* runner_ctx;
 };
 
-// dst = expand(src). Inputs are validated.
+// What a dilate_plan built once. Tile tables (see PrepareTiles) are valid
+// only for `target`: with any other target, calls build their own as
+// usual. The tap list of a small tensor (ListSmallTaps) serves any target.
+struct Prepared {
+  const Target* target;
+  const TileState* expand;    // null: expand does not take tile mode
+  const TileState* contract;  // null: contract (without verify) does not
+  const uint16_t* small_pairs;  // null unless dst_bytes <= kSmallBytes
+  uint32_t small_taps;
+};
+
+// dst = expand(src). Inputs are validated; `prepared` may be null.
 void RunExpand(const Plan& plan, const Target& target, const uint8_t* src, uint8_t* dst,
-               const Threading& threading);
+               const Threading& threading, const Prepared* prepared = nullptr);
 
 // dense = contract(expanded); with verify, returns whether every non-tap
 // element is fill (always true without verify).
 bool RunContract(const Plan& plan, const Target& target, const uint8_t* expanded,
-                 uint8_t* dense, bool verify, const Threading& threading);
+                 uint8_t* dense, bool verify, const Threading& threading,
+                 const Prepared* prepared = nullptr);
+
+// For a plan: builds into *ts the tile tables calls on `side` would build
+// for themselves, with tiles as large as the tables allow (they are built
+// once, so whole-vector tiles are worth their cost in cache too); `pattern`
+// (FillPattern of p) must outlive ts. False: those calls do not take tile
+// mode (too small, a copy, rows too long, or the tables do not fit).
+bool PrepareTiles(const Plan& plan, const Target& target, TileSide side, const uint8_t* pattern,
+                  TileState* ts);
 
 }  // namespace dilate
 

@@ -21,44 +21,62 @@ DILATE_ALWAYS_INLINE void StoreAt(uint8_t* base, uint64_t i, T v) {
   memcpy(base + i * sizeof(T), &v, sizeof(T));
 }
 
+// One row's taps: `taps` groups of g elements from src, every `step`
+// elements in dst. Restrict-qualified, and called with values rather than
+// through a by-reference lambda: with the byte stores free to alias its
+// captures, GCC reloaded every one of them for every tap.
+template <typename T>
+DILATE_ALWAYS_INLINE void PutRow(uint8_t* DILATE_RESTRICT dst, const uint8_t* DILATE_RESTRICT src,
+                                 uint64_t taps, uint64_t step, uint64_t g) {
+  if (g == 1) {
+    for (uint64_t t = 0; t < taps; ++t) StoreAt(dst, t * step, LoadAt<T>(src, t));
+    return;
+  }
+  for (uint64_t t = 0; t < taps; ++t) {
+    for (uint64_t w = 0; w < g; ++w) StoreAt(dst, t * step + w, LoadAt<T>(src, t * g + w));
+  }
+}
+
+// dst = the fill; memset when it is one repeated byte, as zero is.
+template <typename T>
+DILATE_ALWAYS_INLINE void FillSmall(const Plan& p, uint8_t* dst) {
+  bool one_byte = true;
+  for (size_t i = 1; i < sizeof(T); ++i) one_byte &= p.fill8[i] == p.fill8[0];
+  if (one_byte) {
+    memset(dst, p.fill8[0], p.dst_bytes);
+    return;
+  }
+  T fill;
+  memcpy(&fill, p.fill8, sizeof(T));
+  const uint64_t n = p.dst_bytes / sizeof(T);
+  for (uint64_t i = 0; i < n; ++i) StoreAt(dst, i, fill);
+}
+
 // dst is at most a few KiB here: fill all of it (memset when the fill is one
 // repeated byte, as zero is), then store the taps over it. Writing the tap
 // positions twice costs less in L1 than interleaving fill runs with taps
 // (measured: the small call, K3 D2 f32 N=1, went from 84 to 66-69 ns).
 template <typename T>
 void ExpandSmallT(const Plan& p, const uint8_t* src, uint8_t* dst) {
-  T fill;
-  memcpy(&fill, p.fill8, sizeof(T));
-  bool one_byte = true;
-  for (size_t i = 1; i < sizeof(T); ++i) one_byte &= p.fill8[i] == p.fill8[0];
-  if (one_byte) {
-    memset(dst, p.fill8[0], p.dst_bytes);
-  } else {
-    const uint64_t n = p.dst_bytes / sizeof(T);
-    for (uint64_t i = 0; i < n; ++i) StoreAt(dst, i, fill);
-  }
+  FillSmall<T>(p, dst);
   const uint64_t g = p.group / sizeof(T);
-  const uint64_t step = p.axis[p.rank - 1].dilation * g;
-  auto row = [&](uint64_t core, uint64_t from, uint64_t taps) DILATE_INLINE_LAMBDA {
-    const uint64_t o = core / sizeof(T), s = from / sizeof(T);
-    if (g == 1) {
-      for (uint64_t t = 0; t < taps; ++t) StoreAt(dst, o + t * step, LoadAt<T>(src, s + t));
-      return;
-    }
-    for (uint64_t t = 0; t < taps; ++t) {
-      for (uint64_t w = 0; w < g; ++w) StoreAt(dst, o + t * step + w, LoadAt<T>(src, s + t * g + w));
-    }
-  };
-  if (p.rank > 2) return RowWalker<decltype(row)>(p, row).Walk(0, p.outer * UnitsPerSlice(p));
+  const Axis& r = p.axis[p.rank - 1];
+  const uint64_t step = r.dilation * g, taps = r.Taps();
+  if (taps == 0) return;
+  if (p.rank > 2) {
+    auto row = [=](uint64_t core, uint64_t from, uint64_t n) DILATE_INLINE_LAMBDA {
+      PutRow<T>(dst + core, src + from, n, step, g);
+    };
+    return RowWalker<decltype(row)>(p, row).Walk(0, p.outer * UnitsPerSlice(p));
+  }
   // Rank 1 and 2 (every 2-D kernel, whatever its layout) by direct loops: the
   // walk's generality cost more than the data (K3 D2 f32 N=1: 267 of the
   // call's ~1,260 instructions, callgrind).
-  const Axis& r = p.axis[p.rank - 1];
-  if (r.tap_end == r.tap_begin) return;
   const uint64_t core = r.FirstTapPos() * r.dst_stride, from = r.tap_begin * r.src_stride;
   if (p.rank == 1) {
     for (uint64_t o = 0; o < p.outer; ++o) {
-      row(o * p.dst_outer_stride + core, o * p.src_outer_stride + from, r.Taps());
+      PutRow<T>(dst + o * p.dst_outer_stride + core, src + o * p.src_outer_stride + from, taps,
+                step, g);
     }
     return;
   }
@@ -66,8 +84,8 @@ void ExpandSmallT(const Plan& p, const uint8_t* src, uint8_t* dst) {
   for (uint64_t o = 0; o < p.outer; ++o) {
     for (uint64_t x = a0.tap_begin; x < a0.tap_end; ++x) {
       const uint64_t y = static_cast<uint64_t>(a0.lo + static_cast<int64_t>(x * a0.dilation));
-      row(o * p.dst_outer_stride + y * a0.dst_stride + core,
-          o * p.src_outer_stride + x * a0.src_stride + from, r.Taps());
+      PutRow<T>(dst + o * p.dst_outer_stride + y * a0.dst_stride + core,
+                src + o * p.src_outer_stride + x * a0.src_stride + from, taps, step, g);
     }
   }
 }
@@ -109,7 +127,68 @@ bool ContractSmallT(const Plan& p, const uint8_t* expanded, uint8_t* dense, bool
   return ok;
 }
 
+template <typename T>
+void ExpandListedT(const Plan& p, const uint16_t* DILATE_RESTRICT pairs, uint32_t n,
+                   const uint8_t* DILATE_RESTRICT src, uint8_t* DILATE_RESTRICT dst) {
+  FillSmall<T>(p, dst);
+  for (uint32_t i = 0; i < n; ++i) StoreAt(dst, pairs[2 * i], LoadAt<T>(src, pairs[2 * i + 1]));
+}
+
+template <typename T>
+void ContractListedT(const Plan& p, const uint16_t* DILATE_RESTRICT pairs, uint32_t n,
+                     const uint8_t* DILATE_RESTRICT expanded, uint8_t* DILATE_RESTRICT dense) {
+  // src elements whose taps are cropped away are zero.
+  if (n != p.src_bytes / sizeof(T)) memset(dense, 0, p.src_bytes);
+  for (uint32_t i = 0; i < n; ++i) {
+    StoreAt(dense, pairs[2 * i + 1], LoadAt<T>(expanded, pairs[2 * i]));
+  }
+}
+
 }  // namespace
+
+uint32_t ListSmallTaps(const Plan& p, uint16_t* pairs) {
+  const uint64_t e = p.elem_size, g = p.group / e;
+  const uint64_t step = p.axis[p.rank - 1].dilation * g;
+  uint32_t n = 0;
+  auto row = [&](uint64_t core, uint64_t from, uint64_t taps) {
+    for (uint64_t t = 0; t < taps; ++t) {
+      for (uint64_t w = 0; w < g; ++w, ++n) {
+        pairs[2 * n] = static_cast<uint16_t>(core / e + t * step + w);
+        pairs[2 * n + 1] = static_cast<uint16_t>(from / e + t * g + w);
+      }
+    }
+  };
+  RowWalker<decltype(row)>(p, row).Walk(0, p.outer * UnitsPerSlice(p));
+  return n;
+}
+
+void ExpandListed(const Plan& p, const uint16_t* pairs, uint32_t n, const uint8_t* src,
+                  uint8_t* dst) {
+  switch (p.elem_size) {
+    case 1:
+      return ExpandListedT<uint8_t>(p, pairs, n, src, dst);
+    case 2:
+      return ExpandListedT<uint16_t>(p, pairs, n, src, dst);
+    case 4:
+      return ExpandListedT<uint32_t>(p, pairs, n, src, dst);
+    default:
+      return ExpandListedT<uint64_t>(p, pairs, n, src, dst);
+  }
+}
+
+void ContractListed(const Plan& p, const uint16_t* pairs, uint32_t n, const uint8_t* expanded,
+                    uint8_t* dense) {
+  switch (p.elem_size) {
+    case 1:
+      return ContractListedT<uint8_t>(p, pairs, n, expanded, dense);
+    case 2:
+      return ContractListedT<uint16_t>(p, pairs, n, expanded, dense);
+    case 4:
+      return ContractListedT<uint32_t>(p, pairs, n, expanded, dense);
+    default:
+      return ContractListedT<uint64_t>(p, pairs, n, expanded, dense);
+  }
+}
 
 void ExpandSmall(const Plan& p, const uint8_t* src, uint8_t* dst) {
   switch (p.elem_size) {

@@ -10,10 +10,26 @@
 
 namespace dilate {
 
+// Up to this many bytes of dst a tensor goes through the scalar walk:
+// building vector tables would cost more than the data.
+constexpr uint64_t kSmallBytes = 1024;
+
 void ExpandSmall(const Plan& p, const uint8_t* src, uint8_t* dst);
 
 // Returns whether every non-tap element is fill (true without verify).
 bool ContractSmall(const Plan& p, const uint8_t* expanded, uint8_t* dense, bool verify);
+
+// For a plan of a small tensor (dst_bytes <= kSmallBytes): writes the
+// (dst element, src element) index of every tap element, in dst order, to
+// pairs[0, 2 n) and returns n (at most kSmallBytes). A call then needs no
+// walk at all (the small call, K3 D2 f32: ExpandSmall ~230 instructions).
+uint32_t ListSmallTaps(const Plan& p, uint16_t* pairs);
+
+// ExpandSmall and ContractSmall (without verify) from that list.
+void ExpandListed(const Plan& p, const uint16_t* pairs, uint32_t n, const uint8_t* src,
+                  uint8_t* dst);
+void ContractListed(const Plan& p, const uint16_t* pairs, uint32_t n, const uint8_t* expanded,
+                    uint8_t* dense);
 
 }  // namespace dilate
 

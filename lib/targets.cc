@@ -1,5 +1,5 @@
 // Target registry and choice (see targets.h). The only mutable global state
-// of the library is `g_choice`, one atomic.
+// of the library is `g_active`, one atomic pointer.
 #include "lib/targets.h"
 
 #include <stdlib.h>
@@ -11,12 +11,13 @@
 namespace dilate {
 namespace {
 
-// g_choice holds a TargetList index, or kUnset: not yet decided, consult
-// DILATE_TARGET. kAuto is what Resolve returns for "auto" (or no name).
-constexpr int32_t kUnset = -1;
-constexpr int32_t kAuto = -2;
+// What Resolve returns for "auto" (or no name).
+constexpr int32_t kAuto = -1;
 
-std::atomic<int32_t> g_choice{kUnset};
+// The target calls use: set by dilate_set_target, or on first use from
+// DILATE_TARGET; null until then (and while DILATE_TARGET names a target
+// that cannot run, so every call reports that).
+std::atomic<const Target*> g_active{nullptr};
 
 bool SameNameIgnoringCase(const char* a, const char* b) {
   for (; *a != '\0' && *b != '\0'; ++a, ++b) {
@@ -66,7 +67,7 @@ int32_t BestSupported() {
 }
 
 // A name resolved to a list index (kAuto becomes the best supported one) or
-// an error status (negated): what g_choice holds once set.
+// an error status (negated).
 int32_t Choose(const char* name) {
   const int32_t choice = Resolve(name);
   return choice == kAuto ? BestSupported() : choice;
@@ -86,17 +87,27 @@ const TargetList& CompiledTargets() {
 }
 
 dilate_status ActiveTarget(const Target** target) {
-  int32_t choice = g_choice.load(std::memory_order_acquire);
-  if (choice == kUnset) choice = EnvironmentChoice();
+  const Target* active = g_active.load(std::memory_order_acquire);
+  if (active != nullptr) {
+    *target = active;
+    return DILATE_OK;
+  }
+  const int32_t choice = EnvironmentChoice();
   if (choice < 0) return static_cast<dilate_status>(-choice);
-  *target = &CompiledTargets().targets[choice];
+  active = &CompiledTargets().targets[choice];
+  // Publish the environment's choice unless dilate_set_target got there first.
+  const Target* expected = nullptr;
+  if (!g_active.compare_exchange_strong(expected, active, std::memory_order_acq_rel)) {
+    active = expected;
+  }
+  *target = active;
   return DILATE_OK;
 }
 
 dilate_status ForceTarget(const char* name) {
   const int32_t choice = Choose(name);
   if (choice < 0) return static_cast<dilate_status>(-choice);
-  g_choice.store(choice, std::memory_order_release);
+  g_active.store(&CompiledTargets().targets[choice], std::memory_order_release);
   return DILATE_OK;
 }
 

@@ -322,7 +322,7 @@ uint64_t WriteAnyTables(const Plan& p, bool expand, uint64_t m, TileState* ts) {
 
 }  // namespace
 
-bool BuildTiles(const Plan& p, TileSide side, TileState* ts) {
+bool BuildTiles(const Plan& p, TileSide side, bool reused, TileState* ts) {
   const uint64_t lb = ts->lane_bytes, lanes = ts->lanes;
   if (lanes * lb < 16 || p.group % lb != 0 || p.src_bytes == 0 || p.dst_bytes == 0) return false;
   // Indices up to 2 * lanes - 1 and the "other" mark (top bit) must fit a
@@ -336,11 +336,13 @@ bool BuildTiles(const Plan& p, TileSide side, TileState* ts) {
   // In cache, tiles of up to kCachedVectors vectors: cheap per-call tables
   // that stay in L1. Streaming out of cache wants whole-vector tiles
   // (aligned stores, see ApplyTiles), worth tables up to the limit at
-  // >= 16 MiB of dst (K5 D2 f32, 256 MiB: 0.66x -> 1.35x memset on AVX-512).
+  // >= 16 MiB of dst (K5 D2 f32, 256 MiB: 0.66x -> 1.35x memset on AVX-512);
+  // so are tables built once for many calls.
   const uint64_t table_vectors = TileState::kIndexBytes / (lanes * lb);
   const uint64_t max_vectors =
-      ts->stream ? (table_vectors < TileState::kMaxEntries ? table_vectors : TileState::kMaxEntries)
-                 : kCachedVectors;
+      ts->stream || reused
+          ? (table_vectors < TileState::kMaxEntries ? table_vectors : TileState::kMaxEntries)
+          : kCachedVectors;
   uint64_t m = ChooseSlices(out_per_slice, lanes, p.outer, max_vectors);
   // No whole-vector tile fits the tables: small tiles, which stream through
   // a staging buffer instead (ApplyTilesStaged).

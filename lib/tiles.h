@@ -10,10 +10,12 @@ namespace dilate {
 
 enum class TileSide { kExpand, kContract };
 
-// Fills ts->slices, lane/entry counts and the tables, given ts->lane_bytes
-// and ts->lanes. Returns false when tile mode does not fit this plan; the
-// caller then uses row mode.
-bool BuildTiles(const Plan& p, TileSide side, TileState* ts);
+// Fills ts->slices, lane/entry counts and the tables, given ts->lane_bytes,
+// ts->lanes and ts->stream. `reused`: the tables serve many calls (a
+// dilate_plan), so tiles may grow to the table limit to end on a whole
+// vector. Returns false when tile mode does not fit this plan; the caller
+// then uses row mode.
+bool BuildTiles(const Plan& p, TileSide side, bool reused, TileState* ts);
 
 }  // namespace dilate
 

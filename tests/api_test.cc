@@ -16,14 +16,14 @@ using Api = TargetTest;
 
 TEST_P(Api, StatusStringsAreDistinct) {
   std::set<std::string> seen;
-  for (int s = DILATE_OK; s <= DILATE_ERROR_BAD_ARGUMENT; ++s) {
+  for (int s = DILATE_OK; s <= DILATE_ERROR_OUT_OF_MEMORY; ++s) {
     const char* text = dilate_status_string(static_cast<dilate_status>(s));
     ASSERT_NE(text, nullptr) << s;
     EXPECT_GT(strlen(text), 0u) << s;
     EXPECT_TRUE(seen.insert(text).second) << "status " << s << " repeats \"" << text << "\"";
   }
   // Values the library does not know: never NULL, never a known status's text.
-  for (int s : {-1, 15, 16, 1000, 0x7FFFFFFF}) {
+  for (int s : {-1, 16, 17, 1000, 0x7FFFFFFF}) {
     const char* text = dilate_status_string(static_cast<dilate_status>(s));
     ASSERT_NE(text, nullptr) << s;
     EXPECT_EQ(seen.count(text), 0u) << s;
@@ -47,6 +47,7 @@ TEST_P(Api, PinnedStatusValues) {
   EXPECT_EQ(DILATE_ERROR_UNKNOWN_TARGET, 12);
   EXPECT_EQ(DILATE_ERROR_UNSUPPORTED_TARGET, 13);
   EXPECT_EQ(DILATE_ERROR_BAD_ARGUMENT, 14);
+  EXPECT_EQ(DILATE_ERROR_OUT_OF_MEMORY, 15);
 }
 
 TEST_P(Api, DtypeSizesAndNames) {

@@ -31,6 +31,8 @@ int main(void) {
   const char* names[16];
   uint32_t count = 0;
   int n, y, x;
+  dilate_plan* plan = NULL;
+  static float again[N * L * L + 1];
 
   for (n = 0; n < N * K * K; ++n) src[n] = (float)(n + 1) * 0.5f;
   dst[N * L * L] = 12345.0f; /* one past the end: must survive */
@@ -65,6 +67,22 @@ int main(void) {
   dst[1] = 1.0f; /* a hole */
   CHECK(dilate_contract(&desc, dst, shape.dst_bytes, dense, sizeof(dense), &options) ==
         DILATE_ERROR_HOLE_NOT_FILL);
+
+  /* A plan of the same description (1.1): same bytes, same errors. */
+  dst[1] = 0.0f;
+  CHECK(dilate_plan_create(&desc, 0, &plan) == DILATE_OK);
+  CHECK(plan != NULL);
+  again[N * L * L] = 12345.0f;
+  CHECK(dilate_plan_expand(plan, src, sizeof(src), again, shape.dst_bytes, NULL) == DILATE_OK);
+  CHECK(memcmp(again, dst, shape.dst_bytes) == 0);
+  CHECK(again[N * L * L] == 12345.0f);
+  memset(dense, 0, sizeof(dense));
+  CHECK(dilate_plan_contract(plan, again, shape.dst_bytes, dense, sizeof(dense), &options) ==
+        DILATE_OK);
+  CHECK(memcmp(dense, src, sizeof(src)) == 0);
+  CHECK(dilate_plan_expand(plan, src, sizeof(src) - 1, again, shape.dst_bytes, NULL) ==
+        DILATE_ERROR_BUFFER_TOO_SMALL);
+  dilate_plan_destroy(plan);
 
   CHECK(dilate_expand(NULL, src, sizeof(src), dst, sizeof(dst), NULL) == DILATE_ERROR_NULL_POINTER);
   CHECK(dilate_status_string(DILATE_ERROR_OVERLAP) != NULL);

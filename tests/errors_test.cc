@@ -56,6 +56,23 @@ void ExpectRejected(const dilate_desc* desc, dilate_status want,
   EXPECT_EQ(s, want) << "contract: " << dilate_status_string(s);
   EXPECT_TRUE(out.Equals(out_before) && out.GuardsIntact()) << "contract wrote its output";
   EXPECT_TRUE(in.Equals(in_before) && in.GuardsIntact()) << "an input was written";
+  // A plan of the same description: rejected by dilate_plan_create with the
+  // same status, or (a valid description, bad options) by its calls.
+  dilate_plan* const kUntouched = reinterpret_cast<dilate_plan*>(uintptr_t{0x5C});
+  dilate_plan* plan = kUntouched;
+  s = dilate_plan_create(desc, 0, &plan);
+  if (s != DILATE_OK) {
+    EXPECT_EQ(s, want) << "plan_create: " << dilate_status_string(s);
+    EXPECT_EQ(plan, kUntouched) << "a rejected plan_create wrote *plan";
+    return;
+  }
+  s = dilate_plan_expand(plan, in.data(), in.size(), out.data(), out.size(), expand_opts);
+  EXPECT_EQ(s, want) << "plan_expand: " << dilate_status_string(s);
+  s = dilate_plan_contract(plan, in.data(), in.size(), out.data(), out.size(), contract_opts);
+  EXPECT_EQ(s, want) << "plan_contract: " << dilate_status_string(s);
+  EXPECT_TRUE(out.Equals(out_before) && out.GuardsIntact()) << "a plan call wrote its output";
+  EXPECT_TRUE(in.Equals(in_before) && in.GuardsIntact()) << "an input was written";
+  dilate_plan_destroy(plan);
 }
 
 // dilate_query_shape must agree and leave *shape alone.

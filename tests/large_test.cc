@@ -31,17 +31,30 @@ uint64_t EdgeOrUniform(Rng& rng, uint64_t max) {
 // contracts back with the hole check and compares with dilate_ref::Contract.
 // misalign: dst's offset from a 64-byte boundary, or -1 for a random one;
 // threads: num_threads for the expand (0: serial); want_dense:
-// dilate_ref::Contract of want, or null to compute it here.
+// dilate_ref::Contract of want, or null to compute it here; plan: both
+// through one dilate_plan of desc instead of the one-shot calls.
 void ExpandAndContract(const dilate_desc& desc, const std::vector<uint8_t>& src,
                        const std::vector<uint8_t>& want, Rng& rng, int misalign = -1,
-                       uint32_t threads = 0, const std::vector<uint8_t>* want_dense = nullptr) {
+                       uint32_t threads = 0, const std::vector<uint8_t>* want_dense = nullptr,
+                       bool plan = false) {
+  dilate_plan* p = nullptr;
+  if (plan) {
+    ASSERT_EQ(dilate_plan_create(&desc, 0, &p), DILATE_OK);
+  }
+  struct Destroy {
+    dilate_plan* p;
+    ~Destroy() { dilate_plan_destroy(p); }
+  } destroy{p};
   GuardedBuffer dst(want.size(), misalign < 0 ? rng.Uniform(0, 63) : static_cast<uint64_t>(misalign),
                     rng);
   dilate_options expand_options;
   memset(&expand_options, 0, sizeof(expand_options));
   expand_options.struct_size = sizeof(expand_options);
   expand_options.num_threads = threads;
-  ASSERT_EQ(dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), &expand_options),
+  ASSERT_EQ(plan ? dilate_plan_expand(p, src.data(), src.size(), dst.data(), dst.size(),
+                                      &expand_options)
+                 : dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(),
+                                 &expand_options),
             DILATE_OK);
   ASSERT_TRUE(dst.GuardsIntact());
   if (!dst.Equals(want)) {
@@ -60,7 +73,10 @@ void ExpandAndContract(const dilate_desc& desc, const std::vector<uint8_t>& src,
   memset(&options, 0, sizeof(options));
   options.struct_size = sizeof(options);
   options.flags = DILATE_FLAG_VERIFY_HOLES;
-  ASSERT_EQ(dilate_contract(&desc, dst.data(), dst.size(), dense.data(), dense.size(), &options),
+  ASSERT_EQ(plan ? dilate_plan_contract(p, dst.data(), dst.size(), dense.data(), dense.size(),
+                                        &options)
+                 : dilate_contract(&desc, dst.data(), dst.size(), dense.data(), dense.size(),
+                                   &options),
             DILATE_OK);
   ASSERT_TRUE(dense.GuardsIntact());
   ASSERT_TRUE(dense.Equals(*want_dense)) << "contract differs from dilate_ref";
@@ -193,12 +209,12 @@ const BigCase& GetBigCase(const std::string& name) {
   return cached;
 }
 
-void RunBigCase(const char* name, int misalign = -1, uint32_t threads = 0) {
+void RunBigCase(const char* name, int misalign = -1, uint32_t threads = 0, bool plan = false) {
   const BigCase& c = GetBigCase(name);
   SCOPED_TRACE(testing::Message() << name << " misalign " << misalign << " threads " << threads
-                                  << " " << Describe(c.desc));
+                                  << (plan ? " plan " : " ") << Describe(c.desc));
   Rng rng(CaseSeed(0xB16B16, c.want.size()));
-  ExpandAndContract(c.desc, c.src, c.want, rng, misalign, threads, &c.want_dense);
+  ExpandAndContract(c.desc, c.src, c.want, rng, misalign, threads, &c.want_dense, plan);
 }
 
 // One test per case, so the cached reference serves every target in turn.
@@ -221,6 +237,11 @@ TEST_P(Large, Streaming16MiBTilesWide) {
 TEST_P(Large, Streaming16MiBTilesSpill) {
   RunBigCase("tiles_spill", 12, 3);
   if (Scale() >= 1) RunBigCase("tiles_spill", 0);
+}
+// The same through a dilate_plan: its tables are built once, at creation.
+TEST_P(Large, Streaming16MiBTilesPlan) {
+  RunBigCase("tiles_wide", 0, 0, true);
+  if (Scale() >= 1) RunBigCase("tiles_spill", 12, 2, true);
 }
 TEST_P(Large, Streaming16MiBCopy) { RunBigCase("copy"); }
 TEST_P(Large, Streaming16MiBFillOnly) { RunBigCase("fill"); }

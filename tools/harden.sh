@@ -240,7 +240,7 @@ valgrind_step() {
 
 # ------------------------------------------------------------------- ABI
 abi() {
-  step "abi: header C99/C++17, exported symbols, SONAME, abidiff vs abi/libdilate-1.0.abi"
+  step "abi: header C99/C++17, exported symbols, SONAME, abidiff vs every abi/libdilate-1.*.abi"
   unset CC CXX
   run bash abi/check.sh "$build/abi"
   step "abi: demonstration: incompatible changes must fail the check"

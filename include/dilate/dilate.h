@@ -30,8 +30,8 @@
  * - Results are byte-exact and identical on every CPU and every target.
  * - Bad input returns a specific dilate_status and leaves every output
  *   buffer untouched: everything is validated before anything is written.
- * - The library never prints, aborts, throws, allocates in the hot path or
- *   keeps threads alive. Its only mutable global state is the target choice
+ * - The library never prints, aborts, throws or keeps threads alive, and
+ *   allocates only in dilate_plan_create. Its only mutable global state is the target choice
  *   (see dilate_set_target); concurrent calls from many threads are safe.
  */
 #ifndef DILATE_DILATE_H_
@@ -43,12 +43,12 @@
 /* ---------------------------------------------------------------- version */
 
 #define DILATE_VERSION_MAJOR 1
-#define DILATE_VERSION_MINOR 0
+#define DILATE_VERSION_MINOR 1
 #define DILATE_VERSION_PATCH 0
 /* MAJOR * 10000 + MINOR * 100 + PATCH, comparable with dilate_version_number(). */
 #define DILATE_VERSION_NUMBER \
   (DILATE_VERSION_MAJOR * 10000 + DILATE_VERSION_MINOR * 100 + DILATE_VERSION_PATCH)
-#define DILATE_VERSION_STRING "1.0.0"
+#define DILATE_VERSION_STRING "1.1.0"
 
 /* ----------------------------------------------------------------- export */
 
@@ -124,8 +124,11 @@ typedef enum dilate_status DILATE_ENUM_INT {
   DILATE_ERROR_UNSUPPORTED_TARGET = 13,
   /* An invalid argument not covered above: an unknown `which` for
    * dilate_list_targets, or non-zero bytes in dilate_desc.fill beyond the
-   * element size. */
-  DILATE_ERROR_BAD_ARGUMENT = 14
+   * element size; or a dilate_plan that dilate_plan_create did not make.
+   */
+  DILATE_ERROR_BAD_ARGUMENT = 14,
+  /* dilate_plan_create could not allocate the plan (since 1.1). */
+  DILATE_ERROR_OUT_OF_MEMORY = 15
 } dilate_status;
 
 /* A static English description of a status ("unknown status" for values
@@ -263,6 +266,47 @@ DILATE_API dilate_status dilate_contract(const dilate_desc* desc, const void* ex
  * receives n*L*L elements with L = k + (k - 1)(d - 1). */
 DILATE_API dilate_status dilate_expand_2d(uint32_t dtype, uint64_t n, uint64_t k, uint64_t d,
                                           const void* src, void* dst);
+
+/* ------------------------------------------------------------------ plans */
+
+/* A plan (since 1.1) is a description validated once, with the tables the
+ * calls would otherwise build on every call: for code that expands or
+ * contracts tensors of one shape many times (a small kernel per call, or
+ * weights re-expanded per batch). dilate_plan_expand / dilate_plan_contract
+ * then check only the buffers and options, and give byte-for-byte the
+ * results of dilate_expand / dilate_contract with the same description.
+ *
+ * The tables are built for the target active at creation; after
+ * dilate_set_target chooses another, calls stay correct and build their
+ * tables per call as dilate_expand does. A plan is never written after
+ * creation: any number of threads may use one plan at once. Creation is the
+ * only place the library allocates (one block, released by
+ * dilate_plan_destroy). */
+typedef struct dilate_plan dilate_plan;
+
+/* Validates desc (as dilate_expand would, with the same status codes) and
+ * stores a new plan in *plan; on error *plan is left untouched. `flags` is
+ * reserved: 0 (DILATE_ERROR_BAD_FLAGS otherwise). */
+DILATE_API dilate_status dilate_plan_create(const dilate_desc* desc, uint32_t flags,
+                                            dilate_plan** plan);
+
+/* Releases a plan. NULL does nothing. */
+DILATE_API void dilate_plan_destroy(dilate_plan* plan);
+
+/* dilate_expand with the plan's description. */
+DILATE_API dilate_status dilate_plan_expand(const dilate_plan* plan, const void* src,
+                                            size_t src_bytes, void* dst, size_t dst_bytes,
+                                            const dilate_options* options);
+
+/* dilate_contract with the plan's description. */
+DILATE_API dilate_status dilate_plan_contract(const dilate_plan* plan, const void* expanded,
+                                              size_t expanded_bytes, void* dense,
+                                              size_t dense_bytes,
+                                              const dilate_options* options);
+
+/* The shape of the plan's tensors (as dilate_query_shape: the caller sets
+ * shape->struct_size). */
+DILATE_API dilate_status dilate_plan_shape(const dilate_plan* plan, dilate_shape* shape);
 
 /* ---------------------------------------------------------------- targets */
 

@@ -136,6 +136,55 @@ dilate_status Contract(const Desc& desc, const std::vector<T>& expanded, std::ve
                          dense.data(), dense.size() * sizeof(T), options);
 }
 
+// A dilate_plan (libdilate 1.1) owned by value: created from a Desc,
+// destroyed with the object, movable, not copyable. A failed creation is
+// kept in status() and returned by every call.
+//
+//   dilate::Plan plan(desc);
+//   for (...) s = plan.Expand(src, src_bytes, dst, dst_bytes);
+class Plan {
+ public:
+  explicit Plan(const Desc& desc, uint32_t flags = 0)
+      : status_(dilate_plan_create(desc.c_desc(), flags, &plan_)) {}
+  ~Plan() { dilate_plan_destroy(plan_); }
+  Plan(Plan&& other) noexcept : plan_(other.plan_), status_(other.status_) {
+    other.plan_ = nullptr;
+    other.status_ = DILATE_ERROR_NULL_POINTER;
+  }
+  Plan& operator=(Plan&& other) noexcept {
+    if (this != &other) {
+      dilate_plan_destroy(plan_);
+      plan_ = other.plan_;
+      status_ = other.status_;
+      other.plan_ = nullptr;
+      other.status_ = DILATE_ERROR_NULL_POINTER;
+    }
+    return *this;
+  }
+  Plan(const Plan&) = delete;
+  Plan& operator=(const Plan&) = delete;
+
+  // DILATE_OK, or why dilate_plan_create refused the description.
+  dilate_status status() const { return status_; }
+  explicit operator bool() const { return plan_ != nullptr; }
+  const dilate_plan* c_plan() const { return plan_; }
+
+  dilate_status Expand(const void* src, size_t src_bytes, void* dst, size_t dst_bytes,
+                       const dilate_options* options = nullptr) const {
+    if (plan_ == nullptr) return status_;
+    return dilate_plan_expand(plan_, src, src_bytes, dst, dst_bytes, options);
+  }
+  dilate_status Contract(const void* expanded, size_t expanded_bytes, void* dense,
+                         size_t dense_bytes, const dilate_options* options = nullptr) const {
+    if (plan_ == nullptr) return status_;
+    return dilate_plan_contract(plan_, expanded, expanded_bytes, dense, dense_bytes, options);
+  }
+
+ private:
+  dilate_plan* plan_ = nullptr;
+  dilate_status status_;
+};
+
 }  // namespace dilate
 
 #endif  // DILATE_DILATE_HPP_

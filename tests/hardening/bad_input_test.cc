@@ -469,10 +469,10 @@ TEST(BadInputDeathTest, EnvironmentTargetUnknown) {
 }
 TEST(BadInput, StatusStringUnknown) {
   // The enum has a fixed underlying type (int): every int is a valid value.
-  for (int v : {15, 16, 1000, -1, INT32_MIN, INT32_MAX}) {
+  for (int v : {16, 17, 1000, -1, INT32_MIN, INT32_MAX}) {
     EXPECT_STREQ(dilate_status_string(static_cast<dilate_status>(v)), "unknown status") << v;
   }
-  for (int s = 0; s <= 14; ++s) {
+  for (int s = 0; s <= DILATE_ERROR_OUT_OF_MEMORY; ++s) {
     EXPECT_STRNE(dilate_status_string(static_cast<dilate_status>(s)), "unknown status") << s;
   }
 }
