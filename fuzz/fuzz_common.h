@@ -464,6 +464,33 @@ inline bool Runnable(const Model& m) {
   return m.shape_known && m.src_bytes <= kMaxRunBytes && m.dst_bytes <= kMaxRunBytes;
 }
 
+// The one-shot call just returned `s` with the buffers as they are now; a
+// dilate_plan of desc must agree: dilate_plan_create fails only with the
+// one-shot call's own (description) error, and plan_call(plan), run on the
+// snapshots a0/b0, returns `s` and leaves the same bytes. The one-shot
+// call's bytes are back in place afterwards.
+template <class PlanCall>
+void CheckPlanAgrees(const dilate_desc& desc, Buffers& bu, const uint8_t* a0, const uint8_t* b0,
+                     dilate_status s, const Model& m, PlanCall plan_call) {
+  std::unique_ptr<uint8_t[]> a1(new uint8_t[bu.a_size]), b1(new uint8_t[bu.b_size]);
+  memcpy(a1.get(), bu.a.get(), bu.a_size);
+  if (bu.b_size) memcpy(b1.get(), bu.b.get(), bu.b_size);
+  dilate_plan* plan = nullptr;
+  const dilate_status c = dilate_plan_create(&desc, 0, &plan);
+  DILATE_FUZZ_CHECK((c == DILATE_OK) == (plan != nullptr));
+  if (c != DILATE_OK) {
+    DILATE_FUZZ_CHECK(c == s && m.Allows(c));
+    return;
+  }
+  memcpy(bu.a.get(), a0, bu.a_size);
+  if (bu.b_size) memcpy(bu.b.get(), b0, bu.b_size);
+  const dilate_status ps = plan_call(plan);
+  dilate_plan_destroy(plan);
+  DILATE_FUZZ_CHECK(ps == s);
+  DILATE_FUZZ_CHECK(memcmp(bu.a.get(), a1.get(), bu.a_size) == 0);
+  DILATE_FUZZ_CHECK(bu.b_size == 0 || memcmp(bu.b.get(), b1.get(), bu.b_size) == 0);
+}
+
 }  // namespace dilate_fuzz
 
 #endif  // DILATE_FUZZ_FUZZ_COMMON_H_

@@ -2,7 +2,7 @@
 // DILATE_FLAG_VERIFY_HOLES: every supported target against
 // dilate_ref::Contract (dense bytes and the holes verdict), byte-exact;
 // invalid input must return a status the model allows and leave every
-// buffer untouched.
+// buffer untouched. A dilate_plan of the same description must agree.
 #include <string.h>
 
 #include <memory>
@@ -62,6 +62,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           dilate_contract(&desc, bu.in, bu.in_given, bu.out, bu.out_given, opt);
       Ctx().status = s;
       Ctx().errors = m.errors;
+      CheckPlanAgrees(desc, bu, a0.get(), b0.get(), s, m, [&](const dilate_plan* plan) {
+        return dilate_plan_contract(plan, bu.in, bu.in_given, bu.out, bu.out_given, opt);
+      });
       if (!m.valid()) {
         DILATE_FUZZ_CHECK(s != DILATE_OK);
         DILATE_FUZZ_CHECK(m.Allows(s));

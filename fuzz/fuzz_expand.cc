@@ -1,6 +1,7 @@
 // Differential fuzzing of dilate_expand: every supported target against
 // dilate_ref::Expand, byte-exact; invalid input must return a status the
-// model allows and leave every buffer untouched.
+// model allows and leave every buffer untouched. A dilate_plan of the same
+// description must give the same status and the same bytes.
 #include <string.h>
 
 #include <memory>
@@ -41,6 +42,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                           has_options ? &options : nullptr);
     Ctx().status = s;
     Ctx().errors = m.errors;
+    // A plan of desc (made on this target) gives the same status and bytes.
+    CheckPlanAgrees(desc, bu, a0.get(), b0.get(), s, m, [&](const dilate_plan* plan) {
+      return dilate_plan_expand(plan, bu.in, bu.in_given, bu.out, bu.out_given,
+                                has_options ? &options : nullptr);
+    });
     DILATE_FUZZ_CHECK(bu.overlapping || memcmp(bu.a.get(), a0.get(), bu.a_size) == 0);
     if (!m.valid()) {
       DILATE_FUZZ_CHECK(s != DILATE_OK);

@@ -176,6 +176,37 @@ def target_checks(cases, targets):
         flat = min(rs) >= 0.8 * max(rs)
         out.append(f"| throughput flat in N (ratio to memset, K3 D2, 16K..256M, {best}) | {len(rs)} | "
                    f"{'**met**' if flat else '**missed**'} ({', '.join(f'{r:.2f}' for r in rs)}) |")
+    # The same targets through a dilate_plan (validated, tables built once).
+    plan = f"plan:{best}"
+
+    def plan_ratios(rows):
+        return [impls[plan]["ratio"] for _, impls in rows
+                if plan in impls and impls[plan]["ratio"] is not None]
+
+    for size in ("256K", "256M"):
+        rows = list(select(cases, size=size, **core))
+        vals = plan_ratios(rows)
+        if vals:
+            out.append(f"| with a plan: expand inner=1 ≥ 0.8× memset, {size} dst ({plan}) | {len(vals)} | "
+                       f"{verdict(vals, 0.8)} |")
+    vals = plan_ratios(select(cases, op="contract"))
+    if vals:
+        out.append(f"| with a plan: contract ≥ 0.8× memcpy ({plan}) | {len(vals)} | {verdict(vals, 0.8)} |")
+    for case, impls in select(cases, op="small"):
+        if "inline" in impls and plan in impls:
+            r = impls[plan]["ns"] / impls["inline"]["ns"]
+            out.append(f"| with a plan: small call ≤ 2× inlined scalar loop ({plan}) | 1 | "
+                       f"{'**met**' if r <= 2 else '**missed**'} ({fmt_time(impls[plan]['ns'])} vs "
+                       f"{fmt_time(impls['inline']['ns'])}: {r:.1f}×) |")
+    sweep = sorted(((impls[plan]["dst_bytes"], impls[plan]["ratio"])
+                    for _, impls in select(cases, op="expand", dtype="f32", rank=2, k=3, d=2, inner=1,
+                                           fill="zero", size={"16K", "256K", "4M", "64M", "256M"})
+                    if plan in impls))
+    if sweep:
+        rs = [r for _, r in sweep]
+        flat = min(rs) >= 0.8 * max(rs)
+        out.append(f"| with a plan: throughput flat in N (K3 D2, 16K..256M, {plan}) | {len(rs)} | "
+                   f"{'**met**' if flat else '**missed**'} ({', '.join(f'{r:.2f}' for r in rs)}) |")
     for case, impls in select(cases, op="threads"):
         bound = 1.7 if case[-1] != "256M" else 1.0
         for impl, what in (("threads:2", "2 threads"), ("runner:2", "2 threads of a caller's pool")):
@@ -221,7 +252,9 @@ def summary_table(cases, targets):
 
 def wide_table(cases, targets):
     """One row per expand/contract case: GB/s and ×limit per target, baselines."""
-    head = ["Case", "dst", "limit GB/s"] + targets + ["naive", "scatter", "selmat", "kron"]
+    plan = f"plan:{targets[0]}" if targets else None
+    head = ["Case", "dst", "limit GB/s"] + targets + ([plan] if plan else []) + \
+        ["naive", "scatter", "selmat", "kron"]
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for case, impls in cases.items():
         if case[0] not in ("expand", "contract"):
@@ -230,8 +263,8 @@ def wide_table(cases, targets):
         any_impl = next(iter(impls.values()))
         row = [case_label(case), human_bytes(any_impl["dst_bytes"]),
                fmt(lim["gbs"], ".1f") if lim else "–"]
-        for t in targets:
-            e = impls.get(f"lib:{t}")
+        for key in [f"lib:{t}" for t in targets] + ([plan] if plan else []):
+            e = impls.get(key)
             row.append(f"{e['gbs']:.1f} ({e['ratio']:.2f}×)" if e else "–")
         for b in ("naive", "scatter", "selmat", "kron"):
             e = impls.get(b)

@@ -73,6 +73,31 @@ void ExpectRejected(const dilate_desc* desc, dilate_status want, unsigned ops = 
       EXPECT_EQ(dilate_query_shape(desc, &shape), want) << "query_shape";
       EXPECT_EQ(memcmp(&shape, &before, sizeof(shape)), 0) << "shape written";
     }
+    // The same through a dilate_plan (1.1): rejected by dilate_plan_create
+    // with the same status, or by the plan's calls.
+    if (ops & (kExpand | kContract)) {
+      dilate_plan* const untouched = reinterpret_cast<dilate_plan*>(uintptr_t{0x5C});
+      dilate_plan* plan = untouched;
+      const dilate_status c = dilate_plan_create(desc, 0, &plan);
+      if (c != DILATE_OK) {
+        EXPECT_EQ(c, want) << "plan_create";
+        EXPECT_EQ(plan, untouched) << "plan_create wrote *plan";
+      } else {
+        if (ops & kExpand) {
+          EXPECT_EQ(dilate_plan_expand(plan, null_src ? nullptr : src.data(), src_bytes,
+                                       null_dst ? nullptr : dst.data(), dst_bytes, opt),
+                    want)
+              << "plan_expand";
+        }
+        if (ops & kContract) {
+          EXPECT_EQ(dilate_plan_contract(plan, null_dst ? nullptr : dst.data(), dst_bytes,
+                                         null_src ? nullptr : src.data(), src_bytes, opt),
+                    want)
+              << "plan_contract";
+        }
+        dilate_plan_destroy(plan);
+      }
+    }
     EXPECT_EQ(src, src0) << "src/dense buffer written";
     EXPECT_EQ(dst, dst0) << "dst/expanded buffer written";
   }
@@ -467,6 +492,75 @@ TEST(BadInputDeathTest, EnvironmentTargetUnknown) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(EnvironmentTargetChild(), ::testing::ExitedWithCode(0), "");
 }
+// ------------------------------------------------------------------ plans
+TEST(BadInput, PlanCreateOutNull) {
+  const dilate_desc d = Base();
+  EXPECT_EQ(dilate_plan_create(&d, 0, nullptr), DILATE_ERROR_NULL_POINTER);
+}
+TEST(BadInput, PlanCreateFlags) {
+  const dilate_desc d = Base();
+  for (uint32_t f : {1u, 0x80000000u}) {
+    dilate_plan* plan = nullptr;
+    EXPECT_EQ(dilate_plan_create(&d, f, &plan), DILATE_ERROR_BAD_FLAGS) << f;
+    EXPECT_EQ(plan, nullptr);
+  }
+}
+TEST(BadInput, PlanNull) {
+  Rng rng(9);
+  std::vector<uint8_t> src(kSrcBytes), dst(kDstBytes);
+  FillRandom(src.data(), src.size(), rng);
+  FillRandom(dst.data(), dst.size(), rng);
+  const std::vector<uint8_t> src0 = src, dst0 = dst;
+  EXPECT_EQ(dilate_plan_expand(nullptr, src.data(), kSrcBytes, dst.data(), kDstBytes, nullptr),
+            DILATE_ERROR_NULL_POINTER);
+  EXPECT_EQ(dilate_plan_contract(nullptr, dst.data(), kDstBytes, src.data(), kSrcBytes, nullptr),
+            DILATE_ERROR_NULL_POINTER);
+  dilate_shape shape;
+  shape.struct_size = sizeof(shape);
+  EXPECT_EQ(dilate_plan_shape(nullptr, &shape), DILATE_ERROR_NULL_POINTER);
+  dilate_plan_destroy(nullptr);
+  EXPECT_EQ(src, src0);
+  EXPECT_EQ(dst, dst0);
+}
+TEST(BadInput, PlanNotAPlan) {
+  // Zeroed memory (larger than a plan) that dilate_plan_create did not make.
+  std::vector<uint64_t> fake(1 << 15, 0);
+  const dilate_plan* p = reinterpret_cast<const dilate_plan*>(fake.data());
+  Rng rng(10);
+  std::vector<uint8_t> src(kSrcBytes), dst(kDstBytes);
+  FillRandom(src.data(), src.size(), rng);
+  FillRandom(dst.data(), dst.size(), rng);
+  const std::vector<uint8_t> src0 = src, dst0 = dst;
+  EXPECT_EQ(dilate_plan_expand(p, src.data(), kSrcBytes, dst.data(), kDstBytes, nullptr),
+            DILATE_ERROR_BAD_ARGUMENT);
+  EXPECT_EQ(dilate_plan_contract(p, dst.data(), kDstBytes, src.data(), kSrcBytes, nullptr),
+            DILATE_ERROR_BAD_ARGUMENT);
+  dilate_shape shape;
+  memset(&shape, 0x5C, sizeof(shape));
+  shape.struct_size = sizeof(shape);
+  const dilate_shape before = shape;
+  EXPECT_EQ(dilate_plan_shape(p, &shape), DILATE_ERROR_BAD_ARGUMENT);
+  EXPECT_EQ(memcmp(&shape, &before, sizeof(shape)), 0);
+  EXPECT_EQ(src, src0);
+  EXPECT_EQ(dst, dst0);
+}
+TEST(BadInput, PlanShapeBad) {
+  const dilate_desc d = Base();
+  dilate_plan* plan = nullptr;
+  ASSERT_EQ(dilate_plan_create(&d, 0, &plan), DILATE_OK);
+  EXPECT_EQ(dilate_plan_shape(plan, nullptr), DILATE_ERROR_NULL_POINTER);
+  for (uint32_t size : {0u, static_cast<uint32_t>(sizeof(dilate_shape) - 8),
+                        static_cast<uint32_t>(sizeof(dilate_shape) + 8)}) {
+    dilate_shape shape;
+    memset(&shape, 0x5C, sizeof(shape));
+    shape.struct_size = size;
+    const dilate_shape before = shape;
+    EXPECT_EQ(dilate_plan_shape(plan, &shape), DILATE_ERROR_BAD_STRUCT_SIZE) << size;
+    EXPECT_EQ(memcmp(&shape, &before, sizeof(shape)), 0);
+  }
+  dilate_plan_destroy(plan);
+}
+
 TEST(BadInput, StatusStringUnknown) {
   // The enum has a fixed underlying type (int): every int is a valid value.
   for (int v : {16, 17, 1000, -1, INT32_MIN, INT32_MAX}) {

@@ -111,6 +111,19 @@ void CheckOne(const Shape& s, bool flush_end, uint64_t seed) {
     ASSERT_EQ(dilate_contract(&d, dst.data(), dst.size(), back.data(), back.size(), &o),
               DILATE_OK);
     ASSERT_EQ(memcmp(back.data(), dense.data(), back.size()), 0);
+
+    // The same through a plan made on this target (its own, larger tiles).
+    dilate_plan* plan = nullptr;
+    ASSERT_EQ(dilate_plan_create(&d, 0, &plan), DILATE_OK);
+    memset(dst.data(), 0xEE, dst.size());
+    EXPECT_EQ(dilate_plan_expand(plan, src.data(), src.size(), dst.data(), dst.size(), nullptr),
+              DILATE_OK);
+    EXPECT_EQ(memcmp(dst.data(), want.data(), dst.size()), 0) << "plan_expand";
+    memset(back.data(), 0xEE, back.size());
+    EXPECT_EQ(dilate_plan_contract(plan, dst.data(), dst.size(), back.data(), back.size(), &o),
+              DILATE_OK);
+    EXPECT_EQ(memcmp(back.data(), dense.data(), back.size()), 0) << "plan_contract";
+    dilate_plan_destroy(plan);
   }
   dilate_set_target(nullptr);
 }
