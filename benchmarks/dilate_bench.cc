@@ -9,8 +9,8 @@
 //        dst_bytes counter. N (outer) is chosen to reach it.
 // impl   lib:<TARGET>  the library with dilate_set_target(TARGET)
 //        plan:<TARGET> dilate_plan_expand / _contract of a plan created once
-//                      under TARGET (the best one): validation and tables
-//                      once, not per call
+//                      under TARGET (the best one; AVX2 too on the core
+//                      grid): validation and tables once, not per call
 //        memset        memset of dst (expand's limit)
 //        memcpy        memcpy of the expanded bytes (contract's limit)
 //        memset:A5     (expand, zero fill, dst >= 64 MiB) memset of dst with a
@@ -727,6 +727,13 @@ void Register(const Suite& suite) {
         (c.op == "expand" && c.esize == 4 && c.rank == 2 && c.inner == 1 && !c.nonzero_fill &&
          c.k >= 3 && c.d >= 2)) {
       impls.push_back("plan:" + targets.front());
+      // And on AVX2 for the core grid (the AVX2 target).
+      const bool core = c.op == "expand" && c.k <= 7 && c.d <= 4 &&
+                        (c.nominal == 256 * KiB || c.nominal >= 256 * MiB);
+      if (core && targets.front() != "AVX2" &&
+          std::find(targets.begin(), targets.end(), "AVX2") != targets.end()) {
+        impls.push_back("plan:AVX2");
+      }
     }
     if (c.op == "expand") {
       impls.push_back("memset");

@@ -189,6 +189,19 @@ def target_checks(cases, targets):
         if vals:
             out.append(f"| with a plan: expand inner=1 ≥ 0.8× memset, {size} dst ({plan}) | {len(vals)} | "
                        f"{verdict(vals, 0.8)} |")
+    if "AVX2" in targets:
+        rows = list(select(cases, size={"256K", "256M"}, **core))
+        vals = [impls["plan:AVX2"]["ratio"] for _, impls in rows
+                if "plan:AVX2" in impls and impls["plan:AVX2"]["ratio"] is not None]
+        if vals:
+            out.append(f"| with a plan: AVX2 forced ≥ 0.6× memset (core grid, plan:AVX2) | {len(vals)} | "
+                       f"{verdict(vals, 0.6)} |")
+        rows = list(select(cases, size="256K", **core))
+        vals = [impls["plan:AVX2"]["ratio"] for _, impls in rows
+                if "plan:AVX2" in impls and impls["plan:AVX2"]["ratio"] is not None]
+        if vals:
+            out.append(f"| (context) with a plan: AVX2, core grid 256K only | {len(vals)} | "
+                       f"{verdict(vals, 0.6)} |")
     vals = plan_ratios(select(cases, op="contract"))
     if vals:
         out.append(f"| with a plan: contract ≥ 0.8× memcpy ({plan}) | {len(vals)} | {verdict(vals, 0.8)} |")
