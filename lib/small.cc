@@ -9,6 +9,21 @@
 namespace dilate {
 namespace {
 
+// f(T{}) with T the unsigned integer of `elem_size` bytes (1, 2, 4, else 8).
+template <class F>
+DILATE_ALWAYS_INLINE auto ByElemSize(uint32_t elem_size, F f) {
+  switch (elem_size) {
+    case 1:
+      return f(uint8_t{});
+    case 2:
+      return f(uint16_t{});
+    case 4:
+      return f(uint32_t{});
+    default:
+      return f(uint64_t{});
+  }
+}
+
 template <typename T>
 DILATE_ALWAYS_INLINE T LoadAt(const uint8_t* base, uint64_t i) {
   T v;
@@ -164,56 +179,23 @@ uint32_t ListSmallTaps(const Plan& p, uint16_t* pairs) {
 
 void ExpandListed(const Plan& p, const uint16_t* pairs, uint32_t n, const uint8_t* src,
                   uint8_t* dst) {
-  switch (p.elem_size) {
-    case 1:
-      return ExpandListedT<uint8_t>(p, pairs, n, src, dst);
-    case 2:
-      return ExpandListedT<uint16_t>(p, pairs, n, src, dst);
-    case 4:
-      return ExpandListedT<uint32_t>(p, pairs, n, src, dst);
-    default:
-      return ExpandListedT<uint64_t>(p, pairs, n, src, dst);
-  }
+  ByElemSize(p.elem_size, [&](auto t) { ExpandListedT<decltype(t)>(p, pairs, n, src, dst); });
 }
 
 void ContractListed(const Plan& p, const uint16_t* pairs, uint32_t n, const uint8_t* expanded,
                     uint8_t* dense) {
-  switch (p.elem_size) {
-    case 1:
-      return ContractListedT<uint8_t>(p, pairs, n, expanded, dense);
-    case 2:
-      return ContractListedT<uint16_t>(p, pairs, n, expanded, dense);
-    case 4:
-      return ContractListedT<uint32_t>(p, pairs, n, expanded, dense);
-    default:
-      return ContractListedT<uint64_t>(p, pairs, n, expanded, dense);
-  }
+  ByElemSize(p.elem_size,
+             [&](auto t) { ContractListedT<decltype(t)>(p, pairs, n, expanded, dense); });
 }
 
 void ExpandSmall(const Plan& p, const uint8_t* src, uint8_t* dst) {
-  switch (p.elem_size) {
-    case 1:
-      return ExpandSmallT<uint8_t>(p, src, dst);
-    case 2:
-      return ExpandSmallT<uint16_t>(p, src, dst);
-    case 4:
-      return ExpandSmallT<uint32_t>(p, src, dst);
-    default:
-      return ExpandSmallT<uint64_t>(p, src, dst);
-  }
+  ByElemSize(p.elem_size, [&](auto t) { ExpandSmallT<decltype(t)>(p, src, dst); });
 }
 
 bool ContractSmall(const Plan& p, const uint8_t* expanded, uint8_t* dense, bool verify) {
-  switch (p.elem_size) {
-    case 1:
-      return ContractSmallT<uint8_t>(p, expanded, dense, verify);
-    case 2:
-      return ContractSmallT<uint16_t>(p, expanded, dense, verify);
-    case 4:
-      return ContractSmallT<uint32_t>(p, expanded, dense, verify);
-    default:
-      return ContractSmallT<uint64_t>(p, expanded, dense, verify);
-  }
+  return ByElemSize(p.elem_size, [&](auto t) {
+    return ContractSmallT<decltype(t)>(p, expanded, dense, verify);
+  });
 }
 
 }  // namespace dilate
