@@ -447,9 +447,9 @@ void BenchExpand(benchmark::State& state, Case c, std::string impl) {
     ForcedPlan fp(impl.c_str() + 5, desc);
     if (fp.status != DILATE_OK) return Fail(state, fp.status);
     dilate_status last = DILATE_OK;
-    RunPaired(state, c,
-              [&] { last = dilate_plan_expand(fp.plan, src.p, src.n, dst.p, dst.n, nullptr); },
-              limit);
+    RunPaired(
+        state, c, [&] { last = dilate_plan_expand(fp.plan, src.p, src.n, dst.p, dst.n, nullptr); },
+        limit);
     if (last != DILATE_OK) Fail(state, last);
   } else if (impl.rfind("threads:", 0) == 0) {
     dilate_options opt;
@@ -527,11 +527,10 @@ void BenchContract(benchmark::State& state, Case c, std::string impl) {
     ForcedPlan fp(impl.c_str() + 5, desc);
     if (fp.status != DILATE_OK) return Fail(state, fp.status);
     dilate_status last = DILATE_OK;
-    RunPaired(state, c,
-              [&] {
-                last = dilate_plan_contract(fp.plan, exp.p, exp.n, dense.p, dense.n, nullptr);
-              },
-              limit);
+    RunPaired(
+        state, c,
+        [&] { last = dilate_plan_contract(fp.plan, exp.p, exp.n, dense.p, dense.n, nullptr); },
+        limit);
     if (last != DILATE_OK) Fail(state, last);
   } else if (impl == "memcpy") {
     RunPaired(state, c, limit, limit);
@@ -567,7 +566,8 @@ void BenchSmall(benchmark::State& state, Case c, std::string impl) {
     if (fp.status != DILATE_OK) return Fail(state, fp.status);
     for (auto _ : state) {
       benchmark::DoNotOptimize(src);
-      benchmark::DoNotOptimize(dilate_plan_expand(fp.plan, src, sizeof src, dst, sizeof dst, nullptr));
+      benchmark::DoNotOptimize(
+          dilate_plan_expand(fp.plan, src, sizeof src, dst, sizeof dst, nullptr));
       benchmark::ClobberMemory();
     }
   } else {

@@ -75,8 +75,8 @@ constexpr uint64_t kPlanMagic = 0x6e616c7074616c64ull;  // "dlatplan"
 struct dilate_plan {
   uint64_t magic;
   dilate::Plan plan;
-  dilate_shape shape;          // data fields only (struct_size is the caller's)
-  dilate::Prepared prepared;   // tables for prepared.target, pointing below
+  dilate_shape shape;           // data fields only (struct_size is the caller's)
+  dilate::Prepared prepared;    // tables for prepared.target, pointing below
   dilate::TileState* tiles[2];  // expand, contract: owned, or null
   uint16_t* small_pairs;        // owned, or null
   alignas(64) uint8_t pattern[dilate::kPatternBytes];
@@ -291,10 +291,9 @@ dilate_status dilate_plan_contract(const dilate_plan* plan, const void* expanded
                         false, dense, dense_bytes, &flags, &threading, &target);
   if (s != DILATE_OK) return s;
   const bool verify = (flags & DILATE_FLAG_VERIFY_HOLES) != 0;
-  const bool holes_ok = dilate::RunContract(plan->plan, *target,
-                                            static_cast<const uint8_t*>(expanded),
-                                            static_cast<uint8_t*>(dense), verify, threading,
-                                            &plan->prepared);
+  const bool holes_ok =
+      dilate::RunContract(plan->plan, *target, static_cast<const uint8_t*>(expanded),
+                          static_cast<uint8_t*>(dense), verify, threading, &plan->prepared);
   return holes_ok ? DILATE_OK : DILATE_ERROR_HOLE_NOT_FILL;
 }
 

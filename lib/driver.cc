@@ -139,10 +139,9 @@ bool MakeTiles(const Plan& p, const Target& target, TileSide side, const uint8_t
 // Tile mode with built tables: expand (in = src, out = dst) or contract
 // (in = the expanded tensor, out = dense).
 void ApplyTiled(const Plan& p, const Target& target, TileSide side, const uint8_t* in,
-                uint64_t in_bytes, uint8_t* out, const Threading& threading,
-                const TileState& ts) {
-  const auto apply = side == TileSide::kExpand ? target.expand->expand_tiles
-                                               : target.contract->contract_tiles;
+                uint64_t in_bytes, uint8_t* out, const Threading& threading, const TileState& ts) {
+  const auto apply =
+      side == TileSide::kExpand ? target.expand->expand_tiles : target.contract->contract_tiles;
   const uint64_t tiles = (p.outer + ts.slices - 1) / ts.slices;
   auto chunk = [&](uint64_t t0, uint64_t t1) {
     const uint64_t s1 = t1 * ts.slices < p.outer ? t1 * ts.slices : p.outer;
@@ -236,7 +235,8 @@ DILATE_NOINLINE void CopyAll(const Plan& p, const uint8_t* src, uint8_t* dst,
 
 // Whether expand of p reaches tile mode (the order of RunExpand's tests).
 bool ExpandMayTile(const Plan& p) {
-  return p.dst_bytes > kSmallBytes && p.src_bytes != 0 && !(p.dst_bytes < kStreamBytes && IsCopy(p));
+  return p.dst_bytes > kSmallBytes && p.src_bytes != 0 &&
+         !(p.dst_bytes < kStreamBytes && IsCopy(p));
 }
 
 }  // namespace

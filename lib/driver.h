@@ -25,8 +25,8 @@ struct Threading {
 // usual. The tap list of a small tensor (ListSmallTaps) serves any target.
 struct Prepared {
   const Target* target;
-  const TileState* expand;    // null: expand does not take tile mode
-  const TileState* contract;  // null: contract (without verify) does not
+  const TileState* expand;      // null: expand does not take tile mode
+  const TileState* contract;    // null: contract (without verify) does not
   const uint16_t* small_pairs;  // null unless dst_bytes <= kSmallBytes
   uint32_t small_taps;
 };
@@ -37,9 +37,8 @@ void RunExpand(const Plan& plan, const Target& target, const uint8_t* src, uint8
 
 // dense = contract(expanded); with verify, returns whether every non-tap
 // element is fill (always true without verify).
-bool RunContract(const Plan& plan, const Target& target, const uint8_t* expanded,
-                 uint8_t* dense, bool verify, const Threading& threading,
-                 const Prepared* prepared = nullptr);
+bool RunContract(const Plan& plan, const Target& target, const uint8_t* expanded, uint8_t* dense,
+                 bool verify, const Threading& threading, const Prepared* prepared = nullptr);
 
 // For a plan: builds into *ts the tile tables calls on `side` would build
 // for themselves, with tiles as large as the tables allow (they are built

@@ -79,9 +79,8 @@ void ExpandSmallT(const Plan& p, const uint8_t* src, uint8_t* dst) {
   const uint64_t step = r.dilation * g, taps = r.Taps();
   if (taps == 0) return;
   if (p.rank > 2) {
-    auto row = [=](uint64_t core, uint64_t from, uint64_t n) DILATE_INLINE_LAMBDA {
-      PutRow<T>(dst + core, src + from, n, step, g);
-    };
+    auto row = [=](uint64_t core, uint64_t from, uint64_t n)
+                   DILATE_INLINE_LAMBDA { PutRow<T>(dst + core, src + from, n, step, g); };
     return RowWalker<decltype(row)>(p, row).Walk(0, p.outer * UnitsPerSlice(p));
   }
   // Rank 1 and 2 (every 2-D kernel, whatever its layout) by direct loops: the
@@ -193,9 +192,8 @@ void ExpandSmall(const Plan& p, const uint8_t* src, uint8_t* dst) {
 }
 
 bool ContractSmall(const Plan& p, const uint8_t* expanded, uint8_t* dense, bool verify) {
-  return ByElemSize(p.elem_size, [&](auto t) {
-    return ContractSmallT<decltype(t)>(p, expanded, dense, verify);
-  });
+  return ByElemSize(
+      p.elem_size, [&](auto t) { return ContractSmallT<decltype(t)>(p, expanded, dense, verify); });
 }
 
 }  // namespace dilate

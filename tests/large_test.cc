@@ -51,11 +51,10 @@ void ExpandAndContract(const dilate_desc& desc, const std::vector<uint8_t>& src,
   memset(&expand_options, 0, sizeof(expand_options));
   expand_options.struct_size = sizeof(expand_options);
   expand_options.num_threads = threads;
-  ASSERT_EQ(plan ? dilate_plan_expand(p, src.data(), src.size(), dst.data(), dst.size(),
-                                      &expand_options)
-                 : dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(),
-                                 &expand_options),
-            DILATE_OK);
+  ASSERT_EQ(
+      plan ? dilate_plan_expand(p, src.data(), src.size(), dst.data(), dst.size(), &expand_options)
+           : dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), &expand_options),
+      DILATE_OK);
   ASSERT_TRUE(dst.GuardsIntact());
   if (!dst.Equals(want)) {
     size_t i = 0;
@@ -73,11 +72,10 @@ void ExpandAndContract(const dilate_desc& desc, const std::vector<uint8_t>& src,
   memset(&options, 0, sizeof(options));
   options.struct_size = sizeof(options);
   options.flags = DILATE_FLAG_VERIFY_HOLES;
-  ASSERT_EQ(plan ? dilate_plan_contract(p, dst.data(), dst.size(), dense.data(), dense.size(),
-                                        &options)
-                 : dilate_contract(&desc, dst.data(), dst.size(), dense.data(), dense.size(),
-                                   &options),
-            DILATE_OK);
+  ASSERT_EQ(
+      plan ? dilate_plan_contract(p, dst.data(), dst.size(), dense.data(), dense.size(), &options)
+           : dilate_contract(&desc, dst.data(), dst.size(), dense.data(), dense.size(), &options),
+      DILATE_OK);
   ASSERT_TRUE(dense.GuardsIntact());
   ASSERT_TRUE(dense.Equals(*want_dense)) << "contract differs from dilate_ref";
 }

@@ -98,8 +98,7 @@ bool RunCase(uint64_t index, const char* other, uint64_t* ok_cases, uint64_t* re
     if (!dst.Equals(expect)) {
       size_t i = 0;
       while (dst.data()[i] == expect[i]) ++i;
-      ADD_FAILURE() << "plan_expand differs from dilate_ref at byte " << i << " of "
-                    << dst.size();
+      ADD_FAILURE() << "plan_expand differs from dilate_ref at byte " << i << " of " << dst.size();
     }
     // Contract the expanded tensor back, with and without verify.
     GuardedBuffer dense(want.src_bytes, rng.Uniform(0, 63), rng);
@@ -152,9 +151,9 @@ TEST_P(Plans, VerifyFindsHoles) {
     ASSERT_EQ(dilate_plan_create(&d, 0, &h.plan), DILATE_OK);
     std::vector<uint16_t> src(n * 9), dst(n * 25), dense(n * 9, 0), ref(n * 9, 0);
     for (size_t i = 0; i < src.size(); ++i) src[i] = static_cast<uint16_t>(i * 7 + 1);
-    ASSERT_EQ(dilate_plan_expand(h.plan, src.data(), src.size() * 2, dst.data(), dst.size() * 2,
-                                 nullptr),
-              DILATE_OK);
+    ASSERT_EQ(
+        dilate_plan_expand(h.plan, src.data(), src.size() * 2, dst.data(), dst.size() * 2, nullptr),
+        DILATE_OK);
     dst[n * 25 - 2] = 0;  // a hole (row 4, column 3 of the last kernel)
     const dilate_options verify = Opts(DILATE_FLAG_VERIFY_HOLES, 0);
     EXPECT_EQ(dilate_plan_contract(h.plan, dst.data(), dst.size() * 2, dense.data(),
@@ -218,9 +217,9 @@ TEST_P(Plans, Errors) {
             DILATE_ERROR_NULL_POINTER);
   EXPECT_EQ(dilate_plan_expand(h.plan, dst.data() + 8, src_bytes, dst.data(), dst_bytes, nullptr),
             DILATE_ERROR_OVERLAP);
-  EXPECT_EQ(dilate_plan_contract(h.plan, dst.data(), dst_bytes - 1, dense.data(), src_bytes,
-                                 nullptr),
-            DILATE_ERROR_BUFFER_TOO_SMALL);
+  EXPECT_EQ(
+      dilate_plan_contract(h.plan, dst.data(), dst_bytes - 1, dense.data(), src_bytes, nullptr),
+      DILATE_ERROR_BUFFER_TOO_SMALL);
   EXPECT_EQ(dilate_plan_contract(h.plan, dst.data(), dst_bytes, nullptr, src_bytes, nullptr),
             DILATE_ERROR_NULL_POINTER);
   dilate_options bad = Opts(DILATE_FLAG_VERIFY_HOLES, 0);

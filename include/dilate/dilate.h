@@ -301,8 +301,7 @@ DILATE_API dilate_status dilate_plan_expand(const dilate_plan* plan, const void*
 /* dilate_contract with the plan's description. */
 DILATE_API dilate_status dilate_plan_contract(const dilate_plan* plan, const void* expanded,
                                               size_t expanded_bytes, void* dense,
-                                              size_t dense_bytes,
-                                              const dilate_options* options);
+                                              size_t dense_bytes, const dilate_options* options);
 
 /* The shape of the plan's tensors (as dilate_query_shape: the caller sets
  * shape->struct_size). */
