@@ -226,7 +226,10 @@ dilate_status dilate_plan_create(const dilate_desc* desc, uint32_t flags, dilate
   obj->tiles[0] = obj->tiles[1] = nullptr;
   obj->small_pairs = nullptr;
   uint32_t small_taps = 0;
-  if (p.dst_bytes <= dilate::kSmallBytes && p.dst_bytes != 0) {
+  // Both tensors small: the list's 16-bit indices reach every element (a
+  // small dst may be cropped out of a large src, which ExpandSmall walks).
+  if (p.dst_bytes <= dilate::kSmallBytes && p.src_bytes <= dilate::kSmallBytes &&
+      p.dst_bytes != 0) {
     obj->small_pairs = new (std::nothrow) uint16_t[2 * dilate::kSmallBytes];
     if (obj->small_pairs == nullptr) {
       dilate_plan_destroy(obj);

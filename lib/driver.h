@@ -27,7 +27,7 @@ struct Prepared {
   const Target* target;
   const TileState* expand;      // null: expand does not take tile mode
   const TileState* contract;    // null: contract (without verify) does not
-  const uint16_t* small_pairs;  // null unless dst_bytes <= kSmallBytes
+  const uint16_t* small_pairs;  // null unless dst and src bytes <= kSmallBytes
   uint32_t small_taps;
 };
 

@@ -19,7 +19,8 @@ void ExpandSmall(const Plan& p, const uint8_t* src, uint8_t* dst);
 // Returns whether every non-tap element is fill (true without verify).
 bool ContractSmall(const Plan& p, const uint8_t* expanded, uint8_t* dense, bool verify);
 
-// For a plan of a small tensor (dst_bytes <= kSmallBytes): writes the
+// For a plan of small tensors (dst_bytes and src_bytes <= kSmallBytes, so
+// every index fits 16 bits): writes the
 // (dst element, src element) index of every tap element, in dst order, to
 // pairs[0, 2 n) and returns n (at most kSmallBytes). A call then needs no
 // walk at all (the small call, K3 D2 f32: ExpandSmall ~230 instructions).

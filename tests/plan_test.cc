@@ -167,6 +167,38 @@ TEST_P(Plans, VerifyFindsHoles) {
   }
 }
 
+// A small dst cropped out of a large src: the small path's tap list must
+// not be used (its indices are 16-bit), or read the wrong src elements.
+TEST_P(Plans, SmallDstFromLargeSrc) {
+  for (uint32_t dtype : {DILATE_DTYPE_U8, DILATE_DTYPE_F32}) {
+    dilate_desc d;
+    dilate_desc_init(&d);
+    d.dtype = dtype;
+    d.rank = 1;
+    d.src_dims[0] = 70000;
+    d.dilation[0] = 2;
+    d.pad_lo[0] = -2 * 69990;  // the last 10 taps, 19 elements
+    const ExpectedShape want = ComputeShape(d);
+    ASSERT_EQ(want.status, DILATE_OK);
+    ASSERT_EQ(want.dst_elems, 19u);
+    PlanHolder h;
+    ASSERT_EQ(dilate_plan_create(&d, 0, &h.plan), DILATE_OK);
+    std::vector<uint8_t> src(want.src_bytes), dst(want.dst_bytes), expect(want.dst_bytes);
+    Rng rng(dtype);
+    rng.FillBytes(src.data(), src.size());
+    dilate_ref::Expand(d, src.data(), expect.data());
+    ASSERT_EQ(dilate_plan_expand(h.plan, src.data(), src.size(), dst.data(), dst.size(), nullptr),
+              DILATE_OK);
+    EXPECT_EQ(dst, expect);
+    std::vector<uint8_t> dense(want.src_bytes, 0xEE), dense_expect(want.src_bytes);
+    dilate_ref::Contract(d, expect.data(), dense_expect.data(), dense_expect.size());
+    ASSERT_EQ(dilate_plan_contract(h.plan, dst.data(), dst.size(), dense.data(), dense.size(),
+                                   nullptr),
+              DILATE_OK);
+    EXPECT_EQ(dense, dense_expect);
+  }
+}
+
 TEST_P(Plans, Errors) {
   dilate_desc d;
   dilate_desc_init(&d);
