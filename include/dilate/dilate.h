@@ -285,8 +285,10 @@ DILATE_API dilate_status dilate_expand_2d(uint32_t dtype, uint64_t n, uint64_t k
 typedef struct dilate_plan dilate_plan;
 
 /* Validates desc (as dilate_expand would, with the same status codes) and
- * stores a new plan in *plan; on error *plan is left untouched. `flags` is
- * reserved: 0 (DILATE_ERROR_BAD_FLAGS otherwise). */
+ * stores a new plan in *plan. Also DILATE_ERROR_NULL_POINTER (plan NULL),
+ * DILATE_ERROR_BAD_FLAGS (`flags` is reserved: 0), the DILATE_TARGET error
+ * (see dilate_target_name) and DILATE_ERROR_OUT_OF_MEMORY; on any error
+ * *plan is left untouched. */
 DILATE_API dilate_status dilate_plan_create(const dilate_desc* desc, uint32_t flags,
                                             dilate_plan** plan);
 
