@@ -35,7 +35,7 @@ dilate_status ReadOptions(const dilate_options* options, uint32_t allowed_flags,
 }
 
 // What expand and contract check of a call, once the description is a
-// valid plan: options, buffers, target. `in` is read (in_needed bytes),
+// valid plan (MakePlan checked it): options, buffers, target. `in` is read (in_needed bytes),
 // `out` written (out_needed bytes).
 dilate_status CheckCall(const Plan& plan, const dilate_options* options, uint32_t allowed_flags,
                         const void* in, size_t in_bytes, bool in_is_src, const void* out,
@@ -53,15 +53,37 @@ dilate_status CheckCall(const Plan& plan, const dilate_options* options, uint32_
   return ActiveTarget(target);
 }
 
-// Everything expand and contract check before touching memory.
-dilate_status Validate(const dilate_desc* desc, const dilate_options* options,
-                       uint32_t allowed_flags, const void* in, size_t in_bytes, bool in_is_src,
-                       const void* out, size_t out_bytes, Plan* plan, uint32_t* flags,
-                       Threading* threading, const Target** target) {
-  const dilate_status s = MakePlan(desc, plan, nullptr);
+// An expand of a valid plan (a one-shot call's, or a dilate_plan's with its
+// prepared tables): the call's checks, then the run.
+dilate_status Expand(const Plan& plan, const Prepared* prepared, const void* src,
+                     size_t src_bytes, void* dst, size_t dst_bytes,
+                     const dilate_options* options) {
+  uint32_t flags;
+  Threading threading;
+  const Target* target;
+  const dilate_status s = CheckCall(plan, options, 0, src, src_bytes, true, dst, dst_bytes, &flags,
+                                    &threading, &target);
   if (s != DILATE_OK) return s;
-  return CheckCall(*plan, options, allowed_flags, in, in_bytes, in_is_src, out, out_bytes, flags,
-                   threading, target);
+  RunExpand(plan, *target, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst),
+            threading, prepared);
+  return DILATE_OK;
+}
+
+dilate_status Contract(const Plan& plan, const Prepared* prepared, const void* expanded,
+                       size_t expanded_bytes, void* dense, size_t dense_bytes,
+                       const dilate_options* options) {
+  uint32_t flags;
+  Threading threading;
+  const Target* target;
+  const dilate_status s =
+      CheckCall(plan, options, DILATE_FLAG_VERIFY_HOLES, expanded, expanded_bytes, false, dense,
+                dense_bytes, &flags, &threading, &target);
+  if (s != DILATE_OK) return s;
+  const bool verify = (flags & DILATE_FLAG_VERIFY_HOLES) != 0;
+  const bool holes_ok =
+      RunContract(plan, *target, static_cast<const uint8_t*>(expanded),
+                  static_cast<uint8_t*>(dense), verify, threading, prepared);
+  return holes_ok ? DILATE_OK : DILATE_ERROR_HOLE_NOT_FILL;
 }
 
 // Marks a live dilate_plan (cleared by dilate_plan_destroy).
@@ -84,7 +106,6 @@ struct dilate_plan {
 
 using dilate::Plan;
 using dilate::Target;
-using dilate::Threading;
 
 extern "C" {
 
@@ -165,33 +186,18 @@ dilate_status dilate_query_shape(const dilate_desc* desc, dilate_shape* shape) {
 dilate_status dilate_expand(const dilate_desc* desc, const void* src, size_t src_bytes,
                             void* dst, size_t dst_bytes, const dilate_options* options) {
   Plan plan;
-  uint32_t flags;
-  Threading threading;
-  const Target* target;
-  const dilate_status s = dilate::Validate(desc, options, 0, src, src_bytes, true, dst, dst_bytes,
-                                           &plan, &flags, &threading, &target);
+  const dilate_status s = dilate::MakePlan(desc, &plan, nullptr);
   if (s != DILATE_OK) return s;
-  dilate::RunExpand(plan, *target, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst),
-                    threading);
-  return DILATE_OK;
+  return dilate::Expand(plan, nullptr, src, src_bytes, dst, dst_bytes, options);
 }
 
 dilate_status dilate_contract(const dilate_desc* desc, const void* expanded,
                               size_t expanded_bytes, void* dense, size_t dense_bytes,
                               const dilate_options* options) {
   Plan plan;
-  uint32_t flags;
-  Threading threading;
-  const Target* target;
-  const dilate_status s =
-      dilate::Validate(desc, options, DILATE_FLAG_VERIFY_HOLES, expanded, expanded_bytes, false,
-                       dense, dense_bytes, &plan, &flags, &threading, &target);
+  const dilate_status s = dilate::MakePlan(desc, &plan, nullptr);
   if (s != DILATE_OK) return s;
-  const bool verify = (flags & DILATE_FLAG_VERIFY_HOLES) != 0;
-  const bool holes_ok =
-      dilate::RunContract(plan, *target, static_cast<const uint8_t*>(expanded),
-                          static_cast<uint8_t*>(dense), verify, threading);
-  return holes_ok ? DILATE_OK : DILATE_ERROR_HOLE_NOT_FILL;
+  return dilate::Contract(plan, nullptr, expanded, expanded_bytes, dense, dense_bytes, options);
 }
 
 dilate_status dilate_expand_2d(uint32_t dtype, uint64_t n, uint64_t k, uint64_t d,
@@ -226,10 +232,8 @@ dilate_status dilate_plan_create(const dilate_desc* desc, uint32_t flags, dilate
   obj->tiles[0] = obj->tiles[1] = nullptr;
   obj->small_pairs = nullptr;
   uint32_t small_taps = 0;
-  // Both tensors small: the list's 16-bit indices reach every element (a
-  // small dst may be cropped out of a large src, which ExpandSmall walks).
-  if (p.dst_bytes <= dilate::kSmallBytes && p.src_bytes <= dilate::kSmallBytes &&
-      p.dst_bytes != 0) {
+  // (Not for a small dst cropped out of a large src: 16-bit indices.)
+  if (dilate::TakesTapList(p)) {
     obj->small_pairs = new (std::nothrow) uint16_t[2 * dilate::kSmallBytes];
     if (obj->small_pairs == nullptr) {
       dilate_plan_destroy(obj);
@@ -239,6 +243,7 @@ dilate_status dilate_plan_create(const dilate_desc* desc, uint32_t flags, dilate
   }
   const dilate::TileSide sides[2] = {dilate::TileSide::kExpand, dilate::TileSide::kContract};
   for (int i = 0; i < 2; ++i) {
+    if (!dilate::TakesTiles(p, *target, sides[i])) continue;
     dilate::TileState* ts = new (std::nothrow) dilate::TileState;
     if (ts == nullptr) {
       dilate_plan_destroy(obj);
@@ -247,7 +252,7 @@ dilate_status dilate_plan_create(const dilate_desc* desc, uint32_t flags, dilate
     if (dilate::PrepareTiles(p, *target, sides[i], obj->pattern, ts)) {
       obj->tiles[i] = ts;
     } else {
-      delete ts;  // calls on this side do not take tile mode
+      delete ts;  // the tables do not fit: row mode
     }
   }
   obj->prepared =
@@ -270,15 +275,7 @@ dilate_status dilate_plan_expand(const dilate_plan* plan, const void* src, size_
                                  void* dst, size_t dst_bytes, const dilate_options* options) {
   if (plan == nullptr) return DILATE_ERROR_NULL_POINTER;
   if (plan->magic != dilate::kPlanMagic) return DILATE_ERROR_BAD_ARGUMENT;
-  uint32_t flags;
-  Threading threading;
-  const Target* target;
-  const dilate_status s = dilate::CheckCall(plan->plan, options, 0, src, src_bytes, true, dst,
-                                            dst_bytes, &flags, &threading, &target);
-  if (s != DILATE_OK) return s;
-  dilate::RunExpand(plan->plan, *target, static_cast<const uint8_t*>(src),
-                    static_cast<uint8_t*>(dst), threading, &plan->prepared);
-  return DILATE_OK;
+  return dilate::Expand(plan->plan, &plan->prepared, src, src_bytes, dst, dst_bytes, options);
 }
 
 dilate_status dilate_plan_contract(const dilate_plan* plan, const void* expanded,
@@ -286,18 +283,8 @@ dilate_status dilate_plan_contract(const dilate_plan* plan, const void* expanded
                                    const dilate_options* options) {
   if (plan == nullptr) return DILATE_ERROR_NULL_POINTER;
   if (plan->magic != dilate::kPlanMagic) return DILATE_ERROR_BAD_ARGUMENT;
-  uint32_t flags;
-  Threading threading;
-  const Target* target;
-  const dilate_status s =
-      dilate::CheckCall(plan->plan, options, DILATE_FLAG_VERIFY_HOLES, expanded, expanded_bytes,
-                        false, dense, dense_bytes, &flags, &threading, &target);
-  if (s != DILATE_OK) return s;
-  const bool verify = (flags & DILATE_FLAG_VERIFY_HOLES) != 0;
-  const bool holes_ok =
-      dilate::RunContract(plan->plan, *target, static_cast<const uint8_t*>(expanded),
-                          static_cast<uint8_t*>(dense), verify, threading, &plan->prepared);
-  return holes_ok ? DILATE_OK : DILATE_ERROR_HOLE_NOT_FILL;
+  return dilate::Contract(plan->plan, &plan->prepared, expanded, expanded_bytes, dense,
+                          dense_bytes, options);
 }
 
 dilate_status dilate_plan_shape(const dilate_plan* plan, dilate_shape* shape) {

@@ -233,29 +233,52 @@ DILATE_NOINLINE void CopyAll(const Plan& p, const uint8_t* src, uint8_t* dst,
   ForEachChunk(units, p.dst_bytes, threading, chunk);
 }
 
-// Whether expand of p reaches tile mode (the order of RunExpand's tests).
-bool ExpandMayTile(const Plan& p) {
-  return p.dst_bytes > kSmallBytes && p.src_bytes != 0 &&
-         !(p.dst_bytes < kStreamBytes && IsCopy(p));
+// How a call handles p, decided once here for the calls and for
+// PrepareTiles alike. kWalk: tile mode where it fits, else row mode.
+enum class Route { kNone, kSmall, kFill, kCopy, kWalk };
+
+Route ExpandRoute(const Plan& p) {
+  if (p.dst_bytes == 0) return Route::kNone;
+  if (p.dst_bytes <= kSmallBytes) return Route::kSmall;
+  if (p.src_bytes == 0) return Route::kFill;
+  // In cache; out of it the tile and row paths' non-temporal stores beat
+  // memcpy in 64 KiB pieces (K1 D2 f32, 64 MiB: 0.35x vs 0.24x memset).
+  if (p.dst_bytes < kStreamBytes && IsCopy(p)) return Route::kCopy;
+  return Route::kWalk;
+}
+
+// kNone: every tap is cropped away (or there are none); kFill: no taps to
+// gather, only holes to verify.
+Route ContractRoute(const Plan& p) {
+  if (p.dst_bytes <= kSmallBytes && p.src_bytes <= kSmallBytes) return Route::kSmall;
+  if (p.dst_bytes == 0) return Route::kNone;
+  if (p.src_bytes == 0) return Route::kFill;
+  if (IsCopy(p)) return Route::kCopy;  // no holes to verify
+  return Route::kWalk;
 }
 
 }  // namespace
 
 void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t* dst,
                const Threading& threading, const Prepared* prepared) {
-  if (p.dst_bytes == 0) return;
-  if (p.dst_bytes <= kSmallBytes) {
-    if (prepared != nullptr && prepared->small_pairs != nullptr) {
-      return ExpandListed(p, prepared->small_pairs, prepared->small_taps, src, dst);
-    }
-    return ExpandSmall(p, src, dst);
+  switch (ExpandRoute(p)) {
+    case Route::kNone:
+      return;
+    case Route::kSmall:
+      if (prepared != nullptr && prepared->small_pairs != nullptr) {
+        return ExpandListed(p, prepared->small_pairs, prepared->small_taps, src, dst);
+      }
+      return ExpandSmall(p, src, dst);
+    case Route::kFill:
+      return FillAll(p, target, dst);
+    case Route::kCopy:
+      return CopyAll(p, src, dst, threading);
+    case Route::kWalk:
+      if (TryTiles(p, target, TileSide::kExpand, src, p.src_bytes, dst, threading, prepared)) {
+        return;
+      }
+      return ExpandRows(p, target, src, dst, threading);
   }
-  if (p.src_bytes == 0) return FillAll(p, target, dst);
-  // In cache; out of it the tile and row paths' non-temporal stores beat
-  // memcpy in 64 KiB pieces (K1 D2 f32, 64 MiB: 0.35x vs 0.24x memset).
-  if (p.dst_bytes < kStreamBytes && IsCopy(p)) return CopyAll(p, src, dst, threading);
-  if (TryTiles(p, target, TileSide::kExpand, src, p.src_bytes, dst, threading, prepared)) return;
-  ExpandRows(p, target, src, dst, threading);
 }
 
 namespace {
@@ -318,52 +341,50 @@ DILATE_NOINLINE bool ContractRows(const Plan& p, const Target& target, const uin
 
 bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, uint8_t* dense,
                  bool verify, const Threading& threading, const Prepared* prepared) {
-  if (p.dst_bytes <= kSmallBytes && p.src_bytes <= kSmallBytes) {
-    if (!verify && prepared != nullptr && prepared->small_pairs != nullptr) {
-      ContractListed(p, prepared->small_pairs, prepared->small_taps, expanded, dense);
+  switch (ContractRoute(p)) {
+    case Route::kSmall:
+      if (!verify && prepared != nullptr && prepared->small_pairs != nullptr) {
+        ContractListed(p, prepared->small_pairs, prepared->small_taps, expanded, dense);
+        return true;
+      }
+      return ContractSmall(p, expanded, dense, verify);
+    case Route::kNone:
+      if (p.src_bytes != 0) memset(dense, 0, p.src_bytes);
       return true;
+    case Route::kFill: {
+      if (!verify) return true;
+      alignas(64) uint8_t pattern[kPatternBytes];
+      FillPattern(p, pattern);
+      RowState st;
+      InitRowState(p, pattern, false, &st);
+      return target.contract->is_fill(expanded, p.dst_bytes, st);
     }
-    return ContractSmall(p, expanded, dense, verify);
+    case Route::kCopy:
+      CopyAll(p, expanded, dense, threading);
+      return true;
+    case Route::kWalk:
+      // Tile mode gathers taps only; checking holes goes row by row.
+      if (!verify && TryTiles(p, target, TileSide::kContract, expanded, p.dst_bytes, dense,
+                              threading, prepared)) {
+        return true;
+      }
+      return ContractRows(p, target, expanded, dense, verify, threading);
   }
-  if (p.dst_bytes == 0) {  // every tap is cropped away (or there are none)
-    if (p.src_bytes != 0) memset(dense, 0, p.src_bytes);
-    return true;
-  }
-  if (p.src_bytes == 0) {
-    if (!verify) return true;
-    alignas(64) uint8_t pattern[kPatternBytes];
-    FillPattern(p, pattern);
-    RowState st;
-    InitRowState(p, pattern, false, &st);
-    return target.contract->is_fill(expanded, p.dst_bytes, st);
-  }
-  if (IsCopy(p)) {  // no holes to verify
-    CopyAll(p, expanded, dense, threading);
-    return true;
-  }
-  // Tile mode gathers taps only; checking holes goes row by row.
-  if (!verify &&
-      TryTiles(p, target, TileSide::kContract, expanded, p.dst_bytes, dense, threading, prepared)) {
-    return true;
-  }
-  return ContractRows(p, target, expanded, dense, verify, threading);
+  return true;  // unreachable: every route returns
 }
 
-namespace {
-
-// Whether contract without verify reaches tile mode (RunContract's order).
-bool ContractMayTile(const Plan& p) {
-  return !(p.dst_bytes <= kSmallBytes && p.src_bytes <= kSmallBytes) && p.dst_bytes != 0 &&
-         p.src_bytes != 0 && !IsCopy(p);
+bool TakesTiles(const Plan& p, const Target& target, TileSide side) {
+  const Route route = side == TileSide::kExpand ? ExpandRoute(p) : ContractRoute(p);
+  return route == Route::kWalk && TileCandidate(p, *target.expand, side);
 }
-
-}  // namespace
 
 bool PrepareTiles(const Plan& p, const Target& target, TileSide side, const uint8_t* pattern,
                   TileState* ts) {
-  const bool may = side == TileSide::kExpand ? ExpandMayTile(p) : ContractMayTile(p);
-  return may && TileCandidate(p, *target.expand, side) &&
-         MakeTiles(p, target, side, pattern, true, ts);
+  return MakeTiles(p, target, side, pattern, true, ts);
+}
+
+bool TakesTapList(const Plan& p) {
+  return ExpandRoute(p) == Route::kSmall && ContractRoute(p) == Route::kSmall;
 }
 
 }  // namespace dilate

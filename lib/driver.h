@@ -40,13 +40,20 @@ void RunExpand(const Plan& plan, const Target& target, const uint8_t* src, uint8
 bool RunContract(const Plan& plan, const Target& target, const uint8_t* expanded, uint8_t* dense,
                  bool verify, const Threading& threading, const Prepared* prepared = nullptr);
 
-// For a plan: builds into *ts the tile tables calls on `side` would build
-// for themselves, with tiles as large as the tables allow (they are built
-// once, so whole-vector tiles are worth their cost in cache too); `pattern`
-// (FillPattern of p) must outlive ts. False: those calls do not take tile
-// mode (too small, a copy, rows too long, or the tables do not fit).
+// For a plan: whether calls on `side` take tile mode (when its tables fit).
+bool TakesTiles(const Plan& plan, const Target& target, TileSide side);
+
+// For a plan, where TakesTiles: builds into *ts the tile tables those calls
+// would build for themselves, with tiles as large as the tables allow (they
+// are built once, so whole-vector tiles are worth their cost in cache too);
+// `pattern` (FillPattern of plan) must outlive ts. False: the tables do not
+// fit, and the calls run row mode.
 bool PrepareTiles(const Plan& plan, const Target& target, TileSide side, const uint8_t* pattern,
                   TileState* ts);
+
+// For a plan: whether both directions take the small path, so a tap list
+// (ListSmallTaps, 16-bit indices into both tensors) can serve them.
+bool TakesTapList(const Plan& plan);
 
 }  // namespace dilate
 

@@ -76,32 +76,11 @@ void ExpandSmallT(const Plan& p, const uint8_t* src, uint8_t* dst) {
   FillSmall<T>(p, dst);
   const uint64_t g = p.group / sizeof(T);
   const Axis& r = p.axis[p.rank - 1];
-  const uint64_t step = r.dilation * g, taps = r.Taps();
-  if (taps == 0) return;
-  if (p.rank > 2) {
-    auto row = [=](uint64_t core, uint64_t from, uint64_t n)
-                   DILATE_INLINE_LAMBDA { PutRow<T>(dst + core, src + from, n, step, g); };
-    return RowWalker<decltype(row)>(p, row).Walk(0, p.outer * UnitsPerSlice(p));
-  }
-  // Rank 1 and 2 (every 2-D kernel, whatever its layout) by direct loops: the
-  // walk's generality cost more than the data (K3 D2 f32 N=1: 267 of the
-  // call's ~1,260 instructions, callgrind).
-  const uint64_t core = r.FirstTapPos() * r.dst_stride, from = r.tap_begin * r.src_stride;
-  if (p.rank == 1) {
-    for (uint64_t o = 0; o < p.outer; ++o) {
-      PutRow<T>(dst + o * p.dst_outer_stride + core, src + o * p.src_outer_stride + from, taps,
-                step, g);
-    }
-    return;
-  }
-  const Axis& a0 = p.axis[0];
-  for (uint64_t o = 0; o < p.outer; ++o) {
-    for (uint64_t x = a0.tap_begin; x < a0.tap_end; ++x) {
-      const uint64_t y = static_cast<uint64_t>(a0.lo + static_cast<int64_t>(x * a0.dilation));
-      PutRow<T>(dst + o * p.dst_outer_stride + y * a0.dst_stride + core,
-                src + o * p.src_outer_stride + x * a0.src_stride + from, taps, step, g);
-    }
-  }
+  const uint64_t step = r.dilation * g;
+  if (r.tap_end == r.tap_begin) return;
+  auto row = [=](uint64_t core, uint64_t from, uint64_t n)
+                 DILATE_INLINE_LAMBDA { PutRow<T>(dst + core, src + from, n, step, g); };
+  RowWalker<decltype(row)>(p, row).Walk(0, p.outer * UnitsPerSlice(p));
 }
 
 template <typename T>
