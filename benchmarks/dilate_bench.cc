@@ -722,10 +722,10 @@ void Register(const Suite& suite) {
     std::vector<std::string> impls;
     for (const std::string& t : targets) impls.push_back("lib:" + t);
     // A plan (tables built once) on the best target: the small call, f32
-    // inner-1 2-D expand (core grid, size sweep) and contract.
+    // 2-D expand with inner 1 (core grid, size sweep) or >= 16, and contract.
     if (c.op == "small" || c.op == "contract" ||
-        (c.op == "expand" && c.esize == 4 && c.rank == 2 && c.inner == 1 && !c.nonzero_fill &&
-         c.k >= 3 && c.d >= 2)) {
+        (c.op == "expand" && c.esize == 4 && c.rank == 2 && (c.inner == 1 || c.inner >= 16) &&
+         !c.nonzero_fill && c.k >= 3 && c.d >= 2)) {
       impls.push_back("plan:" + targets.front());
       // And on AVX2 for the core grid (the AVX2 target).
       const bool core = c.op == "expand" && c.k <= 7 && c.d <= 4 &&

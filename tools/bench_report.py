@@ -189,6 +189,10 @@ def target_checks(cases, targets):
         if vals:
             out.append(f"| with a plan: expand inner=1 ≥ 0.8× memset, {size} dst ({plan}) | {len(vals)} | "
                        f"{verdict(vals, 0.8)} |")
+    vals = plan_ratios(select(cases, op="expand", inner={64, 512}))
+    if vals:
+        out.append(f"| with a plan: expand inner ≥ 16 ≥ 0.9× memset ({plan}) | {len(vals)} | "
+                   f"{verdict(vals, 0.9)} |")
     if "AVX2" in targets:
         rows = list(select(cases, size={"256K", "256M"}, **core))
         vals = [impls["plan:AVX2"]["ratio"] for _, impls in rows
