@@ -176,13 +176,12 @@ dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape)
 }
 
 void FillPattern(const Plan& plan, uint8_t* pattern) {
-  // Doubling copies (8 bytes at a time showed in profiles of small calls).
-  memcpy(pattern, plan.fill8, 8);
-  for (size_t n = 8; n < kPatternBytes;) {
-    const size_t len = n < kPatternBytes - n ? n : kPatternBytes - n;  // whole 8-byte units
-    memcpy(pattern + n, pattern, len);
-    n += len;
-  }
+  // One 8-byte value stored kPatternBytes / 8 times, which GCC turns into
+  // vector stores. (Doubling memcpys compiled to `rep movsq`, whose start-up
+  // took ~2% of a one-shot 256 KiB expand: tools/profile.sh.)
+  uint64_t v;
+  memcpy(&v, plan.fill8, 8);
+  for (size_t i = 0; i < kPatternBytes; i += 8) memcpy(pattern + i, &v, 8);
 }
 
 }  // namespace dilate
