@@ -35,6 +35,14 @@ constexpr uint64_t kStreamBytes = 16u << 20;
 // Tile mode may write tiles column by column up to this many output bytes
 // (about one L2; see ApplyTileColumns in lib/simd-inl.h).
 constexpr uint64_t kColumnBytes = 1u << 20;
+// A one-shot contract of an expanded tensor below this size takes tiles of
+// a few vectors (TileSize::kFew). Its tables need several windows per output
+// vector, and building them cost more than applying them where a call
+// applies them only a few times: K7 D4 f32 at 256 KiB, AVX-512, 60% of the
+// library's samples were the table writer (tools/profile.sh), and the call
+// went from 9.1 to 3.8 us with few-vector tiles; 16 KiB 2.1 -> 0.6 us; K5
+// D3 256 KiB 7.4 -> 5.3 us; K3 D2 even. Even at 4 MiB; 4-13% slower at 64 MiB.
+constexpr uint64_t kFewTilesBytes = 4u << 20;
 // Chunks per thread, to even out rows of unequal cost.
 constexpr uint64_t kChunksPerThread = 4;
 
@@ -128,7 +136,13 @@ bool MakeTiles(const Plan& p, const Target& target, TileSide side, const uint8_t
   ts->pattern = expand ? pattern : nullptr;  // contract starts from zero, not the fill
   ts->stream = expand && p.dst_bytes >= kStreamBytes ? 1 : 0;
   target.expand->tile_shape(p.group, &ts->lane_bytes, &ts->lanes);
-  if (!BuildTiles(p, side, reused, ts)) return false;
+  TileSize size = TileSize::kCached;
+  if (reused || ts->stream) {
+    size = TileSize::kLarge;
+  } else if (!expand && p.dst_bytes < kFewTilesBytes) {
+    size = TileSize::kFew;
+  }
+  if (!BuildTiles(p, side, size, ts)) return false;
   // Column order only for whole-vector tiles: where a tile's last vector
   // spills into the next, every store splits a line written again a column
   // later (K5 D2 f32, 256 KiB, AVX-512: 0.30x memset by columns, 0.60x not).

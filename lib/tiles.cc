@@ -151,6 +151,7 @@ class TableWriter {
 // their tables, so tiles stay within `max_vectors` when they can: the fewest
 // slices with no waste, else with the least waste, else one.
 constexpr uint64_t kCachedVectors = 64;
+constexpr uint64_t kFewVectors = 4;
 
 uint64_t ChooseSlices(uint64_t out_lanes_per_slice, uint64_t lanes, uint64_t outer,
                       uint64_t max_vectors) {
@@ -322,7 +323,7 @@ uint64_t WriteAnyTables(const Plan& p, bool expand, uint64_t m, TileState* ts) {
 
 }  // namespace
 
-bool BuildTiles(const Plan& p, TileSide side, bool reused, TileState* ts) {
+bool BuildTiles(const Plan& p, TileSide side, TileSize size, TileState* ts) {
   const uint64_t lb = ts->lane_bytes, lanes = ts->lanes;
   if (lanes * lb < 16 || p.group % lb != 0 || p.src_bytes == 0 || p.dst_bytes == 0) return false;
   // Indices up to 2 * lanes - 1 and the "other" mark (top bit) must fit a
@@ -340,9 +341,9 @@ bool BuildTiles(const Plan& p, TileSide side, bool reused, TileState* ts) {
   // so are tables built once for many calls.
   const uint64_t table_vectors = TileState::kIndexBytes / (lanes * lb);
   const uint64_t max_vectors =
-      ts->stream || reused
+      size == TileSize::kLarge
           ? (table_vectors < TileState::kMaxEntries ? table_vectors : TileState::kMaxEntries)
-          : kCachedVectors;
+          : (size == TileSize::kFew ? kFewVectors : kCachedVectors);
   uint64_t m = ChooseSlices(out_per_slice, lanes, p.outer, max_vectors);
   // No whole-vector tile fits the tables: small tiles, which stream through
   // a staging buffer instead (ApplyTilesStaged).

@@ -10,12 +10,19 @@ namespace dilate {
 
 enum class TileSide { kExpand, kContract };
 
-// Fills ts->slices, lane/entry counts and the tables, given ts->lane_bytes,
-// ts->lanes and ts->stream. `reused`: the tables serve many calls (a
-// dilate_plan), so tiles may grow to the table limit to end on a whole
-// vector. Returns false when tile mode does not fit this plan; the caller
-// then uses row mode.
-bool BuildTiles(const Plan& p, TileSide side, bool reused, TileState* ts);
+// How many output vectors a tile may span (the driver decides, lib/driver.cc).
+enum class TileSize {
+  kFew,     // up to kFewVectors: per-call tables that cost more than they
+            // save when they are applied only a few times
+  kCached,  // up to kCachedVectors: per-call tables in cache
+  kLarge,   // up to the table limit, to end on a whole vector: tables built
+            // once for many calls (a dilate_plan), or streaming out of cache
+};
+
+// Fills ts->slices, lane/entry counts and the tables, given ts->lane_bytes
+// and ts->lanes. Returns false when tile mode does not fit this plan; the
+// caller then uses row mode.
+bool BuildTiles(const Plan& p, TileSide side, TileSize size, TileState* ts);
 
 }  // namespace dilate
 
