@@ -335,10 +335,11 @@ bool BuildTiles(const Plan& p, TileSide side, TileSize size, TileState* ts) {
   const uint64_t out_per_slice = expand ? dst_per_slice : src_per_slice;
   if ((out_per_slice + lanes - 1) / lanes > TileState::kMaxEntries) return false;
   // In cache, tiles of up to kCachedVectors vectors: cheap per-call tables
-  // that stay in L1. Streaming out of cache wants whole-vector tiles
-  // (aligned stores, see ApplyTiles), worth tables up to the limit at
-  // >= 16 MiB of dst (K5 D2 f32, 256 MiB: 0.66x -> 1.35x memset on AVX-512);
-  // so are tables built once for many calls.
+  // that stay in L1 (kFewVectors where even those cost more than they save:
+  // see kFewTilesBytes in lib/driver.cc). Streaming out of cache wants
+  // whole-vector tiles (aligned stores, see ApplyTiles), worth tables up to
+  // the limit at >= 16 MiB of dst (K5 D2 f32, 256 MiB: 0.66x -> 1.35x memset
+  // on AVX-512); so are tables built once for many calls.
   const uint64_t table_vectors = TileState::kIndexBytes / (lanes * lb);
   const uint64_t max_vectors =
       size == TileSize::kLarge
