@@ -112,11 +112,10 @@ HWY_INLINE void ExpandShuffle(D d, uint8_t* HWY_RESTRICT dst_bytes,
   }
   if (out >= out_lanes) return;
   // The end of the row: the remaining input (at most one vector) goes
-  // through a bounce buffer, and a partial last vector through another, so
-  // nothing outside the row is read or written.
+  // through a bounce buffer, and a partial last vector through StoreBounded,
+  // so nothing outside the row is read or written.
   const uint64_t first = base + st.offset[e];
   HWY_ALIGN T in_buf[2 * hn::MaxLanes(D())] = {};
-  HWY_ALIGN T out_buf[hn::MaxLanes(D())];
   memcpy(in_buf, src + first, (in_lanes - first) * sizeof(T));
   while (out < out_lanes) {
     const uint64_t at = base + st.offset[e] - first;
@@ -124,8 +123,7 @@ HWY_INLINE void ExpandShuffle(D d, uint8_t* HWY_RESTRICT dst_bytes,
     if (out + N <= out_lanes) {
       hn::StoreU(r, d, dst + out);
     } else {
-      hn::Store(r, d, out_buf);
-      memcpy(dst + out, out_buf, (out_lanes - out) * sizeof(T));
+      StoreBounded(d, r, dst + out, out_lanes - out);
     }
     out += N;
     if (++e == period) {

@@ -20,10 +20,10 @@ void ExpandSmall(const Plan& p, const uint8_t* src, uint8_t* dst);
 bool ContractSmall(const Plan& p, const uint8_t* expanded, uint8_t* dense, bool verify);
 
 // For a plan of small tensors (dst_bytes and src_bytes <= kSmallBytes, so
-// every index fits 16 bits): writes the
-// (dst element, src element) index of every tap element, in dst order, to
-// pairs[0, 2 n) and returns n (at most kSmallBytes). A call then needs no
-// walk at all (the small call, K3 D2 f32: ExpandSmall ~230 instructions).
+// every index fits 16 bits): writes the (dst element, src element) index of
+// every tap element, in dst order, to pairs[0, 2 n) and returns n (at most
+// kSmallBytes). A call then needs no walk at all (the small call, K3 D2 f32:
+// ExpandSmall ~230 instructions).
 uint32_t ListSmallTaps(const Plan& p, uint16_t* pairs);
 
 // ExpandSmall and ContractSmall (without verify) from that list.
