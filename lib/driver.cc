@@ -142,7 +142,7 @@ bool MakeTiles(const Plan& p, const Target& target, TileSide side, const uint8_t
   } else if (!expand && p.dst_bytes < kFewTilesBytes) {
     size = TileSize::kFew;
   }
-  if (!BuildTiles(p, side, size, ts)) return false;
+  if (!BuildTiles(p, *target.expand, side, size, ts)) return false;
   // Column order only for whole-vector tiles: where a tile's last vector
   // spills into the next, every store splits a line written again a column
   // later (K5 D2 f32, 256 KiB, AVX-512: 0.30x memset by columns, 0.60x not).

@@ -169,11 +169,66 @@ void ExpandTiles(uint8_t* dst, const uint8_t* src, uint64_t src_bytes, uint64_t 
   if (ts.stream) hwy::FlushStream();
 }
 
+// One entry per output vector of the tile (see ExpandKernels::dense_tables):
+// vector k starts at `phase` in its slice, and its lanes are the map's lanes
+// from there less the map at phase (the src lanes before the vector), holes
+// the blank lane. A few vector operations per vector, where a walk of the
+// taps cost several cycles per tap on every call.
+template <class D>
+bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts) {
+  using T = hn::TFromD<D>;
+  const size_t N = hn::Lanes(d);
+  if (sizeof(T) != ts->lane_bytes || N != ts->lanes) return false;
+  constexpr T kOther = static_cast<T>(T{1} << (sizeof(T) * 8 - 1));
+  constexpr T kLow = static_cast<T>(kOther - 1);
+  const T* map = reinterpret_cast<const T*>(map_bytes);
+  const auto other = hn::Set(d, kOther);
+  const auto low = hn::Set(d, kLow);
+  const auto blank = hn::Or(other, hn::Iota(d, static_cast<T>(N)));  // as BlankEntry
+  // Locals: the byte stores to has_taps may alias every field of *ts.
+  T* HWY_RESTRICT index = reinterpret_cast<T*>(ts->index);
+  uint32_t* HWY_RESTRICT offset = ts->offset;
+  uint8_t* HWY_RESTRICT has_taps = ts->has_taps;
+  uint16_t* HWY_RESTRICT count = ts->count;
+  const uint64_t vectors = ts->vectors, out_lanes = ts->out_lanes;
+  uint64_t phase = 0, next = 0;    // next: src lane of the first tap at or after vector k
+  uint32_t last = 0, all_taps = 1;  // last: offset of the last vector with taps
+  for (uint64_t k = 0, q0 = 0; k < vectors; ++k, q0 += N) {
+    const uint64_t n = out_lanes - q0 < N ? out_lanes - q0 : N;
+    const T* HWY_RESTRICT v = map + phase;
+    const T base = static_cast<T>(v[0] & kLow);
+    // Counts below 2^(bits - 1) survive the wrap of the map's lanes.
+    const uint32_t taken = static_cast<T>(v[n] - base) & kLow ? 1 : 0;  // taps in [q0, q0 + n)
+    const auto x = hn::LoadU(d, v);
+    auto entry = hn::IfThenElse(hn::TestBit(x, other), blank,
+                                hn::And(hn::Sub(x, hn::Set(d, base)), low));
+    if (n < N) entry = hn::IfThenElse(hn::FirstN(d, n), entry, blank);  // the next tile's lanes
+    hn::StoreU(entry, d, index + q0);
+    last = taken ? static_cast<uint32_t>(next) : last;
+    offset[k] = last;  // a vector without taps reads where the last one did
+    has_taps[k] = static_cast<uint8_t>(taken);
+    count[k] = 1;
+    all_taps &= taken;
+    next += static_cast<T>(v[N] - base) & kLow;
+    for (phase += N; phase >= slice;) phase -= slice;
+  }
+  ts->one_per_vector = 1;
+  ts->all_taps = all_taps;
+  ts->max_read_end = uint64_t{last} + N;
+  return true;
+}
+
+bool DenseTables(const uint8_t* map, uint64_t slice, TileState* ts) {
+  bool ok = false;
+  WithShuffleTag(ts->lane_bytes, [&](auto d) { ok = DenseTablesFor(d, map, slice, ts); });
+  return ok;
+}
+
 }  // namespace
 
 const ExpandKernels* GetExpandKernels() {
-  static constexpr ExpandKernels kKernels = {&Prepare, &Fill, &ExpandRow, &TileShape,
-                                             &ExpandTiles};
+  static constexpr ExpandKernels kKernels = {&Prepare,   &Fill,        &ExpandRow,
+                                             &TileShape, &ExpandTiles, &DenseTables};
   return &kKernels;
 }
 

@@ -95,6 +95,13 @@ struct ExpandKernels {
   // src_bytes are the whole src tensor (reads stay inside it).
   void (*expand_tiles)(uint8_t* dst, const uint8_t* src, uint64_t src_bytes, uint64_t slice_begin,
                        uint64_t slice_end, const TileState& state);
+  // The tables of a tile whose every src element is a tap (see
+  // WriteDenseExpandTables in lib/tiles.cc), from the slice map `map`:
+  // slice + lanes + 1 lanes of ts->lane_bytes, lane i holding the src lanes
+  // before dst lane i (mod 2^(bits - 1)), its top bit set where i is not a
+  // tap. Writes index, offset, has_taps, count and their summary; false when
+  // this target's vectors are not ts->lanes wide (nothing written).
+  bool (*dense_tables)(const uint8_t* map, uint64_t slice, TileState* ts);
 };
 
 struct ContractKernels {
