@@ -111,17 +111,24 @@ namespace {
 // vector beats row mode's copy/fill runs (measured: HWIO inner 64 f32,
 // 0.24x -> 0.57x memset out of cache on AVX-512), and on narrower vectors
 // when expanding out of cache (same case at 64 MiB: AVX2 9.8 -> 3.3 ms, SSE4
-// 9.0 -> 4.8 ms; in L2 row mode stays faster there).
+// 9.0 -> 4.8 ms; in L2 row mode stays faster there). Not a one-shot expand
+// under kColumnBytes (about one L2) on any vectors: its per-call tables cost
+// more than row mode's runs there (same-process A/B, AVX-512, f32 HWIO at
+// 256 KiB: inner 64 K5 D2 / K3 D3 / K3 D4 24-34% faster by rows, K3 D2 even;
+// inner 32 K5 D2 24%; at 1 MiB K5 D2 13% faster, K3 D2 9% slower). A plan's
+// tables are built once, and keep tile mode (`per_call` false).
 constexpr uint64_t kShortRowBytes = 1024;
 constexpr uint64_t kLongRowBytes = 4096;
 
-bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side) {
+bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side, bool per_call) {
   const uint64_t row = p.axis[p.rank - 1].dst_dim * p.group;
   if (row < kShortRowBytes) return true;
   if (row >= kLongRowBytes) return false;
+  const bool expand = side == TileSide::kExpand;
+  if (expand && per_call && p.dst_bytes < kColumnBytes) return false;
   // Out of cache, tile mode streams whole vectors, while row mode's runs of
   // a few hundred bytes are too short for non-temporal stores.
-  if (side == TileSide::kExpand && p.dst_bytes >= kStreamBytes) return true;
+  if (expand && p.dst_bytes >= kStreamBytes) return true;
   uint32_t lane_bytes = 0, lanes = 0;
   k.tile_shape(p.group, &lane_bytes, &lanes);
   return uint64_t{lane_bytes} * lanes >= 64;
@@ -181,8 +188,9 @@ DILATE_NOINLINE bool RunTiled(const Plan& p, const Target& target, TileSide side
 bool TryTiles(const Plan& p, const Target& target, TileSide side, const uint8_t* in,
               uint64_t in_bytes, uint8_t* out, const Threading& threading,
               const Prepared* prepared) {
-  if (!TileCandidate(p, *target.expand, side)) return false;
-  if (prepared != nullptr && prepared->target == &target) {
+  const bool planned = prepared != nullptr && prepared->target == &target;
+  if (!TileCandidate(p, *target.expand, side, !planned)) return false;
+  if (planned) {
     const TileState* ts = side == TileSide::kExpand ? prepared->expand : prepared->contract;
     if (ts == nullptr) return false;  // the plan found tile mode does not fit
     ApplyTiled(p, target, side, in, in_bytes, out, threading, *ts);
@@ -389,7 +397,7 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
 
 bool TakesTiles(const Plan& p, const Target& target, TileSide side) {
   const Route route = side == TileSide::kExpand ? ExpandRoute(p) : ContractRoute(p);
-  return route == Route::kWalk && TileCandidate(p, *target.expand, side);
+  return route == Route::kWalk && TileCandidate(p, *target.expand, side, false);
 }
 
 bool PrepareTiles(const Plan& p, const Target& target, TileSide side, const uint8_t* pattern,
