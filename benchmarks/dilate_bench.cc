@@ -659,6 +659,11 @@ Suite MakeSuite(const std::string& mode) {
       Case c = Ex(3, 2, size);
       c.inner = in;
       s.Add(c);
+      if (in == 64 && !smoke) {  // rows of 3.3 KiB: tile or row mode by size
+        c.k = 5;
+        c.d = 3;
+        s.Add(c);
+      }
       if (full) {
         c.k = 7;
         c.d = 4;
