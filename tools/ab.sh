@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Same-process A/B of two revisions of libdilate: this VM moves a case by up
+# to ±10% between processes of one binary, more than most changes are worth,
+# so both builds run inside one process (tools/ab_harness.c dlopens them and
+# alternates calls on the same buffers).
+#
+#   tools/ab.sh REV_A REV_B expand|contract K D BYTES [INNER [ROUNDS]]
+#
+# e.g. tools/ab.sh 4a13d57 HEAD expand 5 2 262144
+#      tools/ab.sh HEAD~1 WORKTREE expand 5 3 262144 64
+#
+# A revision is anything `git rev-parse` takes, or WORKTREE for this
+# checkout as it is (uncommitted changes included). Each is built once
+# (Release, library only) under build/ab/<commit> and reused. Prints the
+# harness's medians and B / A (< 1: B is faster). The ratios to memset /
+# memcpy are the harness's own (single calls): compare B / A, and quote the
+# suite (tools/bench.sh) for ratios. Run it a few times: B / A moves by
+# ~±2% between runs where it is even.
+set -euo pipefail
+
+if [[ $# -lt 6 ]]; then
+  echo "usage: $0 REV_A REV_B expand|contract K D BYTES [INNER [ROUNDS]]" >&2
+  exit 2
+fi
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+out=$root/build/ab
+mkdir -p "$out"
+
+# Builds revision $1 and prints the path of its libdilate.so.
+build_rev() {
+  local rev=$1 src dir
+  if [[ $rev == WORKTREE ]]; then
+    src=$root
+    dir=$out/worktree
+  else
+    local sha
+    sha=$(git -C "$root" rev-parse --short=12 "$rev^{commit}")
+    dir=$out/$sha
+    src=$dir/src
+    if [[ ! -d $src ]]; then
+      mkdir -p "$src"
+      git -C "$root" archive "$sha" | tar -x -C "$src"
+    fi
+  fi
+  cmake -S "$src" -B "$dir/build" -DCMAKE_BUILD_TYPE=Release -DDILATE_BUILD_TESTS=OFF \
+    -DDILATE_BUILD_BENCHMARKS=OFF -DDILATE_BUILD_TOOLS=OFF -DDILATE_BUILD_FUZZERS=OFF \
+    -DDILATE_INSTALL=OFF >/dev/null
+  cmake --build "$dir/build" --target dilate -j2 >/dev/null
+  # A copy per side: dlopen would return the first library again for the
+  # same file.
+  local lib
+  lib=$(find "$dir/build" -name 'libdilate.so.*.*.*' | head -1)
+  cp "$lib" "$dir/libdilate-ab.so"
+  echo "$dir/libdilate-ab.so"
+}
+
+lib_a=$(build_rev "$1")
+lib_b=$(build_rev "$2")
+if [[ $lib_a == "$lib_b" ]]; then  # the same commit twice: two copies
+  cp "$lib_a" "$out/libdilate-ab-b.so"
+  lib_b=$out/libdilate-ab-b.so
+fi
+harness=$out/ab_harness
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -I"$root/include" \
+  "$root/tools/ab_harness.c" -o "$harness" -ldl
+shift 2
+"$harness" "$lib_a" "$lib_b" "$@"

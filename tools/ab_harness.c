@@ -1,0 +1,150 @@
+/* Same-process A/B of two libdilate builds (see tools/ab.sh).
+ *
+ *   ab_harness LIB_A LIB_B expand|contract K D BYTES [INNER [ROUNDS]]
+ *
+ * dlopens both libraries, checks that they produce the same bytes, then
+ * times, round after round on the same buffers, the limit (memset of dst
+ * for expand, memcpy of the expanded bytes for contract), A and B, with A
+ * and B in alternating order; prints the medians, each build's ratio to the
+ * limit and B / A. f32, rank 2, K x K kernels, dilation D on both axes,
+ * `inner` elements per tap (1: OIHW, 64: HWIO-like), N chosen so the
+ * expanded tensor is about BYTES. One-shot calls (dilate_expand /
+ * dilate_contract), one thread. The ratios are this loop's own (single
+ * calls, not the benchmark suite's batches): compare B / A, not its ratios
+ * with the suite's. */
+#include <dilate/dilate.h>
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef dilate_status (*call_fn)(const dilate_desc*, const void*, size_t, void*, size_t,
+                                 const dilate_options*);
+
+static double now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+static int by_value(const void* a, const void* b) {
+  const double x = *(const double*)a, y = *(const double*)b;
+  return x < y ? -1 : x > y;
+}
+
+static double median(double* v, int n) {
+  qsort(v, (size_t)n, sizeof(double), by_value);
+  return v[n / 2];
+}
+
+static void* alloc_or_die(size_t bytes) {
+  void* p = aligned_alloc(64, (bytes + 63) / 64 * 64);
+  if (p == NULL) {
+    fprintf(stderr, "out of memory\n");
+    exit(1);
+  }
+  memset(p, 0, (bytes + 63) / 64 * 64);
+  return p;
+}
+
+static call_fn load(const char* path, const char* symbol) {
+  void* lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (lib == NULL) {
+    fprintf(stderr, "%s\n", dlerror());
+    exit(1);
+  }
+  call_fn f = (call_fn)dlsym(lib, symbol);
+  if (f == NULL) {
+    fprintf(stderr, "%s: no %s\n", path, symbol);
+    exit(1);
+  }
+  return f;
+}
+
+int main(int argc, char** argv) {
+  if (argc < 7) {
+    fprintf(stderr, "usage: %s LIB_A LIB_B expand|contract K D BYTES [INNER [ROUNDS]]\n", argv[0]);
+    return 2;
+  }
+  const int contract = strcmp(argv[3], "contract") == 0;
+  if (!contract && strcmp(argv[3], "expand") != 0) {
+    fprintf(stderr, "op must be expand or contract\n");
+    return 2;
+  }
+  const char* symbol = contract ? "dilate_contract" : "dilate_expand";
+  const call_fn fa = load(argv[1], symbol), fb = load(argv[2], symbol);
+  const unsigned long k = strtoul(argv[4], NULL, 10), d = strtoul(argv[5], NULL, 10);
+  const unsigned long bytes = strtoul(argv[6], NULL, 10);
+  const unsigned long inner = argc > 7 ? strtoul(argv[7], NULL, 10) : 1;
+  const int rounds = argc > 8 ? atoi(argv[8]) : 3000;
+  if (k == 0 || d == 0 || inner == 0 || rounds < 1) {
+    fprintf(stderr, "K, D, INNER and ROUNDS must be positive\n");
+    return 2;
+  }
+  const unsigned long l = k + (k - 1) * (d - 1);
+  unsigned long n = bytes / (l * l * inner * 4);
+  if (n == 0) n = 1;
+
+  dilate_desc desc;
+  memset(&desc, 0, sizeof desc);
+  desc.struct_size = sizeof desc;
+  desc.dtype = DILATE_DTYPE_F32;
+  desc.rank = 2;
+  desc.outer = n;
+  desc.inner = inner;
+  desc.src_dims[0] = desc.src_dims[1] = k;
+  desc.dilation[0] = desc.dilation[1] = d;
+  const size_t src_bytes = n * k * k * inner * 4, dst_bytes = n * l * l * inner * 4;
+  const size_t in_bytes = contract ? dst_bytes : src_bytes;
+  const size_t out_bytes = contract ? src_bytes : dst_bytes;
+  unsigned char* in = alloc_or_die(in_bytes);
+  unsigned char* out = alloc_or_die(out_bytes);
+  unsigned char* ref = alloc_or_die(out_bytes);
+  unsigned char* scratch = alloc_or_die(dst_bytes);
+  for (size_t i = 0; i < in_bytes; ++i) in[i] = (unsigned char)(i * 2654435761u >> 13);
+
+  if (fa(&desc, in, in_bytes, ref, out_bytes, NULL) != DILATE_OK ||
+      fb(&desc, in, in_bytes, out, out_bytes, NULL) != DILATE_OK) {
+    fprintf(stderr, "a call failed\n");
+    return 1;
+  }
+  if (memcmp(ref, out, out_bytes) != 0) {
+    printf("MISMATCH: A and B write different bytes\n");
+    return 1;
+  }
+  double* t_limit = malloc(sizeof(double) * (size_t)rounds);
+  double* t_a = malloc(sizeof(double) * (size_t)rounds);
+  double* t_b = malloc(sizeof(double) * (size_t)rounds);
+  if (t_limit == NULL || t_a == NULL || t_b == NULL) return 1;
+  for (int r = 0; r < rounds; ++r) {
+    const double t0 = now_ns();
+    if (contract) {
+      memcpy(scratch, in, dst_bytes);
+    } else {
+      memset(out, 0, dst_bytes);
+    }
+    const double t1 = now_ns();
+    const call_fn first = (r & 1) ? fa : fb, second = (r & 1) ? fb : fa;
+    first(&desc, in, in_bytes, out, out_bytes, NULL);
+    const double t2 = now_ns();
+    second(&desc, in, in_bytes, out, out_bytes, NULL);
+    const double t3 = now_ns();
+    t_limit[r] = t1 - t0;
+    t_a[r] = (r & 1) ? t2 - t1 : t3 - t2;
+    t_b[r] = (r & 1) ? t3 - t2 : t2 - t1;
+  }
+  const double ml = median(t_limit, rounds), ma = median(t_a, rounds), mb = median(t_b, rounds);
+  printf("%s f32 K%lu D%lu inner %lu N %lu, %zu bytes expanded: %s %.0f ns, A %.0f ns (%.2fx), "
+         "B %.0f ns (%.2fx), B/A %.3f\n",
+         argv[3], k, d, inner, n, dst_bytes, contract ? "memcpy" : "memset", ml, ma, ml / ma, mb,
+         ml / mb, mb / ma);
+  free(t_limit);
+  free(t_a);
+  free(t_b);
+  free(in);
+  free(out);
+  free(ref);
+  free(scratch);
+  return 0;
+}
