@@ -61,7 +61,7 @@ if [[ $lib_a == "$lib_b" ]]; then  # the same commit twice: two copies
   lib_b=$out/libdilate-ab-b.so
 fi
 harness=$out/ab_harness
-cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -I"$root/include" \
+cc -O2 -std=c11 -Wall -Wextra -I"$root/include" \
   "$root/tools/ab_harness.c" -o "$harness" -ldl
 shift 2
 "$harness" "$lib_a" "$lib_b" "$@"

@@ -12,6 +12,8 @@
  * dilate_contract), one thread. The ratios are this loop's own (single
  * calls, not the benchmark suite's batches): compare B / A, not its ratios
  * with the suite's. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+
 #include <dilate/dilate.h>
 #include <dlfcn.h>
 #include <stdio.h>
