@@ -4,7 +4,10 @@
 # so both builds run inside one process (tools/ab_harness.c dlopens them and
 # alternates calls on the same buffers).
 #
-#   tools/ab.sh REV_A REV_B expand|contract K D BYTES [INNER [ROUNDS]]
+#   tools/ab.sh REV_A REV_B OP K D BYTES [INNER [ROUNDS]]
+#
+# OP: expand or contract (one-shot calls), plan-expand or plan-contract (a
+# dilate_plan made once per library).
 #
 # e.g. tools/ab.sh 4a13d57 HEAD expand 5 2 262144
 #      tools/ab.sh HEAD~1 WORKTREE expand 5 3 262144 64
@@ -19,7 +22,7 @@
 set -euo pipefail
 
 if [[ $# -lt 6 ]]; then
-  echo "usage: $0 REV_A REV_B expand|contract K D BYTES [INNER [ROUNDS]]" >&2
+  echo "usage: $0 REV_A REV_B expand|contract|plan-expand|plan-contract K D BYTES [INNER [ROUNDS]]" >&2
   exit 2
 fi
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

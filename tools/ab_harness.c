@@ -1,6 +1,10 @@
 /* Same-process A/B of two libdilate builds (see tools/ab.sh).
  *
- *   ab_harness LIB_A LIB_B expand|contract K D BYTES [INNER [ROUNDS]]
+ *   ab_harness LIB_A LIB_B OP K D BYTES [INNER [ROUNDS]]
+ *
+ * OP: expand, contract (dilate_expand / dilate_contract), plan-expand or
+ * plan-contract (a dilate_plan made once per library, then
+ * dilate_plan_expand / _contract per call).
  *
  * dlopens both libraries, checks that they produce the same bytes, then
  * times, round after round on the same buffers, the limit (memset of dst
@@ -8,8 +12,7 @@
  * and B in alternating order; prints the medians, each build's ratio to the
  * limit and B / A. f32, rank 2, K x K kernels, dilation D on both axes,
  * `inner` elements per tap (1: OIHW, 64: HWIO-like), N chosen so the
- * expanded tensor is about BYTES. One-shot calls (dilate_expand /
- * dilate_contract), one thread. The ratios are this loop's own (single
+ * expanded tensor is about BYTES. One thread. The ratios are this loop's own (single
  * calls, not the benchmark suite's batches): compare B / A, not its ratios
  * with the suite's. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
@@ -23,6 +26,22 @@
 
 typedef dilate_status (*call_fn)(const dilate_desc*, const void*, size_t, void*, size_t,
                                  const dilate_options*);
+typedef dilate_status (*plan_create_fn)(const dilate_desc*, uint32_t, dilate_plan**);
+typedef dilate_status (*plan_call_fn)(const dilate_plan*, const void*, size_t, void*, size_t,
+                                      const dilate_options*);
+
+/* One library's entry point for the measured operation. */
+typedef struct {
+  call_fn call;       /* one-shot, or NULL */
+  plan_call_fn plan_call;
+  dilate_plan* plan;
+} side;
+
+static dilate_status run(const side* s, const dilate_desc* desc, const void* in, size_t in_bytes,
+                         void* out, size_t out_bytes) {
+  if (s->call != NULL) return s->call(desc, in, in_bytes, out, out_bytes, NULL);
+  return s->plan_call(s->plan, in, in_bytes, out, out_bytes, NULL);
+}
 
 static double now_ns(void) {
   struct timespec t;
@@ -50,13 +69,8 @@ static void* alloc_or_die(size_t bytes) {
   return p;
 }
 
-static call_fn load(const char* path, const char* symbol) {
-  void* lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-  if (lib == NULL) {
-    fprintf(stderr, "%s\n", dlerror());
-    exit(1);
-  }
-  call_fn f = (call_fn)dlsym(lib, symbol);
+static void* symbol_or_die(void* lib, const char* path, const char* symbol) {
+  void* f = dlsym(lib, symbol);
   if (f == NULL) {
     fprintf(stderr, "%s: no %s\n", path, symbol);
     exit(1);
@@ -64,18 +78,41 @@ static call_fn load(const char* path, const char* symbol) {
   return f;
 }
 
+/* Loads `path` and its entry point for `op` (a plan for desc, if a plan op). */
+static side load(const char* path, int contract, int plan, const dilate_desc* desc) {
+  void* lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (lib == NULL) {
+    fprintf(stderr, "%s\n", dlerror());
+    exit(1);
+  }
+  side s = {NULL, NULL, NULL};
+  if (!plan) {
+    s.call = (call_fn)symbol_or_die(lib, path, contract ? "dilate_contract" : "dilate_expand");
+    return s;
+  }
+  const plan_create_fn create = (plan_create_fn)symbol_or_die(lib, path, "dilate_plan_create");
+  s.plan_call = (plan_call_fn)symbol_or_die(
+      lib, path, contract ? "dilate_plan_contract" : "dilate_plan_expand");
+  if (create(desc, 0, &s.plan) != DILATE_OK) {
+    fprintf(stderr, "%s: dilate_plan_create failed\n", path);
+    exit(1);
+  }
+  return s;
+}
+
 int main(int argc, char** argv) {
   if (argc < 7) {
-    fprintf(stderr, "usage: %s LIB_A LIB_B expand|contract K D BYTES [INNER [ROUNDS]]\n", argv[0]);
+    fprintf(stderr, "usage: %s LIB_A LIB_B OP K D BYTES [INNER [ROUNDS]]\n", argv[0]);
     return 2;
   }
-  const int contract = strcmp(argv[3], "contract") == 0;
-  if (!contract && strcmp(argv[3], "expand") != 0) {
-    fprintf(stderr, "op must be expand or contract\n");
+  const char* op = argv[3];
+  const int plan = strncmp(op, "plan-", 5) == 0;
+  const char* base_op = plan ? op + 5 : op;
+  const int contract = strcmp(base_op, "contract") == 0;
+  if (!contract && strcmp(base_op, "expand") != 0) {
+    fprintf(stderr, "OP must be expand, contract, plan-expand or plan-contract\n");
     return 2;
   }
-  const char* symbol = contract ? "dilate_contract" : "dilate_expand";
-  const call_fn fa = load(argv[1], symbol), fb = load(argv[2], symbol);
   const unsigned long k = strtoul(argv[4], NULL, 10), d = strtoul(argv[5], NULL, 10);
   const unsigned long bytes = strtoul(argv[6], NULL, 10);
   const unsigned long inner = argc > 7 ? strtoul(argv[7], NULL, 10) : 1;
@@ -97,6 +134,7 @@ int main(int argc, char** argv) {
   desc.inner = inner;
   desc.src_dims[0] = desc.src_dims[1] = k;
   desc.dilation[0] = desc.dilation[1] = d;
+  const side sa = load(argv[1], contract, plan, &desc), sb = load(argv[2], contract, plan, &desc);
   const size_t src_bytes = n * k * k * inner * 4, dst_bytes = n * l * l * inner * 4;
   const size_t in_bytes = contract ? dst_bytes : src_bytes;
   const size_t out_bytes = contract ? src_bytes : dst_bytes;
@@ -106,8 +144,8 @@ int main(int argc, char** argv) {
   unsigned char* scratch = alloc_or_die(dst_bytes);
   for (size_t i = 0; i < in_bytes; ++i) in[i] = (unsigned char)(i * 2654435761u >> 13);
 
-  if (fa(&desc, in, in_bytes, ref, out_bytes, NULL) != DILATE_OK ||
-      fb(&desc, in, in_bytes, out, out_bytes, NULL) != DILATE_OK) {
+  if (run(&sa, &desc, in, in_bytes, ref, out_bytes) != DILATE_OK ||
+      run(&sb, &desc, in, in_bytes, out, out_bytes) != DILATE_OK) {
     fprintf(stderr, "a call failed\n");
     return 1;
   }
@@ -127,10 +165,11 @@ int main(int argc, char** argv) {
       memset(out, 0, dst_bytes);
     }
     const double t1 = now_ns();
-    const call_fn first = (r & 1) ? fa : fb, second = (r & 1) ? fb : fa;
-    first(&desc, in, in_bytes, out, out_bytes, NULL);
+    const side* first = (r & 1) ? &sa : &sb;
+    const side* second = (r & 1) ? &sb : &sa;
+    run(first, &desc, in, in_bytes, out, out_bytes);
     const double t2 = now_ns();
-    second(&desc, in, in_bytes, out, out_bytes, NULL);
+    run(second, &desc, in, in_bytes, out, out_bytes);
     const double t3 = now_ns();
     t_limit[r] = t1 - t0;
     t_a[r] = (r & 1) ? t2 - t1 : t3 - t2;
@@ -139,7 +178,7 @@ int main(int argc, char** argv) {
   const double ml = median(t_limit, rounds), ma = median(t_a, rounds), mb = median(t_b, rounds);
   printf("%s f32 K%lu D%lu inner %lu N %lu, %zu bytes expanded: %s %.0f ns, A %.0f ns (%.2fx), "
          "B %.0f ns (%.2fx), B/A %.3f\n",
-         argv[3], k, d, inner, n, dst_bytes, contract ? "memcpy" : "memset", ml, ma, ml / ma, mb,
+         op, k, d, inner, n, dst_bytes, contract ? "memcpy" : "memset", ml, ma, ml / ma, mb,
          ml / mb, mb / ma);
   free(t_limit);
   free(t_a);
