@@ -179,10 +179,9 @@ bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts
   using T = hn::TFromD<D>;
   const size_t N = hn::Lanes(d);
   if (sizeof(T) != ts->lane_bytes || N != ts->lanes) return false;
-  constexpr T kOther = static_cast<T>(T{1} << (sizeof(T) * 8 - 1));
-  constexpr T kLow = static_cast<T>(kOther - 1);
+  constexpr T kLow = static_cast<T>(kOtherBit<T> - 1);
   const T* map = reinterpret_cast<const T*>(map_bytes);
-  const auto other = hn::Set(d, kOther);
+  const auto other = hn::Set(d, kOtherBit<T>);
   const auto low = hn::Set(d, kLow);
   const auto blank = hn::Or(other, hn::Iota(d, static_cast<T>(N)));  // as BlankEntry
   // Locals: the byte stores to has_taps may alias every field of *ts.

@@ -19,11 +19,14 @@ namespace {
 template <typename T>
 constexpr uint64_t kMaxEntryLanes = 256 / sizeof(T);
 
+// The "keep the other vector" mark of an index lane: its top bit.
+template <typename T>
+constexpr T kOther = static_cast<T>(T{1} << (sizeof(T) * 8 - 1));
+
 // A fresh entry: every lane k "keeps lane k of the other vector".
 template <typename T>
 void BlankEntry(uint64_t lanes, T* entry) {
-  constexpr T kOther = static_cast<T>(T{1} << (sizeof(T) * 8 - 1));
-  for (uint64_t i = 0; i < lanes; ++i) entry[i] = static_cast<T>(kOther | (lanes + i));
+  for (uint64_t i = 0; i < lanes; ++i) entry[i] = static_cast<T>(kOther<T> | (lanes + i));
 }
 
 // Writes table entries. Index lanes start as "keep the other vector" marks
@@ -225,14 +228,15 @@ uint64_t WriteDenseExpandTables(const Plan& p, const ExpandKernels& k, TileState
     if (p.axis[i].tap_begin != 0 || p.axis[i].tap_end != p.axis[i].src_dim) return 0;
   }
   const uint64_t slice = p.dst_outer_stride / lb, src_slice = p.src_outer_stride / lb;
-  if (lanes > kMaxEntryLanes<T> || ts->vectors * lanes * lb > TileState::kIndexBytes ||
-      slice == 0 || (slice + lanes + 1) * lb > kMaxMapBytes || p.axis[p.rank - 1].Taps() == 0) {
+  // (BuildTiles has checked that an entry per vector fits the index.)
+  if (lanes > kMaxEntryLanes<T> || slice == 0 || (slice + lanes + 1) * lb > kMaxMapBytes ||
+      p.axis[p.rank - 1].Taps() == 0) {
     return 0;
   }
-  constexpr T kOther = static_cast<T>(T{1} << (sizeof(T) * 8 - 1));
-  constexpr T kLow = static_cast<T>(kOther - 1);
+  constexpr T kHole = kOther<T>;
+  constexpr T kLow = static_cast<T>(kHole - 1);
   // map[i], dst lane i of slice 0: the src lanes before it (for a tap, its
-  // own src lane) mod 2^(bits - 1), | kOther where i is not a tap. Past the
+  // own src lane) mod 2^(bits - 1), | kHole where i is not a tap. Past the
   // slice it continues into the next slices.
   alignas(64) T map[kMaxMapBytes / sizeof(T)];
   uint64_t at = 0;
@@ -244,17 +248,17 @@ uint64_t WriteDenseExpandTables(const Plan& p, const ExpandKernels& k, TileState
     const uint64_t d0 = dst_core / lb, s0 = src_core / lb, gl = group_lanes, st = step;
     for (uint64_t t = 0; t < taps; ++t) {
       const uint64_t s = s0 + t * gl;
-      const T hole = static_cast<T>((s & kLow) | kOther);
+      const T hole = static_cast<T>((s & kLow) | kHole);
       for (const uint64_t d = d0 + t * st; a < d; ++a) m[a] = hole;
       for (uint64_t w = 0; w < gl; ++w) m[a++] = static_cast<T>((s + w) & kLow);
     }
     at = a;
   };
   WalkTileRows(p, 1, row);
-  for (const T hole = static_cast<T>((src_slice & kLow) | kOther); at < slice; ++at) map[at] = hole;
+  for (const T hole = static_cast<T>((src_slice & kLow) | kHole); at < slice; ++at) map[at] = hole;
   for (uint64_t i = slice; i <= slice + lanes; ++i) {
     const T x = map[i - slice];
-    map[i] = static_cast<T>((static_cast<T>(x + src_slice) & kLow) | (x & kOther));
+    map[i] = static_cast<T>((static_cast<T>(x + src_slice) & kLow) | (x & kHole));
   }
   return k.dense_tables(reinterpret_cast<const uint8_t*>(map), slice, ts) ? ts->vectors : 0;
 }
@@ -321,9 +325,9 @@ bool BuildTiles(const Plan& p, const ExpandKernels& k, TileSide side, TileSize s
   // on AVX-512); so are tables built once for many calls. A call's own
   // expand tables cost about what their bytes of dst cost to write, so they
   // may grow to 1/16 of dst where that makes tiles whole vectors: same-process
-  // A/B, one-shot f32 on AVX-512, K5 D2 / K7 D2 / K3 D4 at 256 KiB 15 / 12 /
-  // 5% faster, the K<=7 D<=4 grid at 1 and 4 MiB 7-16% (to dst/4 instead:
-  // K7 D3 at 256 KiB 10% slower).
+  // A/B, one-shot f32 on AVX-512, K5 D2 / K7 D2 / K3 D4 at 256 KiB 19 / 13 /
+  // 10% faster, the K<=7 D<=4 grid at 1 and 4 MiB 7-16% (to dst/4 instead:
+  // K7 D3 and K5 D4 at 256 KiB 10-13% slower).
   const uint64_t table_vectors = TileState::kIndexBytes / (lanes * lb);
   const uint64_t limit_vectors =
       table_vectors < TileState::kMaxEntries ? table_vectors : TileState::kMaxEntries;
