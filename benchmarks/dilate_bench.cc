@@ -561,6 +561,25 @@ void BenchSmall(benchmark::State& state, Case c, std::string impl) {
       benchmark::DoNotOptimize(dst);
       benchmark::ClobberMemory();
     }
+  } else if (impl == "inline:runtime") {
+    // The same loop as a caller would write it for a kernel read at run time:
+    // K, D and N opaque to the compiler, zero dst, then store the taps.
+    uint64_t k = c.k, d = c.d, n = c.N();
+    for (auto _ : state) {
+      benchmark::DoNotOptimize(src);
+      benchmark::DoNotOptimize(k);
+      benchmark::DoNotOptimize(d);
+      benchmark::DoNotOptimize(n);
+      const uint64_t l = (k - 1) * d + 1;
+      for (uint64_t o = 0; o < n; ++o) {
+        float* out = dst + o * l * l;
+        for (uint64_t i = 0; i < l * l; ++i) out[i] = 0.0f;
+        for (uint64_t y = 0; y < k; ++y)
+          for (uint64_t x = 0; x < k; ++x) out[y * d * l + x * d] = src[(o * k + y) * k + x];
+      }
+      benchmark::DoNotOptimize(dst);
+      benchmark::ClobberMemory();
+    }
   } else if (impl.rfind("plan:", 0) == 0) {
     ForcedPlan fp(impl.c_str() + 5, desc);
     if (fp.status != DILATE_OK) return Fail(state, fp.status);
@@ -754,6 +773,7 @@ void Register(const Suite& suite) {
       impls.push_back("naive");
     } else if (c.op == "small") {
       impls.push_back("inline");
+      impls.push_back("inline:runtime");
     } else if (c.op == "threads") {
       impls = {"threads:1", "threads:2", "runner:2"};
     }

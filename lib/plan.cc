@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "lib/walk.h"  // DILATE_ALWAYS_INLINE, DILATE_NOINLINE
+
 namespace dilate {
 namespace {
 
@@ -12,23 +14,23 @@ using i128 = __int128;
 constexpr uint64_t kU64Max = ~uint64_t{0};
 constexpr i128 kI64Max = INT64_MAX;
 
-// Product of factors, or false when it overflows 64 bits. A zero factor makes
-// the product zero however large the others are. One pass, no early exits:
-// this runs on every call (the small call's profile).
-bool CheckedProduct(const uint64_t* factors, size_t n, uint64_t* out) {
-  uint64_t p = 1;
+// A product of factors that notes 64-bit overflow. A zero factor makes the
+// product zero however large the others are, and the order of the factors
+// does not matter: partial products only grow. No early exits: this runs on
+// every call (the small call's profile).
+struct CheckedProduct {
+  uint64_t value = 1;
   bool overflow = false, zero = false;
-  for (size_t i = 0; i < n; ++i) {
-    zero |= factors[i] == 0;
-    overflow |= __builtin_mul_overflow(p, factors[i], &p);
+  DILATE_ALWAYS_INLINE void Mul(uint64_t f) {
+    zero |= f == 0;
+    overflow |= __builtin_mul_overflow(value, f, &value);
   }
-  if (zero) {
-    *out = 0;
-    return true;
+  // The product, or false when it does not fit 64 bits.
+  DILATE_ALWAYS_INLINE bool Get(uint64_t* out) const {
+    *out = zero ? 0 : value;
+    return zero || !overflow;
   }
-  *out = p;
-  return !overflow;
-}
+};
 
 // The fill element's bytes: false if a byte past the element is not zero;
 // otherwise *fill8 is the element repeated over 8 bytes. Multiplying by
@@ -59,6 +61,54 @@ bool ReadFill(const uint8_t* fill, uint32_t elem, uint8_t* fill8) {
   }
 }
 
+// MakeAxis for any values: 128-bit sums, and divisions for the taps that
+// cropping removes.
+DILATE_NOINLINE dilate_status MakeAxisWide(uint64_t s, uint64_t d, int64_t lo, int64_t hi, Axis* a) {
+  if (lo == INT64_MIN || hi == INT64_MIN) return DILATE_ERROR_OVERFLOW;
+  // The dilated extent (s-1)d+1 < 2^128 fits unsigned 128-bit; past
+  // INT64_MAX it is an overflow whatever the padding, and below it every
+  // sum that follows fits signed 128-bit.
+  const u128 core_u = s == 0 ? 0 : (u128{s} - 1) * d + 1;
+  if (core_u > static_cast<u128>(kI64Max)) return DILATE_ERROR_OVERFLOW;
+  const i128 core = static_cast<i128>(core_u);
+  const i128 p = core + lo + hi;
+  if (p < 0) return DILATE_ERROR_NEGATIVE_EXTENT;
+  if (p > kI64Max) return DILATE_ERROR_OVERFLOW;
+  a->src_dim = s;
+  a->dst_dim = static_cast<uint64_t>(p);
+  a->dilation = d;
+  a->lo = lo;
+  // Taps x with 0 <= lo + x d < p and 0 <= x < s.
+  // 64-bit divisions (no __int128 division in the per-call path): -lo
+  // and last_pos fit in uint64_t once their signs are known.
+  const uint64_t first = lo >= 0 ? 0 : (static_cast<uint64_t>(-lo) - 1) / d + 1;
+  const i128 last_pos = p - 1 - lo;  // largest x d allowed, < 2^64 - 1
+  uint64_t end = last_pos < 0 ? 0 : static_cast<uint64_t>(last_pos) / d + 1;
+  if (end > s) end = s;
+  a->tap_begin = first < end ? first : 0;
+  a->tap_end = first < end ? end : 0;
+  return DILATE_OK;
+}
+
+// One axis of a description: its extents and the src indices whose taps lie
+// inside dst. Runs per axis on every call, so the usual case (extents and
+// dilation below 2^31, padding that does not crop) takes 64-bit arithmetic
+// and no division: there (s-1)d+1+lo+hi < 2^63, and every tap is inside.
+DILATE_ALWAYS_INLINE dilate_status MakeAxis(uint64_t s, uint64_t d, int64_t lo, int64_t hi,
+                                            Axis* a) {
+  constexpr uint64_t kSmall = uint64_t{1} << 31, kPad = uint64_t{1} << 61;
+  if ((s | d) >= kSmall || (static_cast<uint64_t>(lo) | static_cast<uint64_t>(hi)) >= kPad) {
+    return MakeAxisWide(s, d, lo, hi, a);  // large, or cropping (negative lo or hi)
+  }
+  a->src_dim = s;
+  a->dst_dim = (s == 0 ? 0 : (s - 1) * d + 1) + static_cast<uint64_t>(lo) + static_cast<uint64_t>(hi);
+  a->dilation = d;
+  a->lo = lo;
+  a->tap_begin = 0;
+  a->tap_end = s;
+  return DILATE_OK;
+}
+
 }  // namespace
 
 dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape) {
@@ -73,49 +123,26 @@ dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape)
   if (!ReadFill(desc->fill, elem, fill8)) return DILATE_ERROR_BAD_ARGUMENT;
 
   Axis axes[DILATE_MAX_RANK];
-  uint64_t src_factors[DILATE_MAX_RANK + 2], dst_factors[DILATE_MAX_RANK + 2];
   for (uint32_t i = 0; i < rank; ++i) {
     if (desc->dilation[i] == 0) return DILATE_ERROR_BAD_DILATION;
   }
+  CheckedProduct src_product, dst_product;
   for (uint32_t i = 0; i < rank; ++i) {
-    const uint64_t s = desc->src_dims[i];
-    const uint64_t d = desc->dilation[i];
-    const int64_t lo = desc->pad_lo[i], hi = desc->pad_hi[i];
-    if (lo == INT64_MIN || hi == INT64_MIN) return DILATE_ERROR_OVERFLOW;
-    // The dilated extent (s-1)d+1 < 2^128 fits unsigned 128-bit; past
-    // INT64_MAX it is an overflow whatever the padding, and below it every
-    // sum that follows fits signed 128-bit.
-    const u128 core_u = s == 0 ? 0 : (u128{s} - 1) * d + 1;
-    if (core_u > static_cast<u128>(kI64Max)) return DILATE_ERROR_OVERFLOW;
-    const i128 core = static_cast<i128>(core_u);
-    const i128 p = core + lo + hi;
-    if (p < 0) return DILATE_ERROR_NEGATIVE_EXTENT;
-    if (p > kI64Max) return DILATE_ERROR_OVERFLOW;
-    Axis& a = axes[i];
-    a.src_dim = s;
-    a.dst_dim = static_cast<uint64_t>(p);
-    a.dilation = d;
-    a.lo = lo;
-    // Taps x with 0 <= lo + x d < p and 0 <= x < s.
-    // 64-bit divisions (no __int128 division in the per-call path): -lo
-    // and last_pos fit in uint64_t once their signs are known.
-    const uint64_t first = lo >= 0 ? 0 : (static_cast<uint64_t>(-lo) - 1) / d + 1;
-    const i128 last_pos = p - 1 - lo;  // largest x d allowed, < 2^64 - 1
-    uint64_t end = last_pos < 0 ? 0 : static_cast<uint64_t>(last_pos) / d + 1;
-    if (end > s) end = s;
-    a.tap_begin = first < end ? first : 0;
-    a.tap_end = first < end ? end : 0;
-    src_factors[i] = s;
-    dst_factors[i] = a.dst_dim;
+    const dilate_status st =
+        MakeAxis(desc->src_dims[i], desc->dilation[i], desc->pad_lo[i], desc->pad_hi[i], &axes[i]);
+    if (st != DILATE_OK) return st;
+    src_product.Mul(axes[i].src_dim);
+    dst_product.Mul(axes[i].dst_dim);
   }
 
   // Totals, checked in elements then bytes; byte sizes must also fit size_t.
-  src_factors[rank] = dst_factors[rank] = desc->outer;
-  src_factors[rank + 1] = dst_factors[rank + 1] = desc->inner;
+  src_product.Mul(desc->outer);
+  src_product.Mul(desc->inner);
+  dst_product.Mul(desc->outer);
+  dst_product.Mul(desc->inner);
   const uint64_t byte_limit = SIZE_MAX < kU64Max ? uint64_t{SIZE_MAX} : kU64Max;
   uint64_t src_elems, dst_elems, src_bytes, dst_bytes;
-  if (!CheckedProduct(src_factors, rank + 2, &src_elems) ||
-      !CheckedProduct(dst_factors, rank + 2, &dst_elems) ||
+  if (!src_product.Get(&src_elems) || !dst_product.Get(&dst_elems) ||
       __builtin_mul_overflow(src_elems, uint64_t{elem}, &src_bytes) || src_bytes > byte_limit ||
       __builtin_mul_overflow(dst_elems, uint64_t{elem}, &dst_bytes) || dst_bytes > byte_limit) {
     return DILATE_ERROR_OVERFLOW;

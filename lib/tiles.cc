@@ -187,7 +187,7 @@ template <class Row>
 DILATE_ALWAYS_INLINE void WalkTileRows(const Plan& p, uint64_t m, Row& row) {
   const Axis& last = p.axis[p.rank - 1];
   if (p.rank > 2) {
-    RowWalker<Row>(p, row).Walk(0, m * UnitsPerSlice(p));
+    RowWalker<Row>(p, row).WalkSlices(m);
     return;
   }
   if (last.Taps() == 0) return;

@@ -31,6 +31,13 @@ class RowWalker {
  public:
   RowWalker(const Plan& p, Row& row) : p_(p), row_(row) {}
 
+  // Every row of outer slices [0, m): Walk(0, m * UnitsPerSlice(p)) without
+  // the unit bookkeeping (a division and the span logic), for callers that
+  // take whole slices (the small paths: one 3x3 kernel).
+  void WalkSlices(uint64_t m) {
+    for (uint64_t o = 0; o < m; ++o) Block(0, o * p_.dst_outer_stride, o * p_.src_outer_stride);
+  }
+
   void Walk(uint64_t u0, uint64_t u1) {
     if (u0 >= u1) return;
     if (p_.rank == 1) {

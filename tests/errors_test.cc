@@ -288,6 +288,55 @@ TEST_P(Errors, Overflow) {
             DILATE_ERROR_OVERFLOW);
 }
 
+// Extents around where MakePlan leaves 64-bit arithmetic (extents and
+// dilation from 2^31, padding from 2^61 or negative) against the header's
+// formula in 128 bits: p = (s-1)d + 1 + lo + hi, an error past INT64_MAX.
+TEST_P(Errors, ExtentsAtArithmeticEdges) {
+  const uint64_t sizes[] = {0, 1, 2, 3, (uint64_t{1} << 31) - 1, uint64_t{1} << 31,
+                            (uint64_t{1} << 32) + 1};
+  const uint64_t dilations[] = {1, 2, (uint64_t{1} << 31) - 1, uint64_t{1} << 31,
+                                uint64_t{1} << 32};
+  const int64_t pads[] = {INT64_MIN + 1, -(int64_t{1} << 61), -2, -1, 0, 1,
+                          (int64_t{1} << 61) - 1, int64_t{1} << 61, int64_t{1} << 62, INT64_MAX};
+  int checked = 0;
+  for (uint64_t s : sizes)
+    for (uint64_t dil : dilations)
+      for (int64_t lo : pads)
+        for (int64_t hi : pads) {
+          dilate_desc d;
+          dilate_desc_init(&d);
+          d.dtype = DILATE_DTYPE_U8;
+          d.rank = 1;
+          d.outer = d.inner = 1;
+          d.src_dims[0] = s;
+          d.dilation[0] = dil;
+          d.pad_lo[0] = lo;
+          d.pad_hi[0] = hi;
+          using i128 = __int128;
+          const i128 core = s == 0 ? 0 : (i128{s} - 1) * i128{dil} + 1;
+          const i128 p = core + lo + hi;
+          dilate_status want = DILATE_OK;
+          if (core > INT64_MAX) {
+            want = DILATE_ERROR_OVERFLOW;
+          } else if (p < 0) {
+            want = DILATE_ERROR_NEGATIVE_EXTENT;
+          } else if (p > INT64_MAX) {
+            want = DILATE_ERROR_OVERFLOW;
+          }
+          dilate_shape shape;
+          shape.struct_size = sizeof shape;
+          const dilate_status got = dilate_query_shape(&d, &shape);
+          ASSERT_EQ(got, want) << Describe(d);
+          if (want == DILATE_OK) {
+            ASSERT_EQ(shape.dst_dims[0], static_cast<uint64_t>(p)) << Describe(d);
+            ASSERT_EQ(shape.dst_bytes, static_cast<uint64_t>(p)) << Describe(d);
+            ASSERT_EQ(shape.src_bytes, s) << Describe(d);
+          }
+          ++checked;
+        }
+  EXPECT_EQ(checked, 7 * 5 * 10 * 10);
+}
+
 TEST_P(Errors, Overlap) {
   const dilate_desc d = Good();
   const ExpectedShape shape = ComputeShape(d);
