@@ -24,6 +24,8 @@
 //        kron          kron(x, onehot(D,D))[:L,:L] in plain C++
 //        scatter       fill dst, then scatter the taps (writes dst twice)
 //        inline        (small only) an inlined scalar loop doing the same work
+//                      (K, D, N constants: GCC folds it to 25 stores)
+//        inline:runtime (small only) the same loop with K, D, N read at run time
 //        threads:<n>   (threads only) options.num_threads = n, best target:
 //                      the library starts n - 1 threads for the call
 //        runner:2      (threads only) options.parallel_for = a persistent

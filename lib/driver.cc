@@ -153,7 +153,11 @@ bool MakeTiles(const Plan& p, const Target& target, TileSide side, const uint8_t
   // Column order only for whole-vector tiles: where a tile's last vector
   // spills into the next, every store splits a line written again a column
   // later (K5 D2 f32, 256 KiB, AVX-512: 0.30x memset by columns, 0.60x not).
-  ts->columns = expand && p.dst_bytes <= kColumnBytes && ts->out_lanes % ts->lanes == 0 ? 1 : 0;
+  // And only where the target takes columns (ExpandKernels::tile_columns).
+  ts->columns = expand && target.expand->tile_columns && p.dst_bytes <= kColumnBytes &&
+                        ts->out_lanes % ts->lanes == 0
+                    ? 1
+                    : 0;
   return true;
 }
 

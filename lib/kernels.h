@@ -102,6 +102,9 @@ struct ExpandKernels {
   // tap. Writes index, offset, has_taps, count and their summary; false when
   // this target's vectors are not ts->lanes wide (nothing written).
   bool (*dense_tables)(const uint8_t* map, uint64_t slice, TileState* ts);
+  // Whether tiles of whole vectors take column order while dst fits L2
+  // (TileState::columns): measured per target, see GetExpandKernels.
+  bool tile_columns;
 };
 
 struct ContractKernels {
