@@ -155,6 +155,37 @@ void ExpandRow(uint8_t* dst, const uint8_t* src, uint64_t taps, const RowState& 
   }
 }
 
+void ExpandGrid(uint8_t* dst, const uint8_t* src, uint64_t u0, uint64_t u1, const RowGrid& g,
+                const RowState& st) {
+  if (u0 >= u1) return;
+  const uint64_t slice_bytes = g.rows * g.row_bytes;
+  uint64_t o = u0 / g.rows, y = u0 % g.rows;
+  // x: the slice's next tap row (index among tap rows), at dst row next_y.
+  const bool any = g.tap_rows != 0 && g.taps != 0;
+  uint64_t x = y <= g.first_row ? 0 : (y - g.first_row + g.row_step - 1) / g.row_step;
+  uint64_t next_y = g.first_row + x * g.row_step;
+  uint64_t fill_from = u0 * g.row_bytes;
+  for (uint64_t u = u0; u < u1; ++u) {
+    if (any && y == next_y && x < g.tap_rows) {
+      const uint64_t core = o * slice_bytes + y * g.row_bytes + g.tap_offset;
+      if (core > fill_from) FillRun(dst + fill_from, core - fill_from, st);
+      ExpandRow(dst + core, src + o * g.src_slice_bytes + g.src_first + x * g.src_row_bytes, g.taps,
+                st);
+      fill_from = core + g.tap_span;
+      ++x;
+      next_y += g.row_step;
+    }
+    if (++y == g.rows) {
+      y = 0;
+      ++o;
+      x = 0;
+      next_y = g.first_row;
+    }
+  }
+  const uint64_t end = u1 * g.row_bytes;
+  if (end > fill_from) FillRun(dst + fill_from, end - fill_from, st);
+}
+
 void TileShape(uint64_t group, uint32_t* lane_bytes, uint32_t* lanes) {
   TileShapeFor(group, lane_bytes, lanes);
 }
@@ -230,8 +261,8 @@ const ExpandKernels* GetExpandKernels() {
   // SSE4 (12-18%), but not on AVX2, where tile order took 5-31% less
   // (same-process A/B on an AVX-512 Xeon, six processes; K3 D3 and K7 D2
   // even). Other targets keep columns, unmeasured.
-  static constexpr ExpandKernels kKernels = {&Prepare,     &Fill,        &ExpandRow,
-                                             &TileShape,   &ExpandTiles, &DenseTables,
+  static constexpr ExpandKernels kKernels = {&Prepare,   &Fill,        &ExpandRow,   &ExpandGrid,
+                                             &TileShape, &ExpandTiles, &DenseTables,
                                              HWY_TARGET != HWY_AVX2};
   return &kKernels;
 }

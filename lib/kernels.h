@@ -80,6 +80,23 @@ struct alignas(64) TileState {
   alignas(64) uint8_t index[kIndexBytes];
 };
 
+// Row mode of a rank-2 plan, for ExpandKernels::expand_grid. Units are dst
+// rows: unit u is row u % rows of outer slice u / rows, and rows are
+// row_bytes apart (so slices are rows * row_bytes apart in dst).
+struct RowGrid {
+  uint64_t row_bytes;        // dst bytes per row
+  uint64_t rows;             // dst rows per slice
+  uint64_t first_row;        // dst row of the first tap row of a slice
+  uint64_t row_step;         // dst rows from one tap row to the next
+  uint64_t tap_rows;         // tap rows per slice (0: none)
+  uint64_t taps;             // taps per tap row (0: none)
+  uint64_t tap_offset;       // dst bytes from a row's start to its first tap
+  uint64_t tap_span;         // dst bytes from a row's first tap to past its last
+  uint64_t src_first;        // src bytes from a slice's start to its first tap
+  uint64_t src_row_bytes;    // src bytes from one tap row to the next
+  uint64_t src_slice_bytes;  // src bytes per slice
+};
+
 struct ExpandKernels {
   // Chooses the row strategy and builds its tables in *state.
   void (*prepare)(RowState* state);
@@ -88,6 +105,10 @@ struct ExpandKernels {
   // Writes taps groups from src with (dilation - 1) groups of fill between
   // them: ((taps - 1) * dilation + 1) * group bytes. taps >= 1.
   void (*expand_row)(uint8_t* dst, const uint8_t* src, uint64_t taps, const RowState& state);
+  // Units [u0, u1) of a rank-2 row-mode plan (see RowGrid): fills and
+  // expand_row in one loop, without a walk or a call per row.
+  void (*expand_grid)(uint8_t* dst, const uint8_t* src, uint64_t u0, uint64_t u1,
+                      const RowGrid& grid, const RowState& state);
   // The lane size and count tile mode uses for groups of `group` bytes.
   void (*tile_shape)(uint64_t group, uint32_t* lane_bytes, uint32_t* lanes);
   // Writes outer slices [slice_begin, slice_end) of dst (a multiple of
