@@ -1,7 +1,8 @@
 // The per-target kernel interface. Each Highway target compiles one
 // ExpandKernels and one ContractKernels table (lib/expand.cc,
 // lib/contract.cc); lib/targets.cc picks the table for the chosen target and
-// lib/driver.cc walks the tensor and calls it one row at a time.
+// lib/driver.cc walks the tensor and calls it one row at a time (rank-2
+// row mode: one chunk of rows at a time, expand_grid).
 //
 // A "row" is the innermost remaining spatial axis: `taps` groups of `group`
 // bytes, `dilation` groups apart in the expanded tensor. Everything between
