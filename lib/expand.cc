@@ -223,25 +223,33 @@ bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts
   const uint64_t vectors = ts->vectors, out_lanes = ts->out_lanes;
   uint64_t phase = 0, next = 0;    // next: src lane of the first tap at or after vector k
   uint32_t last = 0, all_taps = 1;  // last: offset of the last vector with taps
-  for (uint64_t k = 0, q0 = 0; k < vectors; ++k, q0 += N) {
-    const uint64_t n = out_lanes - q0 < N ? out_lanes - q0 : N;
+  // Entry k from the map at `phase`: n = min(out_lanes - k N, N) lanes of
+  // it are the tile's (n < N only for a tile's last vector, whose other
+  // lanes are the next tile's).
+  const auto entry_at = [&](uint64_t k, uint64_t n) HWY_ATTR {
     const T* HWY_RESTRICT v = map + phase;
     const T base = static_cast<T>(v[0] & kLow);
     // Counts below 2^(bits - 1) survive the wrap of the map's lanes.
-    const uint32_t taken = static_cast<T>(v[n] - base) & kLow ? 1 : 0;  // taps in [q0, q0 + n)
+    const T whole = static_cast<T>(static_cast<T>(v[N] - base) & kLow);  // taps in the vector
+    const uint32_t taken = (n == N ? whole : static_cast<T>(static_cast<T>(v[n] - base) & kLow)) ? 1 : 0;
     const auto x = hn::LoadU(d, v);
     auto entry = hn::IfThenElse(hn::TestBit(x, other), blank,
                                 hn::And(hn::Sub(x, hn::Set(d, base)), low));
-    if (n < N) entry = hn::IfThenElse(hn::FirstN(d, n), entry, blank);  // the next tile's lanes
-    hn::StoreU(entry, d, index + q0);
+    if (n < N) entry = hn::IfThenElse(hn::FirstN(d, n), entry, blank);
+    hn::StoreU(entry, d, index + k * N);
     last = taken ? static_cast<uint32_t>(next) : last;
     offset[k] = last;  // a vector without taps reads where the last one did
     has_taps[k] = static_cast<uint8_t>(taken);
-    count[k] = 1;
     all_taps &= taken;
-    next += static_cast<T>(v[N] - base) & kLow;
+    next += whole;
     for (phase += N; phase >= slice;) phase -= slice;
+  };
+  const uint64_t full = out_lanes / N < vectors ? out_lanes / N : vectors;
+  for (uint64_t k = 0; k < full; ++k) entry_at(k, N);
+  for (uint64_t k = full; k < vectors; ++k) {
+    entry_at(k, out_lanes - k * N < N ? out_lanes - k * N : N);  // as n above; wraps to N
   }
+  for (uint64_t k = 0; k < vectors; ++k) count[k] = 1;
   ts->one_per_vector = 1;
   ts->all_taps = all_taps;
   ts->max_read_end = uint64_t{last} + N;
