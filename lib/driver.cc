@@ -221,7 +221,6 @@ DILATE_NOINLINE void ExpandRows(const Plan& p, const Target& target, const uint8
   RowState st;
   InitRowState(p, pattern, p.dst_bytes >= kStreamBytes, &st);
   k.prepare(&st);
-  const uint64_t unit_bytes = p.rank == 1 ? p.dst_outer_stride : p.axis[0].dst_stride;
   if (p.rank == 2) {
     // One kernel call per chunk: a walk and two calls per row cost ~20% of
     // a one-shot HWIO expand in L2 (K3 D2 f32, inner 64: 1,280-byte rows).
@@ -245,6 +244,7 @@ DILATE_NOINLINE void ExpandRows(const Plan& p, const Target& target, const uint8
     ForEachChunk(p.outer * UnitsPerSlice(p), p.dst_bytes, threading, chunk);
     return;
   }
+  const uint64_t unit_bytes = p.rank == 1 ? p.dst_outer_stride : p.axis[0].dst_stride;
   auto chunk = [&](uint64_t u0, uint64_t u1) {
     uint64_t fill_from = u0 * unit_bytes;
     auto row = [&](uint64_t core, uint64_t from, uint64_t taps) {

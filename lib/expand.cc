@@ -221,7 +221,7 @@ bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts
   uint8_t* HWY_RESTRICT has_taps = ts->has_taps;
   uint16_t* HWY_RESTRICT count = ts->count;
   const uint64_t vectors = ts->vectors, out_lanes = ts->out_lanes;
-  uint64_t phase = 0, next = 0;    // next: src lane of the first tap at or after vector k
+  uint64_t phase = 0, next = 0;     // next: src lane of the first tap at or after vector k
   uint32_t last = 0, all_taps = 1;  // last: offset of the last vector with taps
   // Entry k from the map at `phase`: n = min(out_lanes - k N, N) lanes of
   // it are the tile's (n < N only for a tile's last vector, whose other
@@ -231,10 +231,11 @@ bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts
     const T base = static_cast<T>(v[0] & kLow);
     // Counts below 2^(bits - 1) survive the wrap of the map's lanes.
     const T whole = static_cast<T>(static_cast<T>(v[N] - base) & kLow);  // taps in the vector
-    const uint32_t taken = (n == N ? whole : static_cast<T>(static_cast<T>(v[n] - base) & kLow)) ? 1 : 0;
+    const uint32_t taken =
+        (n == N ? whole : static_cast<T>(static_cast<T>(v[n] - base) & kLow)) ? 1 : 0;
     const auto x = hn::LoadU(d, v);
-    auto entry = hn::IfThenElse(hn::TestBit(x, other), blank,
-                                hn::And(hn::Sub(x, hn::Set(d, base)), low));
+    auto entry =
+        hn::IfThenElse(hn::TestBit(x, other), blank, hn::And(hn::Sub(x, hn::Set(d, base)), low));
     if (n < N) entry = hn::IfThenElse(hn::FirstN(d, n), entry, blank);
     hn::StoreU(entry, d, index + k * N);
     last = taken ? static_cast<uint32_t>(next) : last;
@@ -269,9 +270,9 @@ const ExpandKernels* GetExpandKernels() {
   // SSE4 (12-18%), but not on AVX2, where tile order took 5-31% less
   // (same-process A/B on an AVX-512 Xeon, six processes; K3 D3 and K7 D2
   // even). Other targets keep columns, unmeasured.
-  static constexpr ExpandKernels kKernels = {&Prepare,   &Fill,        &ExpandRow,   &ExpandGrid,
-                                             &TileShape, &ExpandTiles, &DenseTables,
-                                             HWY_TARGET != HWY_AVX2};
+  static constexpr ExpandKernels kKernels = {
+      &Prepare,   &Fill,        &ExpandRow,   &ExpandGrid,
+      &TileShape, &ExpandTiles, &DenseTables, HWY_TARGET != HWY_AVX2};
   return &kKernels;
 }
 

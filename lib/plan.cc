@@ -63,7 +63,8 @@ bool ReadFill(const uint8_t* fill, uint32_t elem, uint8_t* fill8) {
 
 // MakeAxis for any values: 128-bit sums, and divisions for the taps that
 // cropping removes.
-DILATE_NOINLINE dilate_status MakeAxisWide(uint64_t s, uint64_t d, int64_t lo, int64_t hi, Axis* a) {
+DILATE_NOINLINE dilate_status MakeAxisWide(uint64_t s, uint64_t d, int64_t lo, int64_t hi,
+                                           Axis* a) {
   if (lo == INT64_MIN || hi == INT64_MIN) return DILATE_ERROR_OVERFLOW;
   // The dilated extent (s-1)d+1 < 2^128 fits unsigned 128-bit; past
   // INT64_MAX it is an overflow whatever the padding, and below it every
@@ -101,7 +102,8 @@ DILATE_ALWAYS_INLINE dilate_status MakeAxis(uint64_t s, uint64_t d, int64_t lo, 
     return MakeAxisWide(s, d, lo, hi, a);  // large, or cropping (negative lo or hi)
   }
   a->src_dim = s;
-  a->dst_dim = (s == 0 ? 0 : (s - 1) * d + 1) + static_cast<uint64_t>(lo) + static_cast<uint64_t>(hi);
+  a->dst_dim =
+      (s == 0 ? 0 : (s - 1) * d + 1) + static_cast<uint64_t>(lo) + static_cast<uint64_t>(hi);
   a->dilation = d;
   a->lo = lo;
   a->tap_begin = 0;

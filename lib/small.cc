@@ -78,40 +78,16 @@ void ExpandSmallT(const Plan& p, const uint8_t* src, uint8_t* dst) {
   const Axis& r = p.axis[p.rank - 1];
   const uint64_t step = r.dilation * g;
   if (r.tap_end == r.tap_begin) return;
-  if (p.rank <= 2) {
-    // Ranks 1 and 2 (most kernels after normalisation) as two plain loops:
-    // the walker's recursion cost more than the taps (K3 D2 f32 N=1: ~120
-    // of ~290 instructions, callgrind).
-    const Axis& a = p.axis[0];
-    const uint64_t rows = p.rank == 1 ? 1 : a.Taps();
-    if (rows == 0) return;
-    const uint64_t row_dst = p.rank == 1 ? 0 : a.dilation * a.dst_stride;
-    const uint64_t row_src = p.rank == 1 ? 0 : a.src_stride;
-    uint64_t d0 = r.FirstTapPos() * r.dst_stride;
-    uint64_t s0 = r.tap_begin * r.src_stride;
-    if (p.rank == 2) {
-      d0 += a.FirstTapPos() * a.dst_stride;
-      s0 += a.tap_begin * a.src_stride;
-    }
-    const uint64_t taps = r.Taps();
-    auto rows_of = [&](uint64_t group) DILATE_INLINE_LAMBDA {
-      for (uint64_t o = 0; o < p.outer; ++o) {
-        uint64_t d = d0 + o * p.dst_outer_stride, s = s0 + o * p.src_outer_stride;
-        for (uint64_t y = 0; y < rows; ++y, d += row_dst, s += row_src) {
-          PutRow<T>(dst + d, src + s, taps, step, group);
-        }
-      }
-    };
-    if (g == 1) {
-      rows_of(1);  // PutRow's single-element loop, chosen once
-    } else {
-      rows_of(g);
-    }
-    return;
+  // PutRow's single-element loop chosen once, not per row.
+  if (g == 1) {
+    auto row = [=](uint64_t core, uint64_t from, uint64_t n)
+                   DILATE_INLINE_LAMBDA { PutRow<T>(dst + core, src + from, n, step, 1); };
+    WalkSliceRows(p, p.outer, row);
+  } else {
+    auto row = [=](uint64_t core, uint64_t from, uint64_t n)
+                   DILATE_INLINE_LAMBDA { PutRow<T>(dst + core, src + from, n, step, g); };
+    WalkSliceRows(p, p.outer, row);
   }
-  auto row = [=](uint64_t core, uint64_t from, uint64_t n)
-                 DILATE_INLINE_LAMBDA { PutRow<T>(dst + core, src + from, n, step, g); };
-  RowWalker<decltype(row)>(p, row).WalkSlices(p.outer);
 }
 
 template <typename T>
@@ -145,7 +121,7 @@ bool ContractSmallT(const Plan& p, const uint8_t* expanded, uint8_t* dense, bool
     check_from = c + (taps - 1) * dil * g + g;
     zero_from = d + taps * g;
   };
-  if (p.dst_bytes != 0) RowWalker<decltype(row)>(p, row).WalkSlices(p.outer);
+  if (p.dst_bytes != 0) WalkSliceRows(p, p.outer, row);
   check_to(p.dst_bytes / sizeof(T));
   zero_to(p.src_bytes / sizeof(T));
   return ok;
@@ -182,7 +158,7 @@ uint32_t ListSmallTaps(const Plan& p, uint16_t* pairs) {
       }
     }
   };
-  RowWalker<decltype(row)>(p, row).WalkSlices(p.outer);
+  WalkSliceRows(p, p.outer, row);
   return n;
 }
 

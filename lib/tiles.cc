@@ -178,35 +178,6 @@ uint64_t ChooseSlices(uint64_t out_lanes_per_slice, uint64_t lanes, uint64_t out
   return best;
 }
 
-// Calls row(dst_core, src_core, taps) for every row of taps of outer slices
-// [0, m), in dst order. Ranks 1 and 2 (most kernels after normalisation)
-// loop here, where the caller's state stays in registers from row to row; a
-// RowWalker call per row cost more than the row (K3 D2 f32: 48 rows of 3
-// taps per tile).
-template <class Row>
-DILATE_ALWAYS_INLINE void WalkTileRows(const Plan& p, uint64_t m, Row& row) {
-  const Axis& last = p.axis[p.rank - 1];
-  if (p.rank > 2) {
-    RowWalker<Row>(p, row).WalkSlices(m);
-    return;
-  }
-  if (last.Taps() == 0) return;
-  const uint64_t taps = last.Taps();
-  const uint64_t d1 = last.FirstTapPos() * last.dst_stride, s1 = last.tap_begin * last.src_stride;
-  for (uint64_t o = 0; o < m; ++o) {
-    const uint64_t dst_o = o * p.dst_outer_stride + d1, src_o = o * p.src_outer_stride + s1;
-    if (p.rank == 1) {
-      row(dst_o, src_o, taps);
-      continue;
-    }
-    const Axis& a0 = p.axis[0];
-    const uint64_t y0 = a0.FirstTapPos(), dy = a0.dilation * a0.dst_stride;
-    for (uint64_t x = a0.tap_begin; x < a0.tap_end; ++x) {
-      row(dst_o + y0 * a0.dst_stride + (x - a0.tap_begin) * dy, src_o + x * a0.src_stride, taps);
-    }
-  }
-}
-
 // Bytes of the dense writer's slice map at most (on the stack): larger
 // slices take the general writer.
 constexpr uint64_t kMaxMapBytes = 8192;
@@ -254,7 +225,7 @@ uint64_t WriteDenseExpandTables(const Plan& p, const ExpandKernels& k, TileState
     }
     at = a;
   };
-  WalkTileRows(p, 1, row);
+  WalkSliceRows(p, 1, row);
   for (const T hole = static_cast<T>((src_slice & kLow) | kHole); at < slice; ++at) map[at] = hole;
   for (uint64_t i = slice; i <= slice + lanes; ++i) {
     const T x = map[i - slice];
@@ -280,7 +251,7 @@ uint64_t WriteTables(const Plan& p, bool expand, uint64_t m, TileState* ts) {
     ok = expand ? writer.AddRun(d0, s0, taps, dstep, group_lanes, group_lanes)
                 : writer.AddRun(s0, d0, taps, group_lanes, dstep, group_lanes);
   };
-  WalkTileRows(p, m, row);
+  WalkSliceRows(p, m, row);
   const uint64_t entries = ok ? writer.Finish() : 0;
   if (entries == 0) return 0;
   ts->one_per_vector = 1;
