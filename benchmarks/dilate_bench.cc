@@ -26,6 +26,8 @@
 //        inline        (small only) an inlined scalar loop doing the same work
 //                      (K, D, N constants: GCC folds it to 25 stores)
 //        inline:runtime (small only) the same loop with K, D, N read at run time
+//        expand_2d     (small only) dilate_expand_2d(F32, N, K, D, src, dst), the
+//                      one-call form of the same expand, on the best target
 //        threads:<n>   (threads only) options.num_threads = n, best target:
 //                      the library starts n - 1 threads for the call
 //        runner:2      (threads only) options.parallel_for = a persistent
@@ -582,6 +584,13 @@ void BenchSmall(benchmark::State& state, Case c, std::string impl) {
       benchmark::DoNotOptimize(dst);
       benchmark::ClobberMemory();
     }
+  } else if (impl == "expand_2d") {
+    const uint64_t k = c.k, d = c.d, n = c.N();
+    for (auto _ : state) {
+      benchmark::DoNotOptimize(src);
+      benchmark::DoNotOptimize(dilate_expand_2d(DILATE_DTYPE_F32, n, k, d, src, dst));
+      benchmark::ClobberMemory();
+    }
   } else if (impl.rfind("plan:", 0) == 0) {
     ForcedPlan fp(impl.c_str() + 5, desc);
     if (fp.status != DILATE_OK) return Fail(state, fp.status);
@@ -776,6 +785,7 @@ void Register(const Suite& suite) {
     } else if (c.op == "small") {
       impls.push_back("inline");
       impls.push_back("inline:runtime");
+      impls.push_back("expand_2d");
     } else if (c.op == "threads") {
       impls = {"threads:1", "threads:2", "runner:2"};
     }

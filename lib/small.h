@@ -32,6 +32,15 @@ void ExpandListed(const Plan& p, const uint16_t* pairs, uint32_t n, const uint8_
 void ContractListed(const Plan& p, const uint16_t* pairs, uint32_t n, const uint8_t* expanded,
                     uint8_t* dense);
 
+// dilate_expand_2d's own case without a Plan: n square k x k kernels of
+// elem_size-byte elements, dilation d on both axes, zero holes, no padding.
+// The caller has checked that the arguments are valid and that dst,
+// n * L * L * elem_size bytes with L = (k - 1) * d + 1, is at most
+// kSmallBytes (so is src). Byte-for-byte what ExpandSmall gives for the
+// equivalent plan.
+void ExpandSquareSmall(uint32_t elem_size, uint64_t n, uint64_t k, uint64_t d,
+                       const uint8_t* src, uint8_t* dst);
+
 }  // namespace dilate
 
 #endif  // DILATE_LIB_SMALL_H_

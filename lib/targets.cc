@@ -9,15 +9,16 @@
 #include "hwy/targets.h"
 
 namespace dilate {
-namespace {
-
-// What Resolve returns for "auto" (or no name).
-constexpr int32_t kAuto = -1;
 
 // The target calls use: set by dilate_set_target, or on first use from
 // DILATE_TARGET; null until then (and while DILATE_TARGET names a target
 // that cannot run, so every call reports that).
 std::atomic<const Target*> g_active{nullptr};
+
+namespace {
+
+// What Resolve returns for "auto" (or no name).
+constexpr int32_t kAuto = -1;
 
 bool SameNameIgnoringCase(const char* a, const char* b) {
   for (; *a != '\0' && *b != '\0'; ++a, ++b) {

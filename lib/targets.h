@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <atomic>
+
 #include "dilate/dilate.h"
 #include "lib/kernels.h"
 
@@ -28,6 +30,17 @@ const TargetList& CompiledTargets();
 
 // The target operations use now, or the DILATE_TARGET error.
 dilate_status ActiveTarget(const Target** target);
+
+// Set once a target is active (DILATE_TARGET read and valid, or
+// dilate_set_target called); ActiveTarget's one load, inlined where a call
+// costs more than the work (dilate_expand_2d's small case).
+extern std::atomic<const Target*> g_active;
+inline dilate_status ActiveTargetInline(const Target** target) {
+  const Target* active = g_active.load(std::memory_order_acquire);
+  if (active == nullptr) return ActiveTarget(target);
+  *target = active;
+  return DILATE_OK;
+}
 
 // dilate_set_target.
 dilate_status ForceTarget(const char* name);

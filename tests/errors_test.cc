@@ -366,6 +366,26 @@ TEST_P(Errors, Overlap) {
               DILATE_ERROR_OVERLAP);
     EXPECT_TRUE(buf.Equals(before) && buf.GuardsIntact());
   }
+  // dilate_expand_2d, in its plain small case (3x3 f32 dilated by 2: 36 bytes
+  // in, 100 out) and in the general path (dst > 1 KiB: 17x17 u32, 1156 bytes).
+  for (const uint64_t k : {3, 5}) {
+    const uint32_t dtype = k == 3 ? DILATE_DTYPE_F32 : DILATE_DTYPE_U32;
+    const uint64_t dil = k == 3 ? 2 : 4, l = (k - 1) * dil + 1;
+    const uint64_t in = k * k * 4, out = l * l * 4;
+    GuardedBuffer big(in + out, 3, rng);
+    const std::vector<uint8_t> big_before = big.Copy();
+    uint8_t* p = big.data();
+    for (const Placement& pl : {Placement{"same pointer", 0, 0},
+                                Placement{"src ends in dst", 0, in - 1},
+                                Placement{"dst ends in src", out - 1, 0}}) {
+      SCOPED_TRACE(testing::Message() << "expand_2d k=" << k << ": " << pl.what);
+      if (pl.in + in > big.size() || pl.out + out > big.size()) continue;
+      EXPECT_EQ(dilate_expand_2d(dtype, 1, k, dil, p + pl.in, p + pl.out), DILATE_ERROR_OVERLAP);
+      EXPECT_TRUE(big.Equals(big_before) && big.GuardsIntact());
+    }
+    EXPECT_EQ(dilate_expand_2d(dtype, 1, k, dil, p, p + in), DILATE_OK) << "adjacent, k=" << k;
+    EXPECT_TRUE(big.GuardsIntact());
+  }
   // Adjacent is not overlapping.
   EXPECT_EQ(dilate_expand(&d, b, src_need, b + src_need, dst_need, nullptr), DILATE_OK);
   EXPECT_EQ(dilate_expand(&d, b + dst_need, src_need, b, dst_need, nullptr), DILATE_OK);

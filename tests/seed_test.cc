@@ -126,6 +126,47 @@ TEST_P(Seed, SpecExampleTwoByTwo) {
   }
 }
 
+// dilate_expand_2d over every dtype and small n, k, d on both sides of its
+// plain small case (dst <= 1 KiB, k and d <= 32, no Plan) and into the
+// general path: bytes against dilate_ref, guards intact, and src unchanged.
+TEST_P(Seed, Expand2dAgreesWithReference) {
+  uint64_t index = 0, small = 0, general = 0;
+  for (uint32_t dtype = DILATE_DTYPE_U8; dtype <= DILATE_DTYPE_F64; ++dtype) {
+    const uint64_t e = dilate_dtype_size(dtype);
+    for (uint64_t k : {1, 2, 3, 4, 5, 7, 11, 33}) {
+      for (uint64_t d : {1, 2, 3, 4, 8, 33}) {
+        for (uint64_t n : {1, 2, 3, 9}) {
+          const uint64_t l = (k - 1) * d + 1;
+          const uint64_t dst_bytes = n * l * l * e, src_bytes = n * k * k * e;
+          if (dst_bytes > (uint64_t{1} << 20)) continue;
+          (dst_bytes <= 1024 && k <= 32 && d <= 32 ? small : general) += 1;
+          SCOPED_TRACE(testing::Message() << dilate_dtype_name(dtype) << " n=" << n << " k=" << k
+                                          << " d=" << d);
+          Rng rng(CaseSeed(0x2D2D, index++));
+          GuardedBuffer src(src_bytes, rng.Uniform(0, 63), rng);
+          GuardedBuffer dst(dst_bytes, rng.Uniform(0, 63), rng);
+          const std::vector<uint8_t> src_before = src.Copy();
+          ASSERT_EQ(dilate_expand_2d(dtype, n, k, d, src.data(), dst.data()), DILATE_OK);
+          dilate_desc desc;
+          dilate_desc_init(&desc);
+          desc.dtype = dtype;
+          desc.rank = 2;
+          desc.outer = n;
+          desc.src_dims[0] = desc.src_dims[1] = k;
+          desc.dilation[0] = desc.dilation[1] = d;
+          std::vector<uint8_t> want(dst_bytes);
+          dilate_ref::Expand(desc, src.data(), want.data());
+          ASSERT_TRUE(dst.Equals(want)) << "differs from dilate_ref";
+          EXPECT_TRUE(dst.GuardsIntact());
+          EXPECT_TRUE(src.Equals(src_before) && src.GuardsIntact());
+        }
+      }
+    }
+  }
+  EXPECT_GT(small, 100u);
+  EXPECT_GT(general, 100u);
+}
+
 DILATE_INSTANTIATE_ON_ALL_TARGETS(Seed);
 
 }  // namespace

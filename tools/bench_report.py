@@ -172,6 +172,17 @@ def target_checks(cases, targets):
             out.append(f"| (context) small call ≤ 2× the loop with K, D, N read at run time ({best}) | 1 | "
                        f"{'**met**' if r <= 2 else '**missed**'} ({fmt_time(impls[f'lib:{best}']['ns'])} vs "
                        f"{fmt_time(impls['inline:runtime']['ns'])}: {r:.1f}×) |")
+    for case, impls in select(cases, op="small"):
+        if "inline" in impls and "expand_2d" in impls:
+            r = impls["expand_2d"]["ns"] / impls["inline"]["ns"]
+            out.append(f"| small call ≤ 2× inlined scalar loop (dilate_expand_2d) | 1 | "
+                       f"{'**met**' if r <= 2 else '**missed**'} ({fmt_time(impls['expand_2d']['ns'])} vs "
+                       f"{fmt_time(impls['inline']['ns'])}: {r:.1f}×) |")
+        if "inline:runtime" in impls and "expand_2d" in impls:
+            r = impls["expand_2d"]["ns"] / impls["inline:runtime"]["ns"]
+            out.append(f"| (context) dilate_expand_2d vs the loop with K, D, N read at run time | 1 | "
+                       f"{'**met**' if r <= 2 else '**missed**'} ({fmt_time(impls['expand_2d']['ns'])} vs "
+                       f"{fmt_time(impls['inline:runtime']['ns'])}: {r:.1f}×) |")
     sweep = sorted(((impls[f"lib:{best}"]["dst_bytes"], impls[f"lib:{best}"]["ratio"])
                     for _, impls in select(cases, op="expand", dtype="f32", rank=2, k=3, d=2, inner=1,
                                            fill="zero", size={"16K", "256K", "4M", "64M", "256M"})
