@@ -738,8 +738,9 @@ Suite MakeSuite(const std::string& mode) {
   Case small = Ex(3, 2, 0);
   small.op = "small";
   s.Add(small);
-  // Threads: L3-size (12 MiB) and 256 MiB.
-  for (uint64_t size : {12 * MiB, big}) {
+  // Threads: 2 MiB (num_threads starts no thread there: one per 8 MiB),
+  // L3-size (12 MiB) and 256 MiB.
+  for (uint64_t size : {2 * MiB, 12 * MiB, big}) {
     Case c = Ex(3, 2, size);
     c.op = "threads";
     s.Add(c);

@@ -4,8 +4,12 @@
 //
 //   build/bench/benchmarks/loop_limits
 //
-// L2-sized (256 KiB dst): plain 64-byte stores; an aligned load per store;
-// load + vpermt2d + store, the tile-mode expand loop. DRAM-sized (256 MiB):
+// L2-sized (256 KiB dst; src of 36 % of it, as K3 D2 f32 reads, also in L2):
+// plain 64-byte stores; one load per store, aligned or not (src offsets
+// of a 16-kernel K3 D2 tile, or those rounded down to a vector); the same
+// with a vpermt2d whose index stays in a register (tile columns: one
+// index per column); load + vpermt2d + store with the index loaded per
+// vector, the tile-order expand loop. DRAM-sized (256 MiB):
 // non-temporal stores alone, and with a sequential read stream of 36 % of
 // the written bytes (what K3 D2 reads from src); then what the written data
 // does to DRAM speed (memset of zero vs of 0xA5, non-temporal stores of
@@ -34,6 +38,25 @@ AVX512 void Stores(float* dst, size_t vectors) {
 AVX512 void LoadStore(float* dst, const float* src, size_t vectors) {
   for (size_t k = 0; k < vectors; ++k) {
     _mm512_storeu_si512(dst + k * 16, _mm512_load_si512(src + ((k * 6) & ~size_t{15})));
+  }
+}
+
+// One load (at a 16-kernel K3 D2 tile's window offsets, or those rounded
+// down to a whole vector) and one store per output vector, in tile order;
+// with `permute`, a vpermt2d by an index that stays in a register.
+template <bool kAligned, bool kPermute>
+AVX512 void TileShape(float* dst, const float* src, const uint32_t* offset, const int* index,
+                      size_t vectors) {
+  const __m512i fill = _mm512_setzero_si512(), idx = _mm512_load_si512(index);
+  for (size_t t = 0; t < vectors / 25; ++t) {
+    const float* in = src + t * 144;
+    float* out = dst + t * 400;
+    for (size_t e = 0; e < 25; ++e) {
+      __m512i w = kAligned ? _mm512_load_si512(in + (offset[e] & ~15u))
+                           : _mm512_loadu_si512(in + offset[e]);
+      if (kPermute) w = _mm512_permutex2var_epi32(w, idx, fill);
+      _mm512_storeu_si512(out + e * 16, w);
+    }
   }
 }
 
@@ -100,7 +123,7 @@ int main() {
     const size_t bytes = 256 << 10, vectors = bytes / 64;
     float* dst = static_cast<float*>(aligned_alloc(64, bytes));
     float* src = static_cast<float*>(aligned_alloc(64, bytes + 128));
-    memset(src, 1, bytes + 128);
+    memset(src, 1, bytes + 128);  // TileShape reads 36 % of it
     alignas(64) static int index[25 * 16];
     uint32_t offset[25];
     for (int e = 0; e < 25; ++e) {
@@ -113,8 +136,17 @@ int main() {
     const double s = MedianNs([&] { Stores(dst, vectors); }, 200, 9);
     const double l = MedianNs([&] { LoadStore(dst, src, vectors); }, 200, 9);
     const double p = MedianNs([&] { Permute(dst, src, index, offset, vectors); }, 200, 9);
-    printf("256 KiB dst: memset %.0f ns; x memset: stores %.2f, load+store %.2f, "
-           "load+vpermt2d+store %.2f\n", m, m / s, m / l, m / p);
+    const size_t whole = vectors / 25 * 25;  // TileShape writes whole tiles
+    const double mw = MedianNs([&] { memset(dst, 0, whole * 64); }, 200, 9);
+    const double ta = MedianNs([&] { TileShape<true, false>(dst, src, offset, index, whole); }, 200, 9);
+    const double tu = MedianNs([&] { TileShape<false, false>(dst, src, offset, index, whole); }, 200, 9);
+    const double pa = MedianNs([&] { TileShape<true, true>(dst, src, offset, index, whole); }, 200, 9);
+    const double pu = MedianNs([&] { TileShape<false, true>(dst, src, offset, index, whole); }, 200, 9);
+    printf("256 KiB dst: memset %.0f ns (%.0f GB/s); x memset: stores %.2f, load+store %.2f, "
+           "load+vpermt2d+store %.2f\n", m, bytes / m, m / s, m / l, m / p);
+    printf("256 KiB dst, tile offsets, x memset: aligned load+store %.2f, unaligned load+store "
+           "%.2f; index in a register: aligned load+vpermt2d+store %.2f, unaligned %.2f\n",
+           mw / ta, mw / tu, mw / pa, mw / pu);
     free(dst);
     free(src);
   }

@@ -1,6 +1,7 @@
 // Threading: results identical, byte for byte, serially, with library
 // threads (num_threads) and through caller-supplied parallel_for runners, on
-// tensors large enough (>= 256 KiB of dst) to be split.
+// tensors large enough (>= 256 KiB of dst) to be split, and one large enough
+// (> 16 MiB) for num_threads to start threads.
 #include <string.h>
 
 #include <algorithm>
@@ -143,6 +144,47 @@ TEST_P(Threads, IdenticalWhateverTheThreading) {
   }
   // Not a promise of the header, but without a split these tests test nothing.
   EXPECT_GT(g_max_task_count, 1u) << "no runner was ever handed more than one task";
+}
+
+// num_threads starts one thread per 8 MiB of output (include/dilate/dilate.h),
+// so the cases above run on the caller's thread alone with it; this one is
+// large enough (> 16 MiB) for 1 started thread with num_threads = 2 and 2
+// with 3 or more, expanding and contracting with the hole check.
+TEST_P(Threads, StartedThreadsOnALargeTensor) {
+  dilate_desc desc;
+  dilate_desc_init(&desc);
+  desc.dtype = DILATE_DTYPE_F32;
+  desc.rank = 2;
+  desc.outer = 180000;
+  desc.src_dims[0] = desc.src_dims[1] = 3;
+  desc.dilation[0] = desc.dilation[1] = 2;
+  desc.pad_lo[0] = 1;
+  desc.pad_hi[1] = -1;
+  const ExpectedShape shape = ComputeShape(desc);
+  ASSERT_EQ(shape.status, DILATE_OK);
+  ASSERT_GT(shape.dst_bytes, 16u << 20);
+  Rng rng(0x516);
+  std::vector<uint8_t> src(shape.src_bytes), want(shape.dst_bytes);
+  rng.FillBytes(src.data(), src.size());
+  dilate_ref::Expand(desc, src.data(), want.data());
+  std::vector<uint8_t> want_dense(src.size());
+  ASSERT_TRUE(dilate_ref::Contract(desc, want.data(), want_dense.data(), want_dense.size()));
+  for (uint32_t threads : {2u, 3u, 8u}) {
+    SCOPED_TRACE(testing::Message() << "num_threads=" << threads);
+    GuardedBuffer dst(want.size(), rng.Uniform(0, 63), rng);
+    const dilate_options plain = Options(threads, nullptr, nullptr, 0);
+    ASSERT_EQ(dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), &plain),
+              DILATE_OK);
+    ASSERT_TRUE(dst.GuardsIntact());
+    ASSERT_TRUE(dst.Equals(want)) << "expand differs from dilate_ref";
+    const dilate_options verify = Options(threads, nullptr, nullptr, DILATE_FLAG_VERIFY_HOLES);
+    GuardedBuffer dense(src.size(), rng.Uniform(0, 63), rng);
+    ASSERT_EQ(
+        dilate_contract(&desc, want.data(), want.size(), dense.data(), dense.size(), &verify),
+        DILATE_OK);
+    ASSERT_TRUE(dense.GuardsIntact());
+    ASSERT_TRUE(dense.Equals(want_dense)) << "contract differs from dilate_ref";
+  }
 }
 
 TEST_P(Threads, ConcurrentCallsFromManyThreads) {

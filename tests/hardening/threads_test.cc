@@ -20,7 +20,8 @@ struct Job {
   std::vector<uint8_t> src, want, dense;
 };
 
-Job MakeJob(Rng& rng, uint64_t big) {
+// With min_dst_bytes, `big` grows until dst has at least that many bytes.
+Job MakeJob(Rng& rng, uint64_t big, uint64_t min_dst_bytes = 0) {
   Job j;
   dilate_desc_init(&j.desc);
   j.desc.dtype = DtypeOfSize(1u << rng.Below(4));
@@ -37,6 +38,10 @@ Job MakeJob(Rng& rng, uint64_t big) {
   dilate_desc_set_fill(&j.desc, fill);
   j.shape.struct_size = sizeof(j.shape);
   EXPECT_EQ(dilate_query_shape(&j.desc, &j.shape), DILATE_OK);
+  if (j.shape.dst_bytes != 0 && j.shape.dst_bytes < min_dst_bytes) {
+    j.desc.outer *= (min_dst_bytes + j.shape.dst_bytes - 1) / j.shape.dst_bytes;
+    EXPECT_EQ(dilate_query_shape(&j.desc, &j.shape), DILATE_OK);
+  }
   j.src.resize(j.shape.src_bytes);
   FillRandom(j.src.data(), j.src.size(), rng);
   j.want.resize(j.shape.dst_bytes);
@@ -105,8 +110,9 @@ TEST(HardeningThreads, ConcurrentCallsWhileTargetSwitches) {
 
 TEST(HardeningThreads, LibraryThreads) {
   Rng rng(42);
-  const Job j = MakeJob(rng, 8000);  // large enough to be split across threads
-  ASSERT_GE(j.shape.dst_bytes, 256u * 1024u);
+  // Large enough for num_threads to start threads: one per 8 MiB of dst.
+  const Job j = MakeJob(rng, 8000, 17u << 20);
+  ASSERT_GE(j.shape.dst_bytes, 17u << 20);
   for (uint32_t n : {2u, 3u, 8u}) {
     dilate_options o;
     memset(&o, 0, sizeof(o));
