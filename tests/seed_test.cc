@@ -16,6 +16,19 @@ using Seed = TargetTest;
 constexpr uint64_t kK = 7, kD = 3, kL = kK + (kK - 1) * (kD - 1);
 static_assert(kL == 19, "the seed case is 19 x 19");
 
+// The description dilate_expand_2d(dtype, n, k, d, ...) stands for, from
+// the header: n kernels of k x k, dilation d on both axes.
+dilate_desc SquareDesc(uint32_t dtype, uint64_t n, uint64_t k, uint64_t d) {
+  dilate_desc desc;
+  dilate_desc_init(&desc);
+  desc.dtype = dtype;
+  desc.rank = 2;
+  desc.outer = n;
+  desc.src_dims[0] = desc.src_dims[1] = k;
+  desc.dilation[0] = desc.dilation[1] = d;
+  return desc;
+}
+
 // Finite, non-zero values: the matrix formulas below multiply by 0 and 1,
 // which is exact for these (and -0.0 would compare equal to +0.0 anyway).
 std::vector<float> RandomKernels(uint64_t n, Rng& rng) {
@@ -76,13 +89,7 @@ TEST_P(Seed, SevenByDilationThreeInto19x19) {
     ASSERT_EQ(dilate_expand_2d(DILATE_DTYPE_F32, n, kK, kD, x.data(), dst.data()), DILATE_OK);
     EXPECT_TRUE(dst.GuardsIntact());
 
-    dilate_desc desc;
-    dilate_desc_init(&desc);
-    desc.dtype = DILATE_DTYPE_F32;
-    desc.rank = 2;
-    desc.outer = n;
-    desc.src_dims[0] = desc.src_dims[1] = kK;
-    desc.dilation[0] = desc.dilation[1] = kD;
+    const dilate_desc desc = SquareDesc(DILATE_DTYPE_F32, n, kK, kD);
     std::vector<uint8_t> want(dst.size());
     dilate_ref::Expand(desc, x.data(), want.data());
     ASSERT_TRUE(dst.Equals(want)) << "differs from dilate_ref";
@@ -147,15 +154,8 @@ TEST_P(Seed, Expand2dAgreesWithReference) {
           GuardedBuffer dst(dst_bytes, rng.Uniform(0, 63), rng);
           const std::vector<uint8_t> src_before = src.Copy();
           ASSERT_EQ(dilate_expand_2d(dtype, n, k, d, src.data(), dst.data()), DILATE_OK);
-          dilate_desc desc;
-          dilate_desc_init(&desc);
-          desc.dtype = dtype;
-          desc.rank = 2;
-          desc.outer = n;
-          desc.src_dims[0] = desc.src_dims[1] = k;
-          desc.dilation[0] = desc.dilation[1] = d;
           std::vector<uint8_t> want(dst_bytes);
-          dilate_ref::Expand(desc, src.data(), want.data());
+          dilate_ref::Expand(SquareDesc(dtype, n, k, d), src.data(), want.data());
           ASSERT_TRUE(dst.Equals(want)) << "differs from dilate_ref";
           EXPECT_TRUE(dst.GuardsIntact());
           EXPECT_TRUE(src.Equals(src_before) && src.GuardsIntact());

@@ -67,6 +67,25 @@ dilate_options Options(uint32_t threads, dilate_parallel_for_fn runner, void* ct
   return o;
 }
 
+// Expands src and contracts `want` (checking its holes) with this threading,
+// into guarded buffers at random offsets: both must equal dilate_ref's.
+void ExpectBothWays(const dilate_desc& desc, const std::vector<uint8_t>& src,
+                    const std::vector<uint8_t>& want, const std::vector<uint8_t>& want_dense,
+                    uint32_t threads, dilate_parallel_for_fn runner, void* ctx, Rng& rng) {
+  GuardedBuffer dst(want.size(), rng.Uniform(0, 63), rng);
+  const dilate_options plain = Options(threads, runner, ctx, 0);
+  ASSERT_EQ(dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), &plain),
+            DILATE_OK);
+  ASSERT_TRUE(dst.GuardsIntact());
+  ASSERT_TRUE(dst.Equals(want)) << "expand differs from dilate_ref";
+  const dilate_options verify = Options(threads, runner, ctx, DILATE_FLAG_VERIFY_HOLES);
+  GuardedBuffer dense(src.size(), rng.Uniform(0, 63), rng);
+  ASSERT_EQ(dilate_contract(&desc, want.data(), want.size(), dense.data(), dense.size(), &verify),
+            DILATE_OK);
+  ASSERT_TRUE(dense.GuardsIntact());
+  ASSERT_TRUE(dense.Equals(want_dense)) << "contract differs from dilate_ref";
+}
+
 // The largest task count any runner in this process was handed.
 uint64_t g_max_task_count = 0;
 
@@ -115,21 +134,10 @@ TEST_P(Threads, IdenticalWhateverTheThreading) {
     };
     for (const Setting& s : settings) {
       SCOPED_TRACE(s.label);
-      GuardedBuffer dst(want.size(), rng.Uniform(0, 63), rng);
-      const dilate_options plain = Options(s.threads, s.runner, s.ctx, 0);
-      ASSERT_EQ(dilate_expand(&c.desc, src.data(), src.size(), dst.data(), dst.size(), &plain),
-                DILATE_OK);
-      ASSERT_TRUE(dst.GuardsIntact());
-      ASSERT_TRUE(dst.Equals(want)) << "expand differs from dilate_ref";
+      ExpectBothWays(c.desc, src, want, want_dense, s.threads, s.runner, s.ctx, rng);
+      if (HasFatalFailure()) return;
 
       const dilate_options verify = Options(s.threads, s.runner, s.ctx, DILATE_FLAG_VERIFY_HOLES);
-      GuardedBuffer dense(src.size(), rng.Uniform(0, 63), rng);
-      ASSERT_EQ(
-          dilate_contract(&c.desc, want.data(), want.size(), dense.data(), dense.size(), &verify),
-          DILATE_OK);
-      ASSERT_TRUE(dense.GuardsIntact());
-      ASSERT_TRUE(dense.Equals(want_dense)) << "contract differs from dilate_ref";
-
       GuardedBuffer dense2(src.size(), rng.Uniform(0, 63), rng);
       ASSERT_EQ(
           dilate_contract(&c.desc, bad.data(), bad.size(), dense2.data(), dense2.size(), &verify),
@@ -171,19 +179,8 @@ TEST_P(Threads, StartedThreadsOnALargeTensor) {
   ASSERT_TRUE(dilate_ref::Contract(desc, want.data(), want_dense.data(), want_dense.size()));
   for (uint32_t threads : {2u, 3u, 8u}) {
     SCOPED_TRACE(testing::Message() << "num_threads=" << threads);
-    GuardedBuffer dst(want.size(), rng.Uniform(0, 63), rng);
-    const dilate_options plain = Options(threads, nullptr, nullptr, 0);
-    ASSERT_EQ(dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), &plain),
-              DILATE_OK);
-    ASSERT_TRUE(dst.GuardsIntact());
-    ASSERT_TRUE(dst.Equals(want)) << "expand differs from dilate_ref";
-    const dilate_options verify = Options(threads, nullptr, nullptr, DILATE_FLAG_VERIFY_HOLES);
-    GuardedBuffer dense(src.size(), rng.Uniform(0, 63), rng);
-    ASSERT_EQ(
-        dilate_contract(&desc, want.data(), want.size(), dense.data(), dense.size(), &verify),
-        DILATE_OK);
-    ASSERT_TRUE(dense.GuardsIntact());
-    ASSERT_TRUE(dense.Equals(want_dense)) << "contract differs from dilate_ref";
+    ExpectBothWays(desc, src, want, want_dense, threads, nullptr, nullptr, rng);
+    if (HasFatalFailure()) return;
   }
 }
 
