@@ -1,7 +1,9 @@
 // Differential fuzzing of dilate_expand: every supported target against
 // dilate_ref::Expand, byte-exact; invalid input must return a status the
 // model allows and leave every buffer untouched. A dilate_plan of the same
-// description must give the same status and the same bytes.
+// description must give the same status and the same bytes, and
+// dilate_expand_2d of the square 2-D description derived from it the
+// status and bytes of that description.
 #include <string.h>
 
 #include <memory>
@@ -73,6 +75,40 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     // dst matches the reference and bytes past dst_bytes are untouched.
     DILATE_FUZZ_CHECK(obs == 0 || memcmp(ob, expected.get(), obs) == 0);
+  }
+  // dilate_expand_2d of the first axis's extent and dilation (n = outer),
+  // whose small case skips the Plan: the status the model gives the
+  // description it stands for, nothing written on error, the reference's
+  // bytes (and nothing past them) on success, on every target.
+  dilate_desc sq;
+  dilate_desc_init(&sq);
+  sq.dtype = desc.dtype;
+  sq.rank = 2;
+  sq.outer = desc.outer;
+  sq.src_dims[0] = sq.src_dims[1] = desc.src_dims[0];
+  sq.dilation[0] = sq.dilation[1] = desc.dilation[0];
+  const Model sm = ModelDesc(sq);
+  if (sm.valid() && !Runnable(sm)) return 0;
+  const size_t sq_in = sm.valid() ? sm.src_bytes : 64, sq_out = sm.valid() ? sm.dst_bytes : 64;
+  std::unique_ptr<uint8_t[]> sq_src(new uint8_t[sq_in + 1]), sq_dst(new uint8_t[sq_out + 64]);
+  std::unique_ptr<uint8_t[]> sq_want(new uint8_t[sq_out + 64]);
+  FillData(sq_src.get(), sq_in + 1, r.rest(), r.rest_size(), 0x3C);
+  memset(sq_want.get(), 0xA5, sq_out + 64);
+  if (sm.valid() && RefOk(sq)) RefExpand(sq, sq_src.get(), sq_want.get());
+  for (const char* target : SupportedTargets()) {
+    UseTarget(target);
+    memset(sq_dst.get(), 0xA5, sq_out + 64);
+    const dilate_status s = dilate_expand_2d(sq.dtype, sq.outer, sq.src_dims[0], sq.dilation[0],
+                                             sq_src.get(), sq_dst.get());
+    Ctx().status = s;
+    Ctx().errors = sm.errors;
+    if (!sm.valid()) {
+      DILATE_FUZZ_CHECK(s != DILATE_OK && sm.Allows(s));
+      DILATE_FUZZ_CHECK(memcmp(sq_dst.get(), sq_want.get(), sq_out + 64) == 0);
+      continue;
+    }
+    DILATE_FUZZ_CHECK(s == DILATE_OK);
+    if (RefOk(sq)) DILATE_FUZZ_CHECK(memcmp(sq_dst.get(), sq_want.get(), sq_out + 64) == 0);
   }
   dilate_set_target(nullptr);
   return 0;
