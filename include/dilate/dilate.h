@@ -31,8 +31,10 @@
  * - Bad input returns a specific dilate_status and leaves every output
  *   buffer untouched: everything is validated before anything is written.
  * - The library never prints, aborts, throws or keeps threads alive, and
- *   allocates only in dilate_plan_create. Its only mutable global state is the target choice
- *   (see dilate_set_target); concurrent calls from many threads are safe.
+ *   allocates only in dilate_plan_create and for the threads a call starts
+ *   with num_threads (if that fails, the caller's thread does the work). Its
+ *   only mutable global state is the target choice (see dilate_set_target);
+ *   concurrent calls from many threads are safe.
  */
 #ifndef DILATE_DILATE_H_
 #define DILATE_DILATE_H_
