@@ -52,7 +52,7 @@ dilate_status CheckCall(const Plan& plan, const dilate_options* options, uint32_
   }
   if (in_bytes < in_needed || out_bytes < out_needed) return DILATE_ERROR_BUFFER_TOO_SMALL;
   if (Overlap(in, in_needed, out, out_needed)) return DILATE_ERROR_OVERLAP;
-  return ActiveTargetInline(target);
+  return ActiveTarget(target);
 }
 
 // An expand of a valid plan (a one-shot call's, or a dilate_plan's with its
@@ -238,7 +238,7 @@ dilate_status dilate_expand_2d(uint32_t dtype, uint64_t n, uint64_t k, uint64_t 
     const uint64_t src_bytes = n * k * k * esize;
     if (dst_bytes <= dilate::kSmallBytes && !dilate::Overlap(src, src_bytes, dst, dst_bytes)) {
       const Target* target;
-      const dilate_status s = dilate::ActiveTargetInline(&target);  // a bad DILATE_TARGET
+      const dilate_status s = dilate::ActiveTarget(&target);  // a bad DILATE_TARGET
       if (s != DILATE_OK) return s;
       dilate::ExpandSquareSmall(esize, n, k, d, static_cast<const uint8_t*>(src),
                                 static_cast<uint8_t*>(dst));

@@ -87,15 +87,10 @@ const TargetList& CompiledTargets() {
   return list;
 }
 
-dilate_status ActiveTarget(const Target** target) {
-  const Target* active = g_active.load(std::memory_order_acquire);
-  if (active != nullptr) {
-    *target = active;
-    return DILATE_OK;
-  }
+dilate_status ChooseActiveTarget(const Target** target) {
   const int32_t choice = EnvironmentChoice();
   if (choice < 0) return static_cast<dilate_status>(-choice);
-  active = &CompiledTargets().targets[choice];
+  const Target* active = &CompiledTargets().targets[choice];
   // Publish the environment's choice unless dilate_set_target got there first.
   const Target* expected = nullptr;
   if (!g_active.compare_exchange_strong(expected, active, std::memory_order_acq_rel)) {

@@ -28,16 +28,18 @@ struct TargetList {
 };
 const TargetList& CompiledTargets();
 
-// The target operations use now, or the DILATE_TARGET error.
-dilate_status ActiveTarget(const Target** target);
-
 // Set once a target is active (DILATE_TARGET read and valid, or
-// dilate_set_target called); ActiveTarget's one load, inlined where a call
-// costs more than the work (dilate_expand_2d's small case).
+// dilate_set_target called); null until then.
 extern std::atomic<const Target*> g_active;
-inline dilate_status ActiveTargetInline(const Target** target) {
+
+// ActiveTarget's first use: reads DILATE_TARGET (or its error).
+dilate_status ChooseActiveTarget(const Target** target);
+
+// The target operations use now, or the DILATE_TARGET error. Inline: after
+// the first call it is one atomic load (the small call's ~9 ns count it).
+inline dilate_status ActiveTarget(const Target** target) {
   const Target* active = g_active.load(std::memory_order_acquire);
-  if (active == nullptr) return ActiveTarget(target);
+  if (active == nullptr) return ChooseActiveTarget(target);
   *target = active;
   return DILATE_OK;
 }

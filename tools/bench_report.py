@@ -120,6 +120,21 @@ def select(cases, **want):
             yield case, impls
 
 
+def small_call_rows(cases, impl, prefix, label):
+    """The small call through `impl` against the inlined loop (the target) and
+    the loop with K, D, N read at run time (context)."""
+    out = []
+    for _, impls in select(cases, op="small"):
+        for base, what in (("inline", f"{prefix}small call ≤ 2× inlined scalar loop"),
+                           ("inline:runtime", f"(context) {prefix}small call ≤ 2× the loop with K, D, N "
+                                              "read at run time")):
+            if base in impls and impl in impls:
+                r = impls[impl]["ns"] / impls[base]["ns"]
+                out.append(f"| {what} ({label}) | 1 | {'**met**' if r <= 2 else '**missed**'} "
+                           f"({fmt_time(impls[impl]['ns'])} vs {fmt_time(impls[base]['ns'])}: {r:.1f}×) |")
+    return out
+
+
 def target_checks(cases, targets):
     """The issue's targets, evaluated on this run. Returns markdown lines."""
     best = targets[0] if targets else None
@@ -161,28 +176,9 @@ def target_checks(cases, targets):
         sp = [speedup(impls, f"lib:{t}") for _, impls in select(cases, op={"expand", "contract"})]
         sp = [s for s in sp if s is not None]
         out.append(f"| {t} ≥ 10× naive loop | {len(sp)} | {verdict(sp, 10.0)} |")
-    for case, impls in select(cases, op="small"):
-        if "inline" in impls and best and f"lib:{best}" in impls:
-            r = impls[f"lib:{best}"]["ns"] / impls["inline"]["ns"]
-            out.append(f"| small call ≤ 2× inlined scalar loop ({best}) | 1 | "
-                       f"{'**met**' if r <= 2 else '**missed**'} ({fmt_time(impls[f'lib:{best}']['ns'])} vs "
-                       f"{fmt_time(impls['inline']['ns'])}: {r:.0f}×) |")
-        if "inline:runtime" in impls and best and f"lib:{best}" in impls:
-            r = impls[f"lib:{best}"]["ns"] / impls["inline:runtime"]["ns"]
-            out.append(f"| (context) small call ≤ 2× the loop with K, D, N read at run time ({best}) | 1 | "
-                       f"{'**met**' if r <= 2 else '**missed**'} ({fmt_time(impls[f'lib:{best}']['ns'])} vs "
-                       f"{fmt_time(impls['inline:runtime']['ns'])}: {r:.1f}×) |")
-    for case, impls in select(cases, op="small"):
-        if "inline" in impls and "expand_2d" in impls:
-            r = impls["expand_2d"]["ns"] / impls["inline"]["ns"]
-            out.append(f"| small call ≤ 2× inlined scalar loop (dilate_expand_2d) | 1 | "
-                       f"{'**met**' if r <= 2 else '**missed**'} ({fmt_time(impls['expand_2d']['ns'])} vs "
-                       f"{fmt_time(impls['inline']['ns'])}: {r:.1f}×) |")
-        if "inline:runtime" in impls and "expand_2d" in impls:
-            r = impls["expand_2d"]["ns"] / impls["inline:runtime"]["ns"]
-            out.append(f"| (context) dilate_expand_2d vs the loop with K, D, N read at run time | 1 | "
-                       f"{'**met**' if r <= 2 else '**missed**'} ({fmt_time(impls['expand_2d']['ns'])} vs "
-                       f"{fmt_time(impls['inline:runtime']['ns'])}: {r:.1f}×) |")
+    if best:
+        out += small_call_rows(cases, f"lib:{best}", "", best)
+    out += small_call_rows(cases, "expand_2d", "", "dilate_expand_2d")
     sweep = sorted(((impls[f"lib:{best}"]["dst_bytes"], impls[f"lib:{best}"]["ratio"])
                     for _, impls in select(cases, op="expand", dtype="f32", rank=2, k=3, d=2, inner=1,
                                            fill="zero", size={"16K", "256K", "4M", "64M", "256M"})
@@ -225,17 +221,7 @@ def target_checks(cases, targets):
     vals = plan_ratios(select(cases, op="contract"))
     if vals:
         out.append(f"| with a plan: contract ≥ 0.8× memcpy ({plan}) | {len(vals)} | {verdict(vals, 0.8)} |")
-    for case, impls in select(cases, op="small"):
-        if "inline" in impls and plan in impls:
-            r = impls[plan]["ns"] / impls["inline"]["ns"]
-            out.append(f"| with a plan: small call ≤ 2× inlined scalar loop ({plan}) | 1 | "
-                       f"{'**met**' if r <= 2 else '**missed**'} ({fmt_time(impls[plan]['ns'])} vs "
-                       f"{fmt_time(impls['inline']['ns'])}: {r:.1f}×) |")
-        if "inline:runtime" in impls and plan in impls:
-            r = impls[plan]["ns"] / impls["inline:runtime"]["ns"]
-            out.append(f"| (context) with a plan: small call ≤ 2× the loop with K, D, N read at run time "
-                       f"({plan}) | 1 | {'**met**' if r <= 2 else '**missed**'} "
-                       f"({fmt_time(impls[plan]['ns'])} vs {fmt_time(impls['inline:runtime']['ns'])}: {r:.1f}×) |")
+    out += small_call_rows(cases, plan, "with a plan: ", plan)
     sweep = sorted(((impls[plan]["dst_bytes"], impls[plan]["ratio"])
                     for _, impls in select(cases, op="expand", dtype="f32", rank=2, k=3, d=2, inner=1,
                                            fill="zero", size={"16K", "256K", "4M", "64M", "256M"})
