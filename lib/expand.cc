@@ -215,6 +215,7 @@ bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts
   const auto other = hn::Set(d, kOtherBit<T>);
   const auto low = hn::Set(d, kLow);
   const auto blank = hn::Or(other, hn::Iota(d, static_cast<T>(N)));  // as BlankEntry
+  constexpr bool kPairs = VectorPairs(D());
   // Locals: the byte stores to has_taps may alias every field of *ts.
   T* HWY_RESTRICT index = reinterpret_cast<T*>(ts->index);
   uint32_t* HWY_RESTRICT offset = ts->offset;
@@ -234,11 +235,14 @@ bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts
     const uint32_t taken =
         (n == N ? whole : static_cast<T>(static_cast<T>(v[n] - base) & kLow)) ? 1 : 0;
     const auto x = hn::LoadU(d, v);
+    // Vector pairs index from the whole vector the window starts in.
+    const T shift = static_cast<T>(kPairs ? next % N : 0);
     auto entry =
-        hn::IfThenElse(hn::TestBit(x, other), blank, hn::And(hn::Sub(x, hn::Set(d, base)), low));
+        hn::IfThenElse(hn::TestBit(x, other), blank,
+                       hn::Add(hn::And(hn::Sub(x, hn::Set(d, base)), low), hn::Set(d, shift)));
     if (n < N) entry = hn::IfThenElse(hn::FirstN(d, n), entry, blank);
     hn::StoreU(entry, d, index + k * N);
-    last = taken ? static_cast<uint32_t>(next) : last;
+    last = taken ? static_cast<uint32_t>(kPairs ? next / N * N : next) : last;
     offset[k] = last;  // a vector without taps reads where the last one did
     has_taps[k] = static_cast<uint8_t>(taken);
     all_taps &= taken;
@@ -253,7 +257,8 @@ bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts
   for (uint64_t k = 0; k < vectors; ++k) count[k] = 1;
   ts->one_per_vector = 1;
   ts->all_taps = all_taps;
-  ts->max_read_end = uint64_t{last} + N;
+  ts->vector_pairs = kPairs ? 1 : 0;
+  ts->max_read_end = uint64_t{last} + (kPairs ? 2 : 1) * N;
   return true;
 }
 

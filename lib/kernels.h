@@ -70,6 +70,10 @@ struct alignas(64) TileState {
   uint64_t max_read_end;    // max over entries of offset + lanes
   uint32_t one_per_vector;  // every count is 1: entry k is output vector k
   uint32_t all_taps;        // one_per_vector, and every entry takes taps
+  // Non-zero: one_per_vector, and entry k indexes the 2 vectors at offset[k]
+  // (a whole number of vectors from the tile's input) instead of one window:
+  // see VectorPairs in lib/simd-inl.h. Only dense_tables writes this form.
+  uint32_t vector_pairs;
   static constexpr size_t kMaxEntries = 1024;
   static constexpr size_t kIndexBytes = 32768;
   uint32_t offset[kMaxEntries];   // entry: read offset in lanes from the tile's input

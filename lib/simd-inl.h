@@ -279,6 +279,62 @@ HWY_INLINE V PermuteOr(D d, V window, V idx, V other) {
   return hn::IfThenElse(is_other, other, Permute(d, window, idx));
 }
 
+// Vector pairs (TileState::vector_pairs): where a two-table permute spans
+// two whole vectors and a lane's sign bit can pick the fill, each output
+// vector of a tile takes its taps from the pair of aligned-in-the-tile input
+// vectors that holds its window, and consecutive vectors share pairs: the
+// tile loops load each input vector about once, not a window per output
+// vector. An unaligned 64-byte window load per 64-byte store kept the column
+// loop at ~0.5x memset in L2 on a Zen 5 EPYC (benchmarks/loop_limits.cc).
+template <class D>
+constexpr bool VectorPairs(D) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  using T = hn::TFromD<D>;
+  return hn::MaxLanes(D()) * sizeof(T) == 64 && WidePermute(sizeof(T));
+#else
+  return false;
+#endif
+}
+
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+// Lane k: lane idx[k] of the pair (lo, hi), or fill[k] where idx's sign bit
+// is set. The empty asm keeps one load of idx for both uses: the compiler
+// otherwise loaded idx twice (the permute overwrites its copy), and a
+// second 64-byte load per vector cost more than the blend.
+#define DILATE_PAIR_PERMUTE(bits, suffix)                                                       \
+  HWY_INLINE __m512i PairPermute(__m512i lo, __m512i idx, __m512i hi, __m512i fill,             \
+                                 hwy::SizeTag<bits / 8>) {                                      \
+    __asm__("" : "+v"(idx));                                                                    \
+    const auto is_fill = _mm512_movepi##bits##_mask(idx);                                       \
+    return _mm512_mask_blend_##suffix(is_fill, Permute2(lo, idx, hi, hwy::SizeTag<bits / 8>()), \
+                                      fill);                                                    \
+  }
+DILATE_PAIR_PERMUTE(64, epi64)
+DILATE_PAIR_PERMUTE(32, epi32)
+DILATE_PAIR_PERMUTE(16, epi16)
+#if HWY_TARGET == HWY_AVX3_DL
+DILATE_PAIR_PERMUTE(8, epi8)
+#endif
+#undef DILATE_PAIR_PERMUTE
+#endif
+
+// Lane k of the result: lane idx[k] of the pair (lo, hi), or other[k] where
+// idx's sign bit is set. Only where VectorPairs(d).
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V PermutePairOr(D d, V lo, V hi, V idx, V other) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  if constexpr (VectorPairs(D())) {
+    return V{
+        PairPermute(lo.raw, idx.raw, hi.raw, other.raw, hwy::SizeTag<sizeof(hn::TFromD<D>)>())};
+  }
+#endif
+  static_cast<void>(d);
+  static_cast<void>(hi);
+  static_cast<void>(idx);
+  static_cast<void>(lo);
+  return other;  // never reached: no pair tables are built here
+}
+
 // Whether MaskedLoad and BlendedStore of lanes of `lane_bytes` touch no
 // memory outside the mask: AVX-512 masked moves and AVX2's VPMASKMOV (32/64-bit
 // lanes) suppress faults on masked-off lanes. (Highway emulates AVX2's 8/16-bit
@@ -347,6 +403,36 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
   const size_t N = hn::Lanes(d);
   const T* HWY_RESTRICT index = reinterpret_cast<const T*>(ts.index);
   const uint32_t* HWY_RESTRICT offset = ts.offset;
+  if constexpr (VectorPairs(D())) {
+    if (ts.vector_pairs) {  // expand: pairs of input vectors, each loaded once
+      const size_t vectors = ts.vectors;
+      const uint8_t* HWY_RESTRICT has_taps = ts.has_taps;
+      uint64_t at = offset[0];
+      V lo = hn::LoadU(d, in + at), hi = hn::LoadU(d, in + at + N);
+      for (size_t k = 0; k < vectors; ++k) {
+        V r = base;
+        if (kAllTaps || has_taps[k]) {
+          const uint64_t next = offset[k];
+          // Offsets of vectors with taps rise by one vector at most: a
+          // window starts where the last one started plus its taps (at
+          // most N). A branch, where a branch-free update (a blend and a
+          // load per vector) took 30-90% more time.
+          if (next != at) {
+            lo = hi;
+            hi = hn::LoadU(d, in + next + N);
+            at = next;
+          }
+          r = PermutePairOr(d, lo, hi, hn::Load(d, index + k * N), base);
+        }
+        if (kStream) {
+          hn::Stream(r, d, out + k * N);
+        } else {
+          hn::StoreU(r, d, out + k * N);
+        }
+      }
+      return;
+    }
+  }
   if (ts.one_per_vector) {  // expand: one load, permute and store per vector
     const size_t vectors = ts.vectors;  // a local: stores to out may alias ts
     const uint8_t* HWY_RESTRICT has_taps = ts.has_taps;
@@ -387,7 +473,26 @@ HWY_NOINLINE void ApplyTileBounded(D d, hn::TFromD<D>* HWY_RESTRICT out, uint64_
   const size_t N = hn::Lanes(d);
   const T* index = reinterpret_cast<const T*>(ts.index);
   size_t e = 0;
+  // Vector pairs: the two vectors at offset[k] (one entry per vector).
+  const bool pairs = VectorPairs(D()) && ts.vector_pairs;
   for (size_t k = 0; k < ts.vectors && k * N < out_limit; ++k) {
+    if (pairs) {
+      V r = base;
+      if (ts.has_taps[k]) {
+        const uint64_t at = in_base + ts.offset[k];
+        const V lo =
+            at + N <= in_total ? hn::LoadU(d, in + at) : LoadWindowBounded(d, in, at, in_total);
+        const V hi = at + 2 * N <= in_total ? hn::LoadU(d, in + at + N)
+                                            : LoadWindowBounded(d, in, at + N, in_total);
+        r = PermutePairOr(d, lo, hi, hn::Load(d, index + k * N), base);
+      }
+      if (k * N + N <= out_limit) {
+        hn::StoreU(r, d, out + k * N);
+      } else {
+        StoreBounded(d, r, out + k * N, out_limit - k * N);
+      }
+      continue;
+    }
     V r = base;
     for (size_t c = ts.count[k]; c != 0; --c, ++e) {
       const uint64_t at = in_base + ts.offset[e];
@@ -524,7 +629,7 @@ HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uin
     s0 = ApplyTilesStaged(d, out, in, s0, s1, out_per_slice, in_per_slice, fits, ts, base);
   }
   for (uint64_t s = s0; s < s1;) {
-    if (all_taps && ts.columns) {
+    if (all_taps && ts.columns && !ts.vector_pairs) {
       // Column order over groups of kColumnTiles whole tiles.
       constexpr uint64_t kColumnTiles = 8;
       uint64_t n = 0;

@@ -255,6 +255,7 @@ uint64_t WriteTables(const Plan& p, bool expand, uint64_t m, TileState* ts) {
   const uint64_t entries = ok ? writer.Finish() : 0;
   if (entries == 0) return 0;
   ts->one_per_vector = 1;
+  ts->vector_pairs = 0;
   for (uint64_t k = 0; k < ts->vectors; ++k) ts->one_per_vector &= ts->count[k] == 1 ? 1 : 0;
   ts->all_taps = ts->one_per_vector;
   for (uint64_t k = 0; k < ts->vectors && ts->all_taps; ++k) ts->all_taps = ts->has_taps[k];
@@ -316,6 +317,7 @@ bool BuildTiles(const Plan& p, const ExpandKernels& k, TileSide side, TileSize s
     m = ChooseSlices(out_per_slice, lanes, p.outer, kCachedVectors);
   }
   ts->slices = m;
+  ts->vector_pairs = 0;
   ts->out_lanes = m * out_per_slice;
   ts->in_lanes = m * (expand ? src_per_slice : dst_per_slice);
   ts->vectors = static_cast<uint32_t>((ts->out_lanes + lanes - 1) / lanes);
