@@ -409,7 +409,7 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
       const uint8_t* HWY_RESTRICT has_taps = ts.has_taps;
       uint64_t at = offset[0];
       V lo = hn::LoadU(d, in + at), hi = hn::LoadU(d, in + at + N);
-      for (size_t k = 0; k < vectors; ++k) {
+      const auto one = [&](size_t k) HWY_ATTR {
         V r = base;
         if (kAllTaps || has_taps[k]) {
           const uint64_t next = offset[k];
@@ -429,7 +429,17 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
         } else {
           hn::StoreU(r, d, out + k * N);
         }
+      };
+      // Unrolled by 4 (benchmarks/loop_limits.cc: the K3 D2 f32 pair loop
+      // in L2, ~0.55x memset rolled, ~0.7x unrolled).
+      size_t k = 0;
+      for (; k + 4 <= vectors; k += 4) {
+        one(k);
+        one(k + 1);
+        one(k + 2);
+        one(k + 3);
       }
+      for (; k < vectors; ++k) one(k);
       return;
     }
   }
