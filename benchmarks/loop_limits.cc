@@ -9,7 +9,10 @@
 // of a 16-kernel K3 D2 tile, or those rounded down to a vector); the same
 // with a vpermt2d whose index stays in a register (tile columns: one
 // index per column); load + vpermt2d + store with the index loaded per
-// vector, the tile-order expand loop. DRAM-sized (256 MiB):
+// vector, the tile-order expand loop; the vector-pair loop the library runs
+// on AVX-512 (each input vector loaded once, a two-table permute per output
+// vector), the same with its schedule unrolled at compile time (a bound), and
+// with the pair loaded per output vector. DRAM-sized (256 MiB):
 // non-temporal stores alone, and with a sequential read stream of 36 % of
 // the written bytes (what K3 D2 reads from src); then what the written data
 // does to DRAM speed (memset of zero vs of 0xA5, non-temporal stores of
