@@ -50,9 +50,12 @@ constexpr uint64_t kChunksPerThread = 4;
 // join on the reference VM, and often only runs once its creator blocks.
 // Measured there (K3 D2 f32, a thread started per call, 2 vs 1 threads):
 // 1 MiB 0.25x, 2-4 MiB 0.56x, 8 MiB 0.95x, 12 MiB 1.08x, 16 MiB 1.22x,
-// 64 MiB 1.59x, 128 MiB 1.69x. A caller's runner has its threads running
+// 64 MiB 1.59x, 128 MiB 1.69x. Since the vector-pair tile loop made one
+// thread ~1.7x faster, with one started at 8 MiB and up: 8 MiB 1.02x,
+// 12 MiB 0.79-0.81x, 16 MiB 0.96-1.03x, 24 MiB 1.10-1.24x, 64 MiB
+// 1.47-1.63x; so one per 16 MiB. A caller's runner has its threads running
 // already and splits from kMinParallelBytes.
-constexpr uint64_t kBytesPerStartedThread = 8u << 20;
+constexpr uint64_t kBytesPerStartedThread = 16u << 20;
 
 void InitRowState(const Plan& p, const uint8_t* pattern, bool stream, RowState* st) {
   st->pattern = pattern;

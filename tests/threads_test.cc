@@ -154,10 +154,10 @@ TEST_P(Threads, IdenticalWhateverTheThreading) {
   EXPECT_GT(g_max_task_count, 1u) << "no runner was ever handed more than one task";
 }
 
-// num_threads starts one thread per 8 MiB of output (include/dilate/dilate.h),
+// num_threads starts one thread per 16 MiB of output (include/dilate/dilate.h),
 // so the cases above run on the caller's thread alone with it; this one is
-// large enough (> 16 MiB) for 1 started thread with num_threads = 2 and 2
-// with 3 or more, expanding and contracting with the hole check.
+// large enough (> 16 MiB) for 1 started thread with num_threads >= 2,
+// expanding and contracting with the hole check.
 TEST_P(Threads, StartedThreadsOnALargeTensor) {
   dilate_desc desc;
   dilate_desc_init(&desc);

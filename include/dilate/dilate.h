@@ -235,7 +235,7 @@ typedef struct dilate_options {
   uint32_t flags;       /* DILATE_FLAG_* bits */
   /* With parallel_for == NULL: 0 or 1 runs serially on the caller's thread;
    * n > 1 runs on the caller's thread plus up to n - 1 threads started for
-   * this call and joined before it returns: one per 8 MiB of output (a
+   * this call and joined before it returns: one per 16 MiB of output (a
    * smaller call runs serially; starting a thread costs tens of
    * microseconds or more). With parallel_for set: a hint of how many
    * threads the runner has (0 = unknown). Results are identical whatever

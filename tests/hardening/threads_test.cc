@@ -110,7 +110,7 @@ TEST(HardeningThreads, ConcurrentCallsWhileTargetSwitches) {
 
 TEST(HardeningThreads, LibraryThreads) {
   Rng rng(42);
-  // Large enough for num_threads to start threads: one per 8 MiB of dst.
+  // Large enough for num_threads to start a thread: one per 16 MiB of dst.
   const Job j = MakeJob(rng, 8000, 17u << 20);
   ASSERT_GE(j.shape.dst_bytes, 17u << 20);
   for (uint32_t n : {2u, 3u, 8u}) {
