@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "lib/walk.h"  // DILATE_ALWAYS_INLINE, DILATE_NOINLINE
+#include "lib/compiler.h"
 
 namespace dilate {
 namespace {

@@ -13,6 +13,7 @@
 
 #include "hwy/cache_control.h"
 #include "hwy/highway.h"
+#include "lib/compiler.h"
 #include "lib/kernels.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -26,14 +27,6 @@ namespace hn = hwy::HWY_NAMESPACE;
 #define DILATE_TARGET_IS_SVE 1
 #else
 #define DILATE_TARGET_IS_SVE 0
-#endif
-
-// On a lambda: inline it at every call (GCC otherwise kept the unrolled
-// tile loops' lambdas out of line on some targets: 2-3x the time).
-#if defined(__GNUC__) || defined(__clang__)
-#define DILATE_ALWAYS_INLINE_LAMBDA __attribute__((always_inline))
-#else
-#define DILATE_ALWAYS_INLINE_LAMBDA
 #endif
 
 // Row strategies (RowState::mode).
@@ -398,6 +391,29 @@ HWY_INLINE void StoreBounded(D d, V v, hn::TFromD<D>* HWY_RESTRICT out, uint64_t
   }
 }
 
+// Stores v to out: non-temporal with kStream.
+template <bool kStream, class D, class V = hn::Vec<D>>
+HWY_INLINE void StoreVector(D d, V v, hn::TFromD<D>* HWY_RESTRICT out) {
+  if (kStream) {
+    hn::Stream(v, d, out);
+  } else {
+    hn::StoreU(v, d, out);
+  }
+}
+
+// one(0), ..., one(n - 1), unrolled by 4 (one is inlined at each call).
+template <class F>
+HWY_INLINE void Unrolled4(size_t n, const F& one) {
+  size_t k = 0;
+  for (; k + 4 <= n; k += 4) {
+    one(k);
+    one(k + 1);
+    one(k + 2);
+    one(k + 3);
+  }
+  for (; k < n; ++k) one(k);
+}
+
 // Tile mode (see TileState in kernels.h), shared by expand and contract:
 // output vector k of a tile starts as `base` (the fill, or zero) and takes
 // the marked lanes of each of its count[k] table entries. The last vector of
@@ -411,89 +427,56 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
   const size_t N = hn::Lanes(d);
   const T* HWY_RESTRICT index = reinterpret_cast<const T*>(ts.index);
   const uint32_t* HWY_RESTRICT offset = ts.offset;
-  if constexpr (VectorPairs(D())) {
-    if (ts.vector_pairs) {  // expand: pairs of input vectors, each loaded once
-      const size_t vectors = ts.vectors;
-      const uint8_t* HWY_RESTRICT has_taps = ts.has_taps;
-      uint64_t at = offset[0];
-      V lo = hn::LoadU(d, in + at), hi = hn::LoadU(d, in + at + N);
-      const auto one = [&](size_t k) HWY_ATTR DILATE_ALWAYS_INLINE_LAMBDA {
-        V r = base;
-        if (kAllTaps || has_taps[k]) {
-          const uint64_t next = offset[k];
-          // Offsets of vectors with taps rise by one vector at most: a
-          // window starts where the last one started plus its taps (at
-          // most N). A branch, where a branch-free update (a blend and a
-          // load per vector) took 30-90% more time.
-          if (next != at) {
-            lo = hi;
-            hi = hn::LoadU(d, in + next + N);
-            at = next;
-          }
-          r = PermutePairOr(d, lo, hi, hn::Load(d, index + k * N), base);
-        }
-        if (kStream) {
-          hn::Stream(r, d, out + k * N);
-        } else {
-          hn::StoreU(r, d, out + k * N);
-        }
-      };
-      // Unrolled by 4 (benchmarks/loop_limits.cc: the K3 D2 f32 pair loop
-      // in L2, ~0.55x memset rolled, ~0.7x unrolled).
-      size_t k = 0;
-      for (; k + 4 <= vectors; k += 4) {
-        one(k);
-        one(k + 1);
-        one(k + 2);
-        one(k + 3);
-      }
-      for (; k < vectors; ++k) one(k);
-      return;
-    }
-  }
-  if (ts.one_per_vector) {  // expand: one load, permute and store per vector
+  // Expand: one entry, permute and store per output vector.
+  if (ts.one_per_vector) {
     const size_t vectors = ts.vectors;  // a local: stores to out may alias ts
     const uint8_t* HWY_RESTRICT has_taps = ts.has_taps;
+    if constexpr (VectorPairs(D())) {
+      if (ts.vector_pairs) {  // pairs of input vectors, each loaded once
+        uint64_t at = offset[0];
+        V lo = hn::LoadU(d, in + at), hi = hn::LoadU(d, in + at + N);
+        // Unrolled by 4 (benchmarks/loop_limits.cc: the K3 D2 f32 pair loop
+        // in L2, ~0.55x memset rolled, ~0.7x unrolled).
+        Unrolled4(vectors, [&](size_t k) HWY_ATTR DILATE_INLINE_LAMBDA {
+          V r = base;
+          if (kAllTaps || has_taps[k]) {
+            const uint64_t next = offset[k];
+            // Offsets of vectors with taps rise by one vector at most: a
+            // window starts where the last one started plus its taps (at
+            // most N). A branch, where a branch-free update (a blend and a
+            // load per vector) took 30-90% more time.
+            if (next != at) {
+              lo = hi;
+              hi = hn::LoadU(d, in + next + N);
+              at = next;
+            }
+            r = PermutePairOr(d, lo, hi, hn::Load(d, index + k * N), base);
+          }
+          StoreVector<kStream>(d, r, out + k * N);
+        });
+        return;
+      }
+    }
+    // Vectors of pure fill (hole rows) are plain stores: no load, no
+    // permute. The branch follows the tile's fixed pattern, and is compiled
+    // out when every vector takes taps.
+    const auto one = [&](size_t k) HWY_ATTR DILATE_INLINE_LAMBDA {
+      const V r = kAllTaps || has_taps[k]
+                      ? PermuteOr(d, hn::LoadU(d, in + offset[k]), hn::Load(d, index + k * N), base)
+                      : base;
+      StoreVector<kStream>(d, r, out + k * N);
+    };
 #if HWY_TARGET == HWY_AVX2
     if constexpr (!kAllTaps) {
       // Unrolled by 4 on AVX2 where vectors of pure fill branch: same-process
       // A/B, a plan's K5 D3 / K7 D4 f32 at 256 KiB on the Zen 5 EPYC, 18-32%
       // less time. (Where every vector takes taps, and on SSE4, unrolling
       // gained nothing or lost up to 22%.)
-      const auto one = [&](size_t j) HWY_ATTR DILATE_ALWAYS_INLINE_LAMBDA {
-        const V r = has_taps[j] ? PermuteOr(d, hn::LoadU(d, in + offset[j]),
-                                            hn::Load(d, index + j * N), base)
-                                : base;
-        if (kStream) {
-          hn::Stream(r, d, out + j * N);
-        } else {
-          hn::StoreU(r, d, out + j * N);
-        }
-      };
-      size_t k = 0;
-      for (; k + 4 <= vectors; k += 4) {
-        one(k);
-        one(k + 1);
-        one(k + 2);
-        one(k + 3);
-      }
-      for (; k < vectors; ++k) one(k);
+      Unrolled4(vectors, one);
       return;
     }
 #endif
-    for (size_t k = 0; k < vectors; ++k) {
-      // Vectors of pure fill (hole rows) are plain stores: no load, no
-      // permute. The branch follows the tile's fixed pattern, and is
-      // compiled out when every vector takes taps.
-      const V r = kAllTaps || has_taps[k]
-                      ? PermuteOr(d, hn::LoadU(d, in + offset[k]), hn::Load(d, index + k * N), base)
-                      : base;
-      if (kStream) {
-        hn::Stream(r, d, out + k * N);
-      } else {
-        hn::StoreU(r, d, out + k * N);
-      }
-    }
+    for (size_t k = 0; k < vectors; ++k) one(k);
     return;
   }
   size_t e = 0;
@@ -502,11 +485,7 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
     for (size_t c = ts.count[k]; c != 0; --c, ++e) {
       r = PermuteOr(d, hn::LoadU(d, in + offset[e]), hn::Load(d, index + e * N), r);
     }
-    if (kStream) {
-      hn::Stream(r, d, out + k * N);
-    } else {
-      hn::StoreU(r, d, out + k * N);
-    }
+    StoreVector<kStream>(d, r, out + k * N);
   }
 }
 

@@ -5,22 +5,8 @@
 
 #include <stdint.h>
 
+#include "lib/compiler.h"
 #include "lib/plan.h"
-
-#if defined(__GNUC__)
-#define DILATE_ALWAYS_INLINE inline __attribute__((always_inline))
-// For lambdas: `[&](...) DILATE_INLINE_LAMBDA { ... }`.
-#define DILATE_INLINE_LAMBDA __attribute__((always_inline))
-#define DILATE_NOINLINE __attribute__((noinline))
-#define DILATE_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define DILATE_RESTRICT __restrict__
-#else
-#define DILATE_ALWAYS_INLINE inline
-#define DILATE_INLINE_LAMBDA
-#define DILATE_NOINLINE
-#define DILATE_UNLIKELY(x) (x)
-#define DILATE_RESTRICT
-#endif
 
 namespace dilate {
 
