@@ -148,8 +148,8 @@ void ContractListedT(const Plan& p, const uint16_t* DILATE_RESTRICT pairs, uint3
 // this is the loop a caller would write inline. (An inline 16-byte store
 // loop instead of memset measured 10 ns a call against 8.8.)
 template <typename T>
-void ExpandSquareSmallT(uint64_t n, uint64_t k, uint64_t d, const uint8_t* DILATE_RESTRICT src,
-                        uint8_t* DILATE_RESTRICT dst) {
+dilate_status ExpandSquareSmallT(uint64_t n, uint64_t k, uint64_t d,
+                                 const uint8_t* DILATE_RESTRICT src, uint8_t* DILATE_RESTRICT dst) {
   const uint64_t l = (k - 1) * d + 1;
   memset(dst, 0, n * l * l * sizeof(T));
   const uint64_t row = d * l;  // elements from one tap row to the next
@@ -160,14 +160,48 @@ void ExpandSquareSmallT(uint64_t n, uint64_t k, uint64_t d, const uint8_t* DILAT
       for (uint64_t x = 0; x < k; ++x) StoreAt(out, y * row + x * d, LoadAt<T>(src, in + x));
     }
   }
+  return DILATE_OK;
+}
+
+// The same for one kernel size K known at compile time: a kernel's K * K
+// taps are straight-line loads and stores at run-time offsets, as in the
+// loop a caller writes for a fixed kernel size (the small call, K3 D2 f32
+// N=1: the loops over y and x were ~80 of its ~175 instructions; with this
+// and dilate_expand_2d's tail jump, 9.2 -> 5.9 ns). memset stays: zeroing
+// with inline 16-byte stores measured 6.9 ns against 6.6 (glibc's memset
+// stores 100 bytes as two 64-byte vectors).
+template <typename T, uint64_t K>
+dilate_status ExpandSquareSmallK(uint64_t n, uint64_t, uint64_t d,
+                                 const uint8_t* DILATE_RESTRICT src, uint8_t* DILATE_RESTRICT dst) {
+  const uint64_t l = (K - 1) * d + 1;
+  const uint64_t plane = l * l * sizeof(T), row = d * l * sizeof(T), step = d * sizeof(T);
+  memset(dst, 0, n * plane);
+  for (uint64_t o = 0; o < n; ++o, src += K * K * sizeof(T), dst += plane) {
+#pragma GCC unroll 8
+    for (uint64_t y = 0; y < K; ++y) {
+#pragma GCC unroll 8
+      for (uint64_t x = 0; x < K; ++x) {
+        const T v = LoadAt<T>(src, y * K + x);
+        memcpy(dst + y * row + x * step, &v, sizeof(T));
+      }
+    }
+  }
+  return DILATE_OK;
 }
 
 }  // namespace
 
-void ExpandSquareSmall(uint32_t elem_size, uint64_t n, uint64_t k, uint64_t d,
-                       const uint8_t* src, uint8_t* dst) {
-  ByElemSize(elem_size, [&](auto t) { ExpandSquareSmallT<decltype(t)>(n, k, d, src, dst); });
-}
+// Entry 0 of each row: the run-time loop, for k >= kSquareFixedK.
+// clang-format off
+#define DILATE_SQUARE_ROW(T)                                                     \
+  {ExpandSquareSmallT<T>,    ExpandSquareSmallK<T, 1>, ExpandSquareSmallK<T, 2>, \
+   ExpandSquareSmallK<T, 3>, ExpandSquareSmallK<T, 4>, ExpandSquareSmallK<T, 5>, \
+   ExpandSquareSmallK<T, 6>, ExpandSquareSmallK<T, 7>}
+// clang-format on
+const SquareSmallFn kExpandSquareSmall[4][kSquareFixedK] = {
+    DILATE_SQUARE_ROW(uint8_t), DILATE_SQUARE_ROW(uint16_t), DILATE_SQUARE_ROW(uint32_t),
+    DILATE_SQUARE_ROW(uint64_t)};
+#undef DILATE_SQUARE_ROW
 
 uint32_t ListSmallTaps(const Plan& p, uint16_t* pairs) {
   const uint64_t e = p.elem_size, g = p.group / e;

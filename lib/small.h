@@ -37,9 +37,21 @@ void ContractListed(const Plan& p, const uint16_t* pairs, uint32_t n, const uint
 // The caller has checked that the arguments are valid and that dst,
 // n * L * L * elem_size bytes with L = (k - 1) * d + 1, is at most
 // kSmallBytes (so is src). Byte-for-byte what ExpandSmall gives for the
-// equivalent plan.
-void ExpandSquareSmall(uint32_t elem_size, uint64_t n, uint64_t k, uint64_t d,
-                       const uint8_t* src, uint8_t* dst);
+// equivalent plan. Returns DILATE_OK, so that dilate_expand_2d can end in a
+// jump to it.
+using SquareSmallFn = dilate_status (*)(uint64_t n, uint64_t k, uint64_t d, const uint8_t* src,
+                                        uint8_t* dst);
+
+// Kernel sizes below this have a loop of their own, with the k * k taps of a
+// kernel unrolled, as a caller's inline loop for a fixed size would be.
+constexpr uint64_t kSquareFixedK = 8;
+
+// [log2 elem_size][k < kSquareFixedK ? k : 0]
+extern const SquareSmallFn kExpandSquareSmall[4][kSquareFixedK];
+
+inline SquareSmallFn ExpandSquareSmallFor(uint32_t elem_size, uint64_t k) {
+  return kExpandSquareSmall[__builtin_ctz(elem_size) & 3][k < kSquareFixedK ? k : 0];
+}
 
 }  // namespace dilate
 

@@ -36,7 +36,7 @@ extern std::atomic<const Target*> g_active;
 dilate_status ChooseActiveTarget(const Target** target);
 
 // The target operations use now, or the DILATE_TARGET error. Inline: after
-// the first call it is one atomic load (the small call's ~9 ns count it).
+// the first call it is one atomic load.
 inline dilate_status ActiveTarget(const Target** target) {
   const Target* active = g_active.load(std::memory_order_acquire);
   if (active == nullptr) return ChooseActiveTarget(target);

@@ -140,7 +140,7 @@ TEST_P(Seed, Expand2dAgreesWithReference) {
   uint64_t index = 0, small = 0, general = 0;
   for (uint32_t dtype = DILATE_DTYPE_U8; dtype <= DILATE_DTYPE_F64; ++dtype) {
     const uint64_t e = dilate_dtype_size(dtype);
-    for (uint64_t k : {1, 2, 3, 4, 5, 7, 11, 33}) {
+    for (uint64_t k : {1, 2, 3, 4, 5, 6, 7, 8, 11, 33}) {
       for (uint64_t d : {1, 2, 3, 4, 8, 33}) {
         for (uint64_t n : {1, 2, 3, 9}) {
           const uint64_t l = (k - 1) * d + 1;
