@@ -33,6 +33,9 @@
 //        runner:2      (threads only) options.parallel_for = a persistent
 //                      two-thread pool (SpinPool below), as an inference
 //                      engine that owns a thread pool would pass
+//        memset:runner:2 (threads only) memset of each half of dst on the
+//                      two threads of such a pool: what two threads can
+//                      write at all (the ceiling for runner:2)
 //
 // Every benchmark except small/* is timed with manual timing and *paired*:
 // each iteration first runs the limit (memset of dst for expand, memcpy of
@@ -470,6 +473,27 @@ void BenchExpand(benchmark::State& state, Case c, std::string impl) {
     opt.parallel_for = &SpinPool::ParallelFor;
     opt.runner_ctx = &pool;
     RunPaired(state, c, [&] { dilate_expand(&desc, src.p, src.n, dst.p, dst.n, &opt); }, limit);
+  } else if (impl == "memset:runner:2") {
+    // The hardware's own two-thread scaling: memset of each half of dst on
+    // one thread of the same kind of pool, so "runner:2" can be read against
+    // what two threads writing these bytes can do at all.
+    SpinPool pool;
+    struct Halves {
+      uint8_t* p;
+      size_t n;
+      int byte;
+    } halves{static_cast<uint8_t*>(dst.p), dst.n, fill_byte};
+    const dilate_task_fn half = [](void* ctx, uint64_t i) {
+      const Halves& h = *static_cast<const Halves*>(ctx);
+      const size_t mid = h.n / 2 / 64 * 64;
+      if (i == 0) {
+        memset(h.p, h.byte, mid);
+      } else {
+        memset(h.p + mid, h.byte, h.n - mid);
+      }
+    };
+    RunPaired(
+        state, c, [&] { SpinPool::ParallelFor(&pool, 2, half, &halves); }, limit);
   } else if (impl == "memset") {
     RunPaired(state, c, limit, limit);
   } else if (impl == "memset:A5") {
@@ -738,7 +762,7 @@ Suite MakeSuite(const std::string& mode) {
   Case small = Ex(3, 2, 0);
   small.op = "small";
   s.Add(small);
-  // Threads: 2 MiB (num_threads starts no thread there: one per 8 MiB),
+  // Threads: 2 MiB (num_threads starts no thread there: one per 16 MiB),
   // L3-size (12 MiB) and 256 MiB.
   for (uint64_t size : {2 * MiB, 12 * MiB, big}) {
     Case c = Ex(3, 2, size);
@@ -788,7 +812,7 @@ void Register(const Suite& suite) {
       impls.push_back("inline:runtime");
       impls.push_back("expand_2d");
     } else if (c.op == "threads") {
-      impls = {"threads:1", "threads:2", "runner:2"};
+      impls = {"threads:1", "threads:2", "runner:2", "memset:runner:2"};
     }
     for (const std::string& impl : impls) {
       const std::string name = c.Key() + "/" + impl;
