@@ -258,6 +258,7 @@ bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts
   ts->one_per_vector = 1;
   ts->all_taps = all_taps;
   ts->vector_pairs = kPairs ? 1 : 0;
+  ts->pair_entries = 0;
   ts->max_read_end = uint64_t{last} + (kPairs ? 2 : 1) * N;
   return true;
 }
@@ -266,6 +267,14 @@ bool DenseTables(const uint8_t* map, uint64_t slice, TileState* ts) {
   bool ok = false;
   WithShuffleTag(ts->lane_bytes, [&](auto d) { ok = DenseTablesFor(d, map, slice, ts); });
   return ok;
+}
+
+// ExpandKernels::pair_lane_bytes of this target.
+constexpr uint32_t PairLaneBytes() {
+  return (VectorPairs(hn::ScalableTag<uint8_t>()) ? 1u : 0u) |
+         (VectorPairs(hn::ScalableTag<uint16_t>()) ? 2u : 0u) |
+         (VectorPairs(hn::ScalableTag<uint32_t>()) ? 4u : 0u) |
+         (VectorPairs(hn::ScalableTag<uint64_t>()) ? 8u : 0u);
 }
 
 }  // namespace
@@ -278,8 +287,9 @@ const ExpandKernels* GetExpandKernels() {
   // dense tables run by vector pairs instead (VectorPairs, lib/simd-inl.h);
   // columns remain for the general writer's tables (cropped tensors).
   static constexpr ExpandKernels kKernels = {
-      &Prepare,   &Fill,        &ExpandRow,   &ExpandGrid,
-      &TileShape, &ExpandTiles, &DenseTables, HWY_TARGET != HWY_AVX2};
+      &Prepare,       &Fill,        &ExpandRow,   &ExpandGrid,
+      &TileShape,     &ExpandTiles, &DenseTables, HWY_TARGET != HWY_AVX2,
+      PairLaneBytes()};
   return &kKernels;
 }
 

@@ -67,19 +67,24 @@ struct alignas(64) TileState {
   uint64_t in_lanes;        // lanes read per tile (src for expand)
   uint64_t out_lanes;       // lanes written per tile
   uint32_t vectors;         // output vectors per tile: ceil(out_lanes / lanes)
-  uint64_t max_read_end;    // max over entries of offset + lanes
+  uint64_t max_read_end;    // max over entries of offset + lanes (2 lanes: pairs)
   uint32_t one_per_vector;  // every count is 1: entry k is output vector k
   uint32_t all_taps;        // one_per_vector, and every entry takes taps
   // Non-zero: one_per_vector, and entry k indexes the 2 vectors at offset[k]
   // (a whole number of vectors from the tile's input) instead of one window:
   // see VectorPairs in lib/simd-inl.h. Only dense_tables writes this form.
   uint32_t vector_pairs;
+  // Non-zero: every entry e indexes the 2 vectors at offset[e] (a whole
+  // number of vectors into the tile's input), and a vector may take several
+  // entries (one_per_vector and all_taps are 0). The general writer's
+  // contract tables, on targets with ExpandKernels::pair_lane_bytes.
+  uint32_t pair_entries;
   static constexpr size_t kMaxEntries = 1024;
   static constexpr size_t kIndexBytes = 32768;
   uint32_t offset[kMaxEntries];   // entry: read offset in lanes from the tile's input
   uint8_t has_taps[kMaxEntries];  // entry: 0 when it takes nothing (a vector of pure fill)
   uint16_t count[kMaxEntries];    // entries of output vector k (in entry order)
-  // Entry e, lane k: index into the window, or (top bit | (lanes + k)) to
+  // Entry e, lane k: index into the window (or the pair), or (top bit | (lanes + k)) to
   // keep lane k of the vector so far (the fill for expand, zero or earlier
   // entries for contract).
   alignas(64) uint8_t index[kIndexBytes];
@@ -131,6 +136,9 @@ struct ExpandKernels {
   // Whether tiles of whole vectors take column order while dst fits L2
   // (TileState::columns): measured per target, see GetExpandKernels.
   bool tile_columns;
+  // Bit b set: for lanes of b bytes this target's tile loops take entries
+  // that index a pair of whole vectors (TileState::pair_entries).
+  uint32_t pair_lane_bytes;
 };
 
 struct ContractKernels {

@@ -480,6 +480,20 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
     return;
   }
   size_t e = 0;
+  if constexpr (VectorPairs(D())) {
+    if (ts.pair_entries) {  // contract: each entry a pair of whole vectors
+      for (size_t k = 0; k < ts.vectors; ++k) {
+        V r = base;
+        for (size_t c = ts.count[k]; c != 0; --c, ++e) {
+          const T* HWY_RESTRICT at = in + offset[e];
+          r = PermutePairOr(d, hn::LoadU(d, at), hn::LoadU(d, at + N), hn::Load(d, index + e * N),
+                            r);
+        }
+        StoreVector<kStream>(d, r, out + k * N);
+      }
+      return;
+    }
+  }
   for (size_t k = 0; k < ts.vectors; ++k) {
     V r = base;
     for (size_t c = ts.count[k]; c != 0; --c, ++e) {
@@ -521,7 +535,13 @@ HWY_NOINLINE void ApplyTileBounded(D d, hn::TFromD<D>* HWY_RESTRICT out, uint64_
     for (size_t c = ts.count[k]; c != 0; --c, ++e) {
       const uint64_t at = in_base + ts.offset[e];
       const V v = at + N <= in_total ? hn::LoadU(d, in + at) : LoadWindowBounded(d, in, at, in_total);
-      r = PermuteOr(d, v, hn::Load(d, index + e * N), r);
+      if (VectorPairs(D()) && ts.pair_entries) {
+        const V hi = at + 2 * N <= in_total ? hn::LoadU(d, in + at + N)
+                                            : LoadWindowBounded(d, in, at + N, in_total);
+        r = PermutePairOr(d, v, hi, hn::Load(d, index + e * N), r);
+      } else {
+        r = PermuteOr(d, v, hn::Load(d, index + e * N), r);
+      }
     }
     if (k * N + N <= out_limit) {
       hn::StoreU(r, d, out + k * N);

@@ -37,7 +37,15 @@ class TableWriter {
  public:
   // With pad_vectors, every output vector gets at least one entry (an
   // empty one where it has no taps), so expand can run one entry per vector.
-  TableWriter(TileState* ts, bool pad_vectors) : ts_(ts), lanes_(ts->lanes), pad_(pad_vectors) {
+  // With pairs, an entry indexes the two vectors from its offset, rounded
+  // down to a whole vector of the tile's input (aligned loads where tiles
+  // start on one): TileState::pair_entries.
+  TableWriter(TileState* ts, bool pad_vectors, bool pairs)
+      : ts_(ts),
+        lanes_(ts->lanes),
+        span_(pairs ? 2 * ts->lanes : ts->lanes),
+        pad_(pad_vectors),
+        pairs_(pairs) {
     shift_ = 0;
     while ((uint64_t{1} << shift_) < lanes_) ++shift_;
     pow2_ = (uint64_t{1} << shift_) == lanes_;
@@ -56,12 +64,12 @@ class TableWriter {
     bool ok = true, took = false;  // took: the open entry took a tap in this run
     // Locals: index stores (T may be uint32_t or a char type) could alias
     // the members, which would be reloaded after every store.
-    const uint64_t lanes = lanes_, shift = shift_;
+    const uint64_t lanes = lanes_, span = span_, shift = shift_;
     const bool pow2 = pow2_;
     const auto one = [&](uint64_t out, uint64_t in) {
       const uint64_t k = pow2 ? out >> shift : out / lanes;
       const uint64_t lane = pow2 ? out & (lanes - 1) : out % lanes;
-      if (DILATE_UNLIKELY(k != vec || in >= off + lanes || !open)) {
+      if (DILATE_UNLIKELY(k != vec || in >= off + span || !open)) {
         if (took) open_has_taps_ = true;  // before Next closes the entry
         took = false;
         if (!Next(k, in)) {
@@ -106,7 +114,7 @@ class TableWriter {
     }
     open_index_ = Index(e);
     memcpy(open_index_, blank_, lanes_ * sizeof(T));  // every lane "keep the other vector"
-    offset_ = in;
+    offset_ = pairs_ ? in / lanes_ * lanes_ : in;
     vector_ = k;
     open_ = true;
     open_has_taps_ = false;
@@ -136,7 +144,9 @@ class TableWriter {
 
   TileState* ts_;
   const uint64_t lanes_;
+  const uint64_t span_;  // input lanes an entry indexes
   const bool pad_;
+  const bool pairs_;
   uint32_t shift_;
   bool pow2_;
   bool open_ = false;
@@ -238,9 +248,9 @@ uint64_t WriteDenseExpandTables(const Plan& p, const ExpandKernels& k, TileState
 // (one_per_vector, all_taps, max_read_end); returns the entry count or 0
 // when they do not fit.
 template <typename T>
-uint64_t WriteTables(const Plan& p, bool expand, uint64_t m, TileState* ts) {
+uint64_t WriteTables(const Plan& p, bool expand, bool pairs, uint64_t m, TileState* ts) {
   memset(ts->count, 0, ts->vectors * sizeof(ts->count[0]));
-  TableWriter<T> writer(ts, expand);
+  TableWriter<T> writer(ts, expand, pairs);
   bool ok = true;
   const uint64_t lb = sizeof(T);
   const uint64_t group_lanes = p.group / lb;
@@ -254,25 +264,34 @@ uint64_t WriteTables(const Plan& p, bool expand, uint64_t m, TileState* ts) {
   WalkSliceRows(p, m, row);
   const uint64_t entries = ok ? writer.Finish() : 0;
   if (entries == 0) return 0;
-  ts->one_per_vector = 1;
+  ts->one_per_vector = pairs ? 0 : 1;
   ts->vector_pairs = 0;
+  ts->pair_entries = pairs ? 1 : 0;
   for (uint64_t k = 0; k < ts->vectors; ++k) ts->one_per_vector &= ts->count[k] == 1 ? 1 : 0;
   ts->all_taps = ts->one_per_vector;
   for (uint64_t k = 0; k < ts->vectors && ts->all_taps; ++k) ts->all_taps = ts->has_taps[k];
+  const uint64_t span = (pairs ? 2 : 1) * ts->lanes;
   uint64_t max_end = 0;
   for (uint64_t e = 0; e < entries; ++e) {
-    if (ts->offset[e] + ts->lanes > max_end) max_end = ts->offset[e] + ts->lanes;
+    if (ts->offset[e] + span > max_end) max_end = ts->offset[e] + span;
   }
   ts->max_read_end = max_end;
   return entries;
 }
 
 // The dense expand writer where it applies, else the general one.
+// Contract takes pair entries where the target has them: an output vector
+// gathers its taps from a few input vectors, two per entry (K3 D2 f32 on
+// AVX-512: two entries per vector, each loading whole vectors, instead of
+// about three unaligned windows).
+// (Not in few-vector tiles, whose entries pairs do not reduce: one-shot K5
+// D3 f32 at 16 KiB took 22% more time with them.)
 template <typename T>
-uint64_t WriteAnyTables(const Plan& p, const ExpandKernels& k, bool expand, uint64_t m,
-                        TileState* ts) {
+uint64_t WriteAnyTables(const Plan& p, const ExpandKernels& k, bool expand, TileSize size,
+                        uint64_t m, TileState* ts) {
   const uint64_t entries = expand ? WriteDenseExpandTables<T>(p, k, ts) : 0;
-  return entries != 0 ? entries : WriteTables<T>(p, expand, m, ts);
+  const bool pairs = !expand && size != TileSize::kFew && (k.pair_lane_bytes & sizeof(T)) != 0;
+  return entries != 0 ? entries : WriteTables<T>(p, expand, pairs, m, ts);
 }
 
 }  // namespace
@@ -318,6 +337,7 @@ bool BuildTiles(const Plan& p, const ExpandKernels& k, TileSide side, TileSize s
   }
   ts->slices = m;
   ts->vector_pairs = 0;
+  ts->pair_entries = 0;
   ts->out_lanes = m * out_per_slice;
   ts->in_lanes = m * (expand ? src_per_slice : dst_per_slice);
   ts->vectors = static_cast<uint32_t>((ts->out_lanes + lanes - 1) / lanes);
@@ -331,16 +351,16 @@ bool BuildTiles(const Plan& p, const ExpandKernels& k, TileSide side, TileSize s
   uint64_t entries = 0;
   switch (lb) {
     case 1:
-      entries = WriteAnyTables<uint8_t>(p, k, expand, m, ts);
+      entries = WriteAnyTables<uint8_t>(p, k, expand, size, m, ts);
       break;
     case 2:
-      entries = WriteAnyTables<uint16_t>(p, k, expand, m, ts);
+      entries = WriteAnyTables<uint16_t>(p, k, expand, size, m, ts);
       break;
     case 4:
-      entries = WriteAnyTables<uint32_t>(p, k, expand, m, ts);
+      entries = WriteAnyTables<uint32_t>(p, k, expand, size, m, ts);
       break;
     default:
-      entries = WriteAnyTables<uint64_t>(p, k, expand, m, ts);
+      entries = WriteAnyTables<uint64_t>(p, k, expand, size, m, ts);
   }
   return entries != 0;
 }

@@ -200,6 +200,51 @@ TEST_P(Contract, CroppedAwayTapsAreWrittenAsZero) {
   EXPECT_TRUE(dense.GuardsIntact());
 }
 
+// Many kernels in one call: a one-shot contract of a few hundred KiB or less
+// takes tiles of whole vectors where they pay (and, on AVX-512, tables of
+// vector pairs: TileState::pair_entries), which the random descriptions
+// above, with few kernels each, seldom reach. Every element size, a few
+// kernel shapes, inner 1 and 3; arbitrary input, then a fill-only one with
+// the hole check.
+TEST_P(Contract, ManyKernelsMatchReference) {
+  const uint32_t dtypes[] = {DILATE_DTYPE_U8, DILATE_DTYPE_BF16, DILATE_DTYPE_F32,
+                             DILATE_DTYPE_F64};
+  const uint64_t shapes[][2] = {{3, 2}, {5, 2}, {5, 3}, {3, 4}, {7, 4}};
+  Rng rng(CaseSeed(0x3A7C4E55, 0));
+  // Under a reduced DILATE_TEST_SCALE (qemu runs), K3 D2 inner 1 only.
+  const bool all_shapes = Scaled(100) >= 50;
+  for (uint32_t dtype : dtypes) {
+    const uint64_t e = dilate_dtype_size(dtype);
+    for (const auto& kd : shapes) {
+      for (uint64_t inner : {1, 3}) {
+        dilate_desc desc;
+        dilate_desc_init(&desc);
+        desc.dtype = dtype;
+        desc.rank = 2;
+        // Enough kernels for 16 whole-vector tiles of 64 lanes and more.
+        desc.outer = (e <= 2 ? 1040 : 300) + rng.Uniform(0, 40);
+        desc.inner = inner;
+        desc.src_dims[0] = desc.src_dims[1] = kd[0];
+        desc.dilation[0] = desc.dilation[1] = kd[1];
+        if (!all_shapes && (kd[0] != 3 || kd[1] != 2 || inner != 1)) continue;
+        SCOPED_TRACE(testing::Message() << Describe(desc));
+        const ExpectedShape shape = ComputeShape(desc);
+        ASSERT_EQ(shape.status, DILATE_OK);
+        std::vector<uint8_t> expanded(shape.dst_bytes), want(shape.src_bytes);
+        rng.FillBytes(expanded.data(), expanded.size());
+        ASSERT_FALSE(dilate_ref::Contract(desc, expanded.data(), want.data(), want.size()));
+        ExpectContract(desc, expanded, 0, DILATE_OK, want, rng);
+        ExpectContract(desc, expanded, DILATE_FLAG_VERIFY_HOLES, DILATE_ERROR_HOLE_NOT_FILL, want,
+                       rng);
+        std::vector<uint8_t> src(shape.src_bytes);
+        rng.FillBytes(src.data(), src.size());
+        dilate_ref::Expand(desc, src.data(), expanded.data());
+        ExpectContract(desc, expanded, DILATE_FLAG_VERIFY_HOLES, DILATE_OK, src, rng);
+      }
+    }
+  }
+}
+
 DILATE_INSTANTIATE_ON_ALL_TARGETS(Contract);
 
 }  // namespace
