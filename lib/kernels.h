@@ -77,7 +77,8 @@ struct alignas(64) TileState {
   // Non-zero: every entry e indexes the 2 vectors at offset[e] (a whole
   // number of vectors into the tile's input), and a vector may take several
   // entries (one_per_vector and all_taps are 0). The general writer's
-  // contract tables, on targets with ExpandKernels::pair_lane_bytes.
+  // contract tables, on targets with ExpandKernels::pair_lane_bytes. 2:
+  // moreover every output vector takes exactly two entries.
   uint32_t pair_entries;
   static constexpr size_t kMaxEntries = 1024;
   static constexpr size_t kIndexBytes = 32768;

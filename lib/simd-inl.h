@@ -481,6 +481,21 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
   }
   size_t e = 0;
   if constexpr (VectorPairs(D())) {
+    if (ts.pair_entries == 2) {
+      // Contract, two pair entries per output vector: unrolled, no loop over
+      // entries (same-process A/B, K3 D2 f32 at 256 KiB: 11-14% less time).
+      const size_t vectors = ts.vectors;  // a local: stores to out may alias ts
+      Unrolled4(vectors, [&](size_t k) HWY_ATTR DILATE_INLINE_LAMBDA {
+        const T* HWY_RESTRICT a0 = in + offset[2 * k];
+        const T* HWY_RESTRICT a1 = in + offset[2 * k + 1];
+        V r = PermutePairOr(d, hn::LoadU(d, a0), hn::LoadU(d, a0 + N),
+                            hn::Load(d, index + 2 * k * N), base);
+        r = PermutePairOr(d, hn::LoadU(d, a1), hn::LoadU(d, a1 + N),
+                          hn::Load(d, index + (2 * k + 1) * N), r);
+        StoreVector<kStream>(d, r, out + k * N);
+      });
+      return;
+    }
     if (ts.pair_entries) {  // contract: each entry a pair of whole vectors
       for (size_t k = 0; k < ts.vectors; ++k) {
         V r = base;

@@ -266,7 +266,14 @@ uint64_t WriteTables(const Plan& p, bool expand, bool pairs, uint64_t m, TileSta
   if (entries == 0) return 0;
   ts->one_per_vector = pairs ? 0 : 1;
   ts->vector_pairs = 0;
+  // 2: every output vector takes exactly two pair entries (K3 D2 contract
+  // on AVX-512, every lane size), which the tile loop runs unrolled.
   ts->pair_entries = pairs ? 1 : 0;
+  if (pairs) {
+    bool two = true;
+    for (uint64_t k = 0; k < ts->vectors; ++k) two &= ts->count[k] == 2;
+    if (two) ts->pair_entries = 2;
+  }
   for (uint64_t k = 0; k < ts->vectors; ++k) ts->one_per_vector &= ts->count[k] == 1 ? 1 : 0;
   ts->all_taps = ts->one_per_vector;
   for (uint64_t k = 0; k < ts->vectors && ts->all_taps; ++k) ts->all_taps = ts->has_taps[k];
