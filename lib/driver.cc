@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "hwy/targets.h"
 #include "lib/small.h"
 #include "lib/tiles.h"
 #include "lib/walk.h"
@@ -164,6 +165,26 @@ bool PairTilesPay(const Plan& p, const Target& target, const TileState& ts) {
   return p.outer / whole >= kMinPairTiles;
 }
 
+// Whether whole-vector tiles take column order on this target and CPU
+// (ExpandKernels::tile_columns, measured per target). AVX2 was measured both
+// ways: tile order on an AVX-512 Xeon, columns on the Zen 5 EPYC
+// (same-process A/B, f32 at 256 KiB: K3 D2 / K5 D3 / K3 D4 / K5 D2 0.68-0.83
+// of the time one-shot, 0.70-0.76 with a plan; 1 MiB 0.75-0.90), so AVX2
+// takes columns on AMD CPUs.
+bool TakesColumns(const Target& target) {
+  if (target.expand->tile_columns) return true;
+#if HWY_ARCH_X86
+  if (target.bit == HWY_AVX2) {
+    static const bool amd = [] {
+      __builtin_cpu_init();
+      return __builtin_cpu_is("amd") != 0;
+    }();
+    return amd;
+  }
+#endif
+  return false;
+}
+
 // Builds tile-mode tables for `side` into *ts (its fill pattern at
 // `pattern`, for expand), with tiles up to the table limit when `reused`
 // (a plan's tables, built once). False when tile mode does not fit.
@@ -183,8 +204,8 @@ bool MakeTiles(const Plan& p, const Target& target, TileSide side, const uint8_t
   // Column order only for whole-vector tiles: where a tile's last vector
   // spills into the next, every store splits a line written again a column
   // later (K5 D2 f32, 256 KiB, AVX-512: 0.30x memset by columns, 0.60x not).
-  // And only where the target takes columns (ExpandKernels::tile_columns).
-  ts->columns = expand && target.expand->tile_columns && p.dst_bytes <= kColumnBytes &&
+  // And only where the target takes columns (TakesColumns).
+  ts->columns = expand && TakesColumns(target) && p.dst_bytes <= kColumnBytes &&
                         ts->out_lanes % ts->lanes == 0
                     ? 1
                     : 0;

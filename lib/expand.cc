@@ -281,11 +281,13 @@ constexpr uint32_t PairLaneBytes() {
 
 const ExpandKernels* GetExpandKernels() {
   // Column order pays on AVX-512 (K3 D2 f32, 256 KiB: 17-21% less time) and
-  // SSE4 (12-18%), but not on AVX2, where tile order took 5-31% less
-  // (same-process A/B on an AVX-512 Xeon, six processes; K3 D3 and K7 D2
-  // even). Other targets keep columns, unmeasured. On AVX-512, tiles from
-  // dense tables run by vector pairs instead (VectorPairs, lib/simd-inl.h);
-  // columns remain for the general writer's tables (cropped tensors).
+  // SSE4 (12-18%), but not on AVX2 on an AVX-512 Xeon, where tile order took
+  // 5-31% less (same-process A/B, six processes; K3 D3 and K7 D2 even). On
+  // the Zen 5 EPYC AVX2 columns took 17-32% less (lib/driver.cc takes them
+  // on AMD CPUs: TakesColumns). Other targets keep columns, unmeasured. On
+  // AVX-512, tiles from dense tables run by vector pairs instead
+  // (VectorPairs, lib/simd-inl.h); columns remain for the general writer's
+  // tables (cropped tensors).
   static constexpr ExpandKernels kKernels = {
       &Prepare,       &Fill,        &ExpandRow,   &ExpandGrid,
       &TileShape,     &ExpandTiles, &DenseTables, HWY_TARGET != HWY_AVX2,

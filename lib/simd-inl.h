@@ -566,15 +566,18 @@ HWY_NOINLINE void ApplyTileBounded(D d, hn::TFromD<D>* HWY_RESTRICT out, uint64_
   }
 }
 
-// Tiles whose every output vector takes taps (one entry each): `tiles`
-// whole tiles at out + j * out_step, in + j * in_step, written column by
-// column (output vector k of every tile, then k + 1), so each vector's index
-// and read offset are loaded once per group instead of once per vector.
-// Each store is still one whole vector written once. Measured on AVX-512
-// (Zen 4), K3 D2 f32 kernel alone, x memset: 256 KiB dst 0.52 in tile order,
-// 0.60 by columns; 1 MiB 0.60 / 0.64; but 4 MiB 0.53 / 0.49, so the driver
-// allows columns only while dst fits L2 (TileState::columns); no gain where
-// tiles have vectors of pure fill.
+// Tiles of one entry per output vector: `tiles` whole tiles at
+// out + j * out_step, in + j * in_step, written column by column (output
+// vector k of every tile, then k + 1), so each vector's index and read
+// offset are loaded once per group instead of once per vector; a column of
+// pure fill is plain stores. Each store is still one whole vector written
+// once. Measured on AVX-512 (Zen 4), K3 D2 f32 kernel alone, x memset: 256
+// KiB dst 0.52 in tile order, 0.60 by columns; 1 MiB 0.60 / 0.64; but 4 MiB
+// 0.53 / 0.49, so the driver allows columns only while dst fits L2
+// (TileState::columns). With columns of pure fill too (before, only tiles
+// whose every vector takes taps), same-process A/B on the Zen 5 EPYC, f32
+// at 256 KiB: AVX2 K5 D3 / K3 D4 / K5 D2 0.68-0.76 of the time, SSE4 K5 D3
+// / K7 D4 / K3 D4 0.51-0.66.
 template <class D, class V = hn::Vec<D>>
 HWY_INLINE void ApplyTileColumns(D d, hn::TFromD<D>* HWY_RESTRICT out,
                                  const hn::TFromD<D>* HWY_RESTRICT in, size_t out_step,
@@ -588,9 +591,13 @@ HWY_INLINE void ApplyTileColumns(D d, hn::TFromD<D>* HWY_RESTRICT out,
   const size_t last = ts.vectors - 1;
   for (size_t c = 0; c <= last; ++c) {
     const size_t k = c == 0 ? last : c - 1;
+    T* HWY_RESTRICT o = out + k * N;
+    if (!ts.has_taps[k]) {  // a column of pure fill
+      for (size_t j = 0; j < tiles; ++j) hn::StoreU(base, d, o + j * out_step);
+      continue;
+    }
     const V idx = hn::Load(d, index + k * N);
     const T* HWY_RESTRICT i = in + offset[k];
-    T* HWY_RESTRICT o = out + k * N;
     for (size_t j = 0; j < tiles; ++j) {
       hn::StoreU(PermuteOr(d, hn::LoadU(d, i + j * in_step), idx, base), d, o + j * out_step);
     }
@@ -688,7 +695,7 @@ HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uin
     s0 = ApplyTilesStaged(d, out, in, s0, s1, out_per_slice, in_per_slice, fits, ts, base);
   }
   for (uint64_t s = s0; s < s1;) {
-    if (all_taps && ts.columns && !ts.vector_pairs) {
+    if (ts.one_per_vector && ts.columns && !ts.vector_pairs) {
       // Column order over groups of kColumnTiles whole tiles.
       constexpr uint64_t kColumnTiles = 8;
       uint64_t n = 0;
