@@ -160,9 +160,10 @@ constexpr uint64_t kMinPairTiles = 16;
 
 bool PairTilesPay(const Plan& p, const Target& target, const TileState& ts) {
   if ((target.expand->pair_lane_bytes & ts.lane_bytes) == 0) return false;
-  const uint64_t per_slice = p.src_outer_stride / ts.lane_bytes;          // output lanes
-  const uint64_t whole = ts.lanes / Gcd(per_slice % ts.lanes, ts.lanes);  // slices
-  return p.outer / whole >= kMinPairTiles;
+  const Divisor by_lanes(ts.lanes);
+  const uint64_t per_slice = Divisor(ts.lane_bytes).Div(p.src_outer_stride);  // output lanes
+  const Divisor whole(Divisor(by_lanes.GcdWith(by_lanes.Mod(per_slice))).Div(ts.lanes));  // slices
+  return whole.Div(p.outer) >= kMinPairTiles;
 }
 
 // Whether whole-vector tiles take column order on this target and CPU

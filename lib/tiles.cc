@@ -166,13 +166,13 @@ class TableWriter {
 constexpr uint64_t kCachedVectors = 64;
 constexpr uint64_t kFewVectors = 4;
 
-uint64_t ChooseSlices(uint64_t out_lanes_per_slice, uint64_t lanes, uint64_t outer,
-                      uint64_t max_vectors) {
+uint64_t ChooseSlices(uint64_t out_lanes_per_slice, uint64_t lanes, const Divisor& by_lanes,
+                      uint64_t outer, uint64_t max_vectors) {
   // Once per call, but on small calls its divisions showed in profiles:
   // step the remainder instead of dividing per candidate.
-  const uint64_t step = out_lanes_per_slice % lanes;
-  const uint64_t exact = lanes / Gcd(step, lanes);
-  uint64_t best = 1, best_waste = (lanes - step) % lanes;
+  const uint64_t step = by_lanes.Mod(out_lanes_per_slice);
+  const uint64_t exact = Divisor(by_lanes.GcdWith(step)).Div(lanes);
+  uint64_t best = 1, best_waste = step == 0 ? 0 : lanes - step;
   uint64_t rem = 0;  // (m * out_lanes_per_slice) % lanes
   for (uint64_t m = 1; m <= exact && m <= outer; ++m) {
     rem += step;
@@ -306,15 +306,18 @@ uint64_t WriteAnyTables(const Plan& p, const ExpandKernels& k, bool expand, Tile
 bool BuildTiles(const Plan& p, const ExpandKernels& k, TileSide side, TileSize size,
                 TileState* ts) {
   const uint64_t lb = ts->lane_bytes, lanes = ts->lanes;
-  if (lanes * lb < 16 || p.group % lb != 0 || p.src_bytes == 0 || p.dst_bytes == 0) return false;
+  const Divisor by_lb(lb), by_lanes(lanes), by_vector(lanes * lb);
+  if (lanes * lb < 16 || by_lb.Mod(p.group) != 0 || p.src_bytes == 0 || p.dst_bytes == 0) {
+    return false;
+  }
   // Indices up to 2 * lanes - 1 and the "other" mark (top bit) must fit a
   // lane: only bytes on vectors over 128 lanes (2048-bit SVE) do not.
   if (lb == 1 && 2 * lanes > 128) return false;
   const bool expand = side == TileSide::kExpand;
-  const uint64_t src_per_slice = p.src_outer_stride / lb;
-  const uint64_t dst_per_slice = p.dst_outer_stride / lb;
+  const uint64_t src_per_slice = by_lb.Div(p.src_outer_stride);
+  const uint64_t dst_per_slice = by_lb.Div(p.dst_outer_stride);
   const uint64_t out_per_slice = expand ? dst_per_slice : src_per_slice;
-  if ((out_per_slice + lanes - 1) / lanes > TileState::kMaxEntries) return false;
+  if (by_lanes.DivUp(out_per_slice) > TileState::kMaxEntries) return false;
   // In cache, tiles of up to kCachedVectors vectors: cheap per-call tables
   // that stay in L1 (kFewVectors where even those cost more than they save:
   // see kFewTilesBytes in lib/driver.cc). Streaming out of cache wants
@@ -326,28 +329,28 @@ bool BuildTiles(const Plan& p, const ExpandKernels& k, TileSide side, TileSize s
   // A/B, one-shot f32 on AVX-512, K5 D2 / K7 D2 / K3 D4 at 256 KiB 19 / 13 /
   // 10% faster, the K<=7 D<=4 grid at 1 and 4 MiB 7-16% (to dst/4 instead:
   // K7 D3 and K5 D4 at 256 KiB 10-13% slower).
-  const uint64_t table_vectors = TileState::kIndexBytes / (lanes * lb);
+  const uint64_t table_vectors = by_vector.Div(TileState::kIndexBytes);
   const uint64_t limit_vectors =
       table_vectors < TileState::kMaxEntries ? table_vectors : TileState::kMaxEntries;
   uint64_t max_vectors = size == TileSize::kLarge
                              ? limit_vectors
                              : (size == TileSize::kFew ? kFewVectors : kCachedVectors);
   if (size == TileSize::kCached && expand) {
-    const uint64_t by_size = p.dst_bytes / 16 / (lanes * lb);
+    const uint64_t by_size = by_vector.Div(p.dst_bytes / 16);
     if (by_size > max_vectors) max_vectors = by_size < limit_vectors ? by_size : limit_vectors;
   }
-  uint64_t m = ChooseSlices(out_per_slice, lanes, p.outer, max_vectors);
+  uint64_t m = ChooseSlices(out_per_slice, lanes, by_lanes, p.outer, max_vectors);
   // No whole-vector tile fits the tables: small tiles, which stream through
   // a staging buffer instead (ApplyTilesStaged).
-  if (max_vectors > kCachedVectors && m * out_per_slice % lanes != 0) {
-    m = ChooseSlices(out_per_slice, lanes, p.outer, kCachedVectors);
+  if (max_vectors > kCachedVectors && by_lanes.Mod(m * out_per_slice) != 0) {
+    m = ChooseSlices(out_per_slice, lanes, by_lanes, p.outer, kCachedVectors);
   }
   ts->slices = m;
   ts->vector_pairs = 0;
   ts->pair_entries = 0;
   ts->out_lanes = m * out_per_slice;
   ts->in_lanes = m * (expand ? src_per_slice : dst_per_slice);
-  ts->vectors = static_cast<uint32_t>((ts->out_lanes + lanes - 1) / lanes);
+  ts->vectors = static_cast<uint32_t>(by_lanes.DivUp(ts->out_lanes));
   if (ts->vectors > TileState::kMaxEntries || ts->in_lanes + lanes > UINT32_MAX) return false;
   // Expand takes an entry per vector at least: when those cannot fit the
   // index, say so before walking a tap. (A walk that overflowed at the end
