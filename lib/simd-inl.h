@@ -414,6 +414,42 @@ HWY_INLINE void Unrolled4(size_t n, const F& one) {
   for (; k < n; ++k) one(k);
 }
 
+// The vector-pair loop of a dense expand tile (TileState::vector_pairs):
+// output vectors [0, vectors) of the tile at out, in. The pair of input
+// vectors moves on where a vector's offset does; each output vector is a
+// two-table permute by its index.
+template <bool kStream, bool kAllTaps, class D, class V = hn::Vec<D>>
+HWY_INLINE void ApplyPairs(D d, hn::TFromD<D>* HWY_RESTRICT out,
+                           const hn::TFromD<D>* HWY_RESTRICT in, const TileState& ts, V base,
+                           size_t vectors) {
+  using T = hn::TFromD<D>;
+  const size_t N = hn::Lanes(d);
+  const T* HWY_RESTRICT index = reinterpret_cast<const T*>(ts.index);
+  const uint32_t* HWY_RESTRICT offset = ts.offset;
+  const uint8_t* HWY_RESTRICT has_taps = ts.has_taps;
+  uint64_t at = offset[0];
+  V lo = hn::LoadU(d, in + at), hi = hn::LoadU(d, in + at + N);
+  // Unrolled by 4 (benchmarks/loop_limits.cc: the K3 D2 f32 pair loop
+  // in L2, ~0.55x memset rolled, ~0.7x unrolled).
+  Unrolled4(vectors, [&](size_t k) HWY_ATTR DILATE_INLINE_LAMBDA {
+    V r = base;
+    if (kAllTaps || has_taps[k]) {
+      const uint64_t next = offset[k];
+      // Offsets of vectors with taps rise by one vector at most: a
+      // window starts where the last one started plus its taps (at
+      // most N). A branch, where a branch-free update (a blend and a
+      // load per vector) took 30-90% more time.
+      if (next != at) {
+        lo = hi;
+        hi = hn::LoadU(d, in + next + N);
+        at = next;
+      }
+      r = PermutePairOr(d, lo, hi, hn::Load(d, index + k * N), base);
+    }
+    StoreVector<kStream>(d, r, out + k * N);
+  });
+}
+
 // Tile mode (see TileState in kernels.h), shared by expand and contract:
 // output vector k of a tile starts as `base` (the fill, or zero) and takes
 // the marked lanes of each of its count[k] table entries. The last vector of
@@ -433,27 +469,7 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
     const uint8_t* HWY_RESTRICT has_taps = ts.has_taps;
     if constexpr (VectorPairs(D())) {
       if (ts.vector_pairs) {  // pairs of input vectors, each loaded once
-        uint64_t at = offset[0];
-        V lo = hn::LoadU(d, in + at), hi = hn::LoadU(d, in + at + N);
-        // Unrolled by 4 (benchmarks/loop_limits.cc: the K3 D2 f32 pair loop
-        // in L2, ~0.55x memset rolled, ~0.7x unrolled).
-        Unrolled4(vectors, [&](size_t k) HWY_ATTR DILATE_INLINE_LAMBDA {
-          V r = base;
-          if (kAllTaps || has_taps[k]) {
-            const uint64_t next = offset[k];
-            // Offsets of vectors with taps rise by one vector at most: a
-            // window starts where the last one started plus its taps (at
-            // most N). A branch, where a branch-free update (a blend and a
-            // load per vector) took 30-90% more time.
-            if (next != at) {
-              lo = hi;
-              hi = hn::LoadU(d, in + next + N);
-              at = next;
-            }
-            r = PermutePairOr(d, lo, hi, hn::Load(d, index + k * N), base);
-          }
-          StoreVector<kStream>(d, r, out + k * N);
-        });
+        ApplyPairs<kStream, kAllTaps>(d, out, in, ts, base, vectors);
         return;
       }
     }
@@ -525,10 +541,23 @@ HWY_NOINLINE void ApplyTileBounded(D d, hn::TFromD<D>* HWY_RESTRICT out, uint64_
   using T = hn::TFromD<D>;
   const size_t N = hn::Lanes(d);
   const T* index = reinterpret_cast<const T*>(ts.index);
-  size_t e = 0;
+  size_t e = 0, k0 = 0;
   // Vector pairs: the two vectors at offset[k] (one entry per vector).
   const bool pairs = VectorPairs(D()) && ts.vector_pairs;
-  for (size_t k = 0; k < ts.vectors && k * N < out_limit; ++k) {
+  if (pairs) {
+    // The vectors before the first that ends past out_limit or whose pair
+    // reaches past the input (offsets do not fall) take the pair loop: a
+    // one-shot K5 D3 f32 expand of 16 KiB spent 13% of its samples here,
+    // most of it on whole vectors.
+    size_t safe = static_cast<size_t>(out_limit / N);
+    if (safe > ts.vectors) safe = ts.vectors;
+    while (safe != 0 && in_base + ts.offset[safe - 1] + 2 * N > in_total) --safe;
+    if (safe != 0) {
+      ApplyPairs<false, false>(d, out, in + in_base, ts, base, safe);
+      k0 = safe;
+    }
+  }
+  for (size_t k = k0; k < ts.vectors && k * N < out_limit; ++k) {
     if (pairs) {
       V r = base;
       if (ts.has_taps[k]) {
