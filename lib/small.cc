@@ -248,6 +248,20 @@ const SquareSmallFn kExpandSquareSmall[4][kSquareFixedK] = {
     DILATE_SQUARE_ROW(uint64_t)};
 #undef DILATE_SQUARE_ROW
 
+bool ExpandIfSquare(const Plan& p, const uint8_t* src, uint8_t* dst) {
+  if (p.rank != 2 || p.group != p.elem_size) return false;
+  const Axis &y = p.axis[0], &x = p.axis[1];
+  const uint64_t k = x.src_dim, d = x.dilation;
+  uint64_t fill;
+  memcpy(&fill, p.fill8, 8);
+  if (k >= kSquareFixedK || y.src_dim != k || y.dilation != d || fill != 0 || y.lo != 0 ||
+      x.lo != 0 || x.dst_dim != (k - 1) * d + 1 || y.dst_dim != x.dst_dim) {
+    return false;
+  }
+  ExpandSquareSmallFor(p.elem_size, k)(p.outer, k, d, src, dst);
+  return true;
+}
+
 uint32_t ListSmallTaps(const Plan& p, uint16_t* pairs) {
   const uint64_t e = p.elem_size, g = p.group / e;
   const uint64_t step = p.axis[p.rank - 1].dilation * g;

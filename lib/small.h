@@ -53,6 +53,11 @@ inline SquareSmallFn ExpandSquareSmallFor(uint32_t elem_size, uint64_t k) {
   return kExpandSquareSmall[__builtin_ctz(elem_size) & 3][k < kSquareFixedK ? k : 0];
 }
 
+// A small plan (dst_bytes <= kSmallBytes) that is dilate_expand_2d's case
+// (outer square k x k kernels, k < kSquareFixedK, one dilation, inner 1,
+// no padding, zero fill) expands through that loop: true when it did.
+bool ExpandIfSquare(const Plan& p, const uint8_t* src, uint8_t* dst);
+
 }  // namespace dilate
 
 #endif  // DILATE_LIB_SMALL_H_

@@ -167,6 +167,62 @@ TEST_P(Seed, Expand2dAgreesWithReference) {
   EXPECT_GT(general, 100u);
 }
 
+// The same small square cases as descriptions, one-shot and through a plan
+// (a small plan of this shape takes dilate_expand_2d's loop: ExpandIfSquare
+// in lib/small.cc), and next to them the descriptions that must not: a
+// non-zero fill, padding, unequal sizes or dilations, inner 3, and one row
+// less with padding that gives the same dst extents.
+TEST_P(Seed, SmallSquareDescriptionsMatchReference) {
+  uint64_t index = 0, cases = 0;
+  for (uint32_t dtype : {DILATE_DTYPE_U8, DILATE_DTYPE_F16, DILATE_DTYPE_F32, DILATE_DTYPE_F64}) {
+    for (uint64_t k = 1; k <= 8; ++k) {
+      for (uint64_t d : {1, 2, 3}) {
+        for (int variant = 0; variant < 7; ++variant) {
+          dilate_desc desc = SquareDesc(dtype, 1 + index % 3, k, d);
+          const uint64_t fill = 0x0102030405060708ull;
+          if (variant == 1) {
+            ASSERT_EQ(dilate_desc_set_fill(&desc, &fill), DILATE_OK);
+          }
+          if (variant == 2) desc.pad_hi[1] = 1;
+          if (variant == 3) desc.src_dims[0] = k + 1;
+          if (variant == 4) desc.dilation[0] = d + 1;
+          if (variant == 5) desc.inner = 3;
+          if (variant == 6) {  // the same dst extents from one row less and padding
+            if (k < 2) continue;
+            desc.src_dims[0] = k - 1;
+            desc.pad_hi[0] = static_cast<int64_t>(d);
+          }
+          dilate_shape shape;
+          shape.struct_size = sizeof(shape);
+          ASSERT_EQ(dilate_query_shape(&desc, &shape), DILATE_OK);
+          if (shape.dst_bytes > 1024) continue;
+          ++cases;
+          SCOPED_TRACE(testing::Message() << Describe(desc));
+          Rng rng(CaseSeed(0x5C5C, index++));
+          GuardedBuffer src(shape.src_bytes, rng.Uniform(0, 63), rng);
+          std::vector<uint8_t> want(shape.dst_bytes);
+          dilate_ref::Expand(desc, src.data(), want.data());
+          GuardedBuffer dst(shape.dst_bytes, rng.Uniform(0, 63), rng);
+          ASSERT_EQ(dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), nullptr),
+                    DILATE_OK);
+          EXPECT_TRUE(dst.Equals(want)) << "one-shot differs from dilate_ref";
+          EXPECT_TRUE(dst.GuardsIntact());
+          dilate_plan* plan = nullptr;
+          ASSERT_EQ(dilate_plan_create(&desc, 0, &plan), DILATE_OK);
+          GuardedBuffer dst2(shape.dst_bytes, rng.Uniform(0, 63), rng);
+          EXPECT_EQ(
+              dilate_plan_expand(plan, src.data(), src.size(), dst2.data(), dst2.size(), nullptr),
+              DILATE_OK);
+          dilate_plan_destroy(plan);
+          EXPECT_TRUE(dst2.Equals(want)) << "a plan differs from dilate_ref";
+          EXPECT_TRUE(dst2.GuardsIntact());
+        }
+      }
+    }
+  }
+  EXPECT_GT(cases, 300u);
+}
+
 DILATE_INSTANTIATE_ON_ALL_TARGETS(Seed);
 
 }  // namespace
