@@ -292,12 +292,16 @@ uint64_t WriteTables(const Plan& p, bool expand, bool pairs, uint64_t m, TileSta
 // AVX-512: two entries per vector, each loading whole vectors, instead of
 // about three unaligned windows).
 // (Not in few-vector tiles, whose entries pairs do not reduce: one-shot K5
-// D3 f32 at 16 KiB took 22% more time with them.)
+// D3 f32 at 16 KiB took 22% more time with them. Nor for taps of a vector
+// or more, which take a window each: there the second vector of a pair
+// only read holes; HWIO inner 64 K3 D2 f32 took 1.3x the time in L2 and
+// 2.2x at 256 MiB.)
 template <typename T>
 uint64_t WriteAnyTables(const Plan& p, const ExpandKernels& k, bool expand, TileSize size,
                         uint64_t m, TileState* ts) {
   const uint64_t entries = expand ? WriteDenseExpandTables<T>(p, k, ts) : 0;
-  const bool pairs = !expand && size != TileSize::kFew && (k.pair_lane_bytes & sizeof(T)) != 0;
+  const bool pairs = !expand && size != TileSize::kFew && (k.pair_lane_bytes & sizeof(T)) != 0 &&
+                     p.group < ts->lanes * sizeof(T);
   return entries != 0 ? entries : WriteTables<T>(p, expand, pairs, m, ts);
 }
 
