@@ -13,7 +13,11 @@
 // on AVX-512 (each input vector loaded once, a two-table permute per output
 // vector), the same with its schedule unrolled at compile time (a bound), and
 // with the pair loaded per output vector; and the data movement alone (each
-// input vector loaded once, stored without a permute). DRAM-sized (256 MiB):
+// input vector loaded once, stored without a permute). The same K3 D2 tile
+// on AVX2 (the data movement alone; the tile loop with its index loaded per
+// vector or held in a register, as by columns; vector pairs), and contract
+// K3 D2 f32 against memcpy (the data movement alone; vpcompressd; pair
+// permutes with a fixed schedule). DRAM-sized (256 MiB):
 // non-temporal stores alone, and with a sequential read stream of 36 % of
 // the written bytes (what K3 D2 reads from src); then what the written data
 // does to DRAM speed (memset of zero vs of 0xA5, non-temporal stores of
@@ -161,6 +165,134 @@ AVX512 void Permute(float* dst, const float* src, const int* index, const uint32
   }
 }
 
+#define AVX2 __attribute__((target("avx2")))
+
+// AVX2, a K3 D2 f32 tile of 16 kernels: 50 output vectors of 8 lanes from
+// 18 input vectors. The data movement alone (each input vector loaded once).
+AVX2 void MoveOnly256(float* dst, const float* src, size_t vectors) {
+  for (size_t t = 0; t < vectors / 50; ++t) {
+    const float* in = src + t * 144;
+    float* out = dst + t * 400;
+    __m256i x = _mm256_load_si256(reinterpret_cast<const __m256i*>(in));
+#pragma GCC unroll 50
+    for (size_t e = 0; e < 50; ++e) {
+      if (e != 0 && e * 18 / 50 != (e - 1) * 18 / 50) {
+        x = _mm256_load_si256(reinterpret_cast<const __m256i*>(in + e * 18 / 50 * 8));
+      }
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + e * 8), x);
+    }
+  }
+}
+
+// The AVX2 tile loop's shape: the window at each vector's offset, a vpermd by
+// its index and a blendv of the fill by the index's sign. kIdxLoad: the
+// index loaded per vector (tile order) or held in a register (columns).
+template <bool kIdxLoad>
+AVX2 void Window256(float* dst, const float* src, const uint32_t* off, const int* idx,
+                    size_t vectors) {
+  const __m256 fill = _mm256_setzero_ps();
+  const __m256i i0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(idx));
+  for (size_t t = 0; t < vectors / 50; ++t) {
+    const float* in = src + t * 144;
+    float* out = dst + t * 400;
+#pragma GCC unroll 4
+    for (size_t e = 0; e < 50; ++e) {
+      const __m256i i =
+          kIdxLoad ? _mm256_load_si256(reinterpret_cast<const __m256i*>(idx + e * 8)) : i0;
+      const __m256 p = _mm256_permutevar8x32_ps(_mm256_loadu_ps(in + off[e]), i);
+      _mm256_storeu_ps(out + e * 8, _mm256_blendv_ps(p, fill, _mm256_castsi256_ps(i)));
+    }
+  }
+}
+
+// AVX2 vector pairs: two vpermd (one per vector of the pair), a blendv by
+// bit 3 of the index and one of the fill by its sign.
+AVX2 void Pair256(float* dst, const float* src, const uint32_t* pair_off, const int* idx2,
+                  size_t vectors) {
+  const __m256 fill = _mm256_setzero_ps();
+  for (size_t t = 0; t < vectors / 50; ++t) {
+    const float* in = src + t * 144;
+    float* out = dst + t * 400;
+    uint32_t at = 0;
+    __m256 lo = _mm256_load_ps(in), hi = _mm256_load_ps(in + 8);
+#pragma GCC unroll 4
+    for (size_t e = 0; e < 50; ++e) {
+      if (pair_off[e] != at) {
+        at = pair_off[e];
+        lo = hi;
+        hi = _mm256_load_ps(in + at + 8);
+      }
+      const __m256i i = _mm256_load_si256(reinterpret_cast<const __m256i*>(idx2 + e * 8));
+      const __m256 a = _mm256_permutevar8x32_ps(lo, i), b = _mm256_permutevar8x32_ps(hi, i);
+      const __m256 p = _mm256_blendv_ps(a, b, _mm256_castsi256_ps(_mm256_slli_epi32(i, 28)));
+      _mm256_storeu_ps(out + e * 8, _mm256_blendv_ps(p, fill, _mm256_castsi256_ps(i)));
+    }
+  }
+}
+
+#define AVX512VL __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl")))
+
+// Contract K3 D2 f32, a tile of 16 kernels: 25 input vectors (400 lanes of
+// the expanded tensor), 9 output vectors (144 taps). The data movement
+// alone: 25 loads, 9 stores (each the OR of the loads before it).
+AVX512 void ContractMoveOnly(float* out, const float* in, size_t tiles) {
+  for (size_t t = 0; t < tiles; ++t) {
+    const float* i = in + t * 400;
+    float* o = out + t * 144;
+    __m512i acc = _mm512_setzero_si512();
+#pragma GCC unroll 25
+    for (int j = 0; j < 25; ++j) {
+      acc = _mm512_or_si512(acc, _mm512_load_si512(i + j * 16));
+      if (j * 9 / 25 != (j + 1) * 9 / 25) {
+        _mm512_storeu_si512(o + j * 9 / 25 * 16, acc);
+        acc = _mm512_setzero_si512();
+      }
+    }
+  }
+}
+
+// Contract by vpcompressd: each input vector's taps compressed to its low
+// lanes and stored under a mask at their place in the output.
+AVX512VL void ContractCompress(float* out, const float* in, size_t tiles, const uint16_t* mask,
+                               const uint16_t* store_mask, const uint32_t* pos) {
+  for (size_t t = 0; t < tiles; ++t) {
+    const float* i = in + t * 400;
+    float* o = out + t * 144;
+#pragma GCC unroll 5
+    for (int j = 0; j < 25; ++j) {
+      const __m512 v = _mm512_maskz_compress_ps(mask[j], _mm512_load_ps(i + j * 16));
+      _mm512_mask_storeu_ps(o + pos[j], store_mask[j], v);
+    }
+  }
+}
+
+// Contract by pairs, schedule fixed at compile time: each output vector two
+// two-table permutes of two aligned pairs, the second merged by its sign
+// mask (what the library's pair entries do, without their offset table).
+AVX512 void ContractPairs(float* out, const float* in, size_t tiles, const int* idx) {
+  for (size_t t = 0; t < tiles; ++t) {
+    const float* i = in + t * 400;
+    float* o = out + t * 144;
+#pragma GCC unroll 9
+    for (int k = 0; k < 9; ++k) {
+      const int a = k * 25 / 9;
+      __m512i i0 = _mm512_load_si512(idx + 2 * k * 16),
+              i1 = _mm512_load_si512(idx + (2 * k + 1) * 16);
+      __asm__("" : "+v"(i0));
+      __asm__("" : "+v"(i1));
+      const float* p = i + a * 16;
+      const __m512i v0 = _mm512_load_si512(p), v1 = _mm512_load_si512(p + 16);
+      const __m512i v2 = _mm512_load_si512(p + 32);
+      const __m512i v3 = _mm512_load_si512(a + 3 < 25 ? p + 48 : p + 32);
+      __m512i r = _mm512_maskz_mov_epi32(static_cast<__mmask16>(~_mm512_movepi32_mask(i0)),
+                                         _mm512_permutex2var_epi32(v0, i0, v1));
+      r = _mm512_mask_blend_epi32(_mm512_movepi32_mask(i1), _mm512_permutex2var_epi32(v2, i1, v3),
+                                  r);
+      _mm512_storeu_si512(o + k * 16, r);
+    }
+  }
+}
+
 AVX512 void StreamStores(float* dst, size_t vectors) {
   const __m512i z = _mm512_setzero_si512();
   for (size_t k = 0; k < vectors; ++k) _mm512_stream_si512(reinterpret_cast<__m512i*>(dst + k * 16), z);
@@ -264,6 +396,74 @@ int main() {
         mw / pl, mw / rr, mw / r2, mw / mo);
     free(dst);
     free(src);
+  }
+  if (__builtin_cpu_supports("avx2")) {
+    const size_t bytes = 256 << 10, whole = bytes / 32 / 50 * 50;
+    float* dst = static_cast<float*>(aligned_alloc(64, bytes));
+    float* src = static_cast<float*>(aligned_alloc(64, bytes + 256));
+    memset(src, 1, bytes + 256);
+    alignas(32) static int idx[50 * 8], idx2[50 * 8];
+    uint32_t off[50], pair_off[50];
+    for (int e = 0; e < 50; ++e) {
+      off[e] = static_cast<uint32_t>(e * 144 / 50);
+      pair_off[e] = off[e] & ~7u;
+      for (int k = 0; k < 8; ++k) {
+        const bool hole = k % 2 != 0;
+        idx[e * 8 + k] = hole ? static_cast<int>(0x80000000u) : k / 2;
+        idx2[e * 8 + k] =
+            hole ? static_cast<int>(0x80000000u) : static_cast<int>(off[e] % 8) + k / 2;
+      }
+    }
+    const double m = MedianNs([&] { memset(dst, 0, whole * 32); }, 200, 9);
+    const double mo = MedianNs([&] { MoveOnly256(dst, src, whole); }, 200, 9);
+    const double wl = MedianNs([&] { Window256<true>(dst, src, off, idx, whole); }, 200, 9);
+    const double wr = MedianNs([&] { Window256<false>(dst, src, off, idx, whole); }, 200, 9);
+    const double pr = MedianNs([&] { Pair256(dst, src, pair_off, idx2, whole); }, 200, 9);
+    printf(
+        "AVX2, 256 KiB dst (K3 D2 f32 tiles), x memset: the data movement alone %.2f; window + "
+        "vpermd + blendv with the index loaded per vector (tile order) %.2f, held in a register "
+        "(columns) %.2f; vector pairs (2 vpermd + 2 blendv) %.2f\n",
+        m / mo, m / wl, m / wr, m / pr);
+    free(dst);
+    free(src);
+  }
+  {
+    const size_t bytes = 256 << 10, tiles = bytes / 1600;
+    float* in = static_cast<float*>(aligned_alloc(64, tiles * 1600 + 64));
+    float* out = static_cast<float*>(aligned_alloc(64, tiles * 576 + 4096));
+    float* copy = static_cast<float*>(aligned_alloc(64, tiles * 1600 + 64));
+    memset(in, 1, tiles * 1600 + 64);
+    uint16_t mask[25], store_mask[25];
+    uint32_t pos[25], p = 0;
+    for (int j = 0; j < 25; ++j) {
+      uint16_t m = 0;
+      for (int k = 0; k < 16; ++k) {
+        const int e = (j * 16 + k) % 25;  // element of a 5x5 expanded kernel
+        if (e / 5 % 2 == 0 && e % 5 % 2 == 0) m = static_cast<uint16_t>(m | (1u << k));
+      }
+      mask[j] = m;
+      pos[j] = p;
+      p += static_cast<uint32_t>(__builtin_popcount(m));
+      store_mask[j] = static_cast<uint16_t>((1u << __builtin_popcount(m)) - 1);
+    }
+    alignas(64) static int pidx[18 * 16];  // any indices, every third lane "keep"
+    for (int j = 0; j < 18 * 16; ++j)
+      pidx[j] = j % 3 == 0 ? static_cast<int>(0x80000000u) : j * 7 % 32;
+    const double mc = MedianNs([&] { memcpy(copy, in, tiles * 1600); }, 200, 9);
+    const double mo = MedianNs([&] { ContractMoveOnly(out, in, tiles); }, 200, 9);
+    const double cp =
+        __builtin_cpu_supports("avx512vl")
+            ? MedianNs([&] { ContractCompress(out, in, tiles, mask, store_mask, pos); }, 200, 9)
+            : 0;
+    const double pp = MedianNs([&] { ContractPairs(out, in, tiles, pidx); }, 200, 9);
+    printf(
+        "contract K3 D2 f32, 256 KiB read, x memcpy: the data movement alone (25 loads, 9 "
+        "stores per tile) %.2f; vpcompressd + masked store per input vector %.2f; two pair "
+        "permutes per output vector, schedule fixed at compile time %.2f\n",
+        mc / mo, cp > 0 ? mc / cp : 0.0, mc / pp);
+    free(in);
+    free(out);
+    free(copy);
   }
   {
     const size_t bytes = size_t{256} << 20, vectors = bytes / 64;
