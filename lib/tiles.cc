@@ -172,6 +172,11 @@ uint64_t ChooseSlices(uint64_t out_lanes_per_slice, uint64_t lanes, const Diviso
   // step the remainder instead of dividing per candidate.
   const uint64_t step = by_lanes.Mod(out_lanes_per_slice);
   const uint64_t exact = Divisor(by_lanes.GcdWith(step)).Div(lanes);
+  // `exact` slices are the fewest with no waste: when they fit, no search
+  // (the loop below was 4.5% of a one-shot 16 KiB K3 D2 expand).
+  if (exact <= outer && (exact == 1 || exact * out_lanes_per_slice <= max_vectors * lanes)) {
+    return exact;
+  }
   uint64_t best = 1, best_waste = step == 0 ? 0 : lanes - step;
   uint64_t rem = 0;  // (m * out_lanes_per_slice) % lanes
   for (uint64_t m = 1; m <= exact && m <= outer; ++m) {
