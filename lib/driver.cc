@@ -159,14 +159,9 @@ bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side, bool pe
 constexpr uint64_t kMinPairTiles = 16;
 
 bool PairTilesPay(const Plan& p, const Target& target, const TileState& ts) {
-  // (As BuildTiles decides pairs: the target's, for taps narrower than a vector.)
-  if ((target.expand->pair_lane_bytes & ts.lane_bytes) == 0 ||
-      p.group >= uint64_t{ts.lanes} * ts.lane_bytes) {
-    return false;
-  }
-  const Divisor by_lanes(ts.lanes);
+  if (!ContractTakesPairs(p, *target.expand, ts.lane_bytes, ts.lanes)) return false;
   const uint64_t per_slice = Divisor(ts.lane_bytes).Div(p.src_outer_stride);  // output lanes
-  const Divisor whole(Divisor(by_lanes.GcdWith(by_lanes.Mod(per_slice))).Div(ts.lanes));  // slices
+  const Divisor whole(WholeVectorSlices(per_slice, Divisor(ts.lanes), ts.lanes));
   return whole.Div(p.outer) >= kMinPairTiles;
 }
 

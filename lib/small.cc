@@ -163,11 +163,6 @@ dilate_status ExpandSquareSmallT(uint64_t n, uint64_t k, uint64_t d,
   return DILATE_OK;
 }
 
-// The same for one kernel size K known at compile time: a kernel's K * K
-// taps are straight-line loads and stores at run-time offsets, as in the
-// loop a caller writes for a fixed kernel size (the small call, K3 D2 f32
-// N=1: the loops over y and x were ~80 of its ~175 instructions; with this
-// and dilate_expand_2d's tail jump, 9.2 -> 5.9 ns).
 // dst[0, bytes) = 0 for 4 <= bytes <= kSmallBytes, inline: up to 128 bytes
 // as overlapping 16-byte stores from both ends (no loop), beyond that a loop.
 // No call, so ExpandSquareSmallK keeps its values in scratch registers: the
@@ -211,6 +206,11 @@ DILATE_ALWAYS_INLINE void ZeroSmall(uint8_t* dst, uint64_t bytes) {
   }
 }
 
+// The same for one kernel size K known at compile time: a kernel's K * K
+// taps are straight-line loads and stores at run-time offsets, as in the
+// loop a caller writes for a fixed kernel size (the small call, K3 D2 f32
+// N=1: the loops over y and x were ~80 of its ~175 instructions; with this
+// and dilate_expand_2d's tail jump, 9.2 -> 5.9 ns).
 template <typename T, uint64_t K>
 dilate_status ExpandSquareSmallK(uint64_t n, uint64_t, uint64_t d,
                                  const uint8_t* DILATE_RESTRICT src, uint8_t* DILATE_RESTRICT dst) {

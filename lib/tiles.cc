@@ -43,12 +43,10 @@ class TableWriter {
   TableWriter(TileState* ts, bool pad_vectors, bool pairs)
       : ts_(ts),
         lanes_(ts->lanes),
+        by_lanes_(ts->lanes),
         span_(pairs ? 2 * ts->lanes : ts->lanes),
         pad_(pad_vectors),
         pairs_(pairs) {
-    shift_ = 0;
-    while ((uint64_t{1} << shift_) < lanes_) ++shift_;
-    pow2_ = (uint64_t{1} << shift_) == lanes_;
     if (lanes_ <= kMaxEntryLanes<T>) BlankEntry(lanes_, blank_);
   }
 
@@ -64,11 +62,11 @@ class TableWriter {
     bool ok = true, took = false;  // took: the open entry took a tap in this run
     // Locals: index stores (T may be uint32_t or a char type) could alias
     // the members, which would be reloaded after every store.
-    const uint64_t lanes = lanes_, span = span_, shift = shift_;
-    const bool pow2 = pow2_;
+    const uint64_t span = span_;
+    const Divisor by_lanes = by_lanes_;
     const auto one = [&](uint64_t out, uint64_t in) {
-      const uint64_t k = pow2 ? out >> shift : out / lanes;
-      const uint64_t lane = pow2 ? out & (lanes - 1) : out % lanes;
+      const uint64_t k = by_lanes.Div(out);
+      const uint64_t lane = by_lanes.Mod(out);
       if (DILATE_UNLIKELY(k != vec || in >= off + span || !open)) {
         if (took) open_has_taps_ = true;  // before Next closes the entry
         took = false;
@@ -114,7 +112,7 @@ class TableWriter {
     }
     open_index_ = Index(e);
     memcpy(open_index_, blank_, lanes_ * sizeof(T));  // every lane "keep the other vector"
-    offset_ = pairs_ ? in / lanes_ * lanes_ : in;
+    offset_ = pairs_ ? in - by_lanes_.Mod(in) : in;
     vector_ = k;
     open_ = true;
     open_has_taps_ = false;
@@ -144,11 +142,10 @@ class TableWriter {
 
   TileState* ts_;
   const uint64_t lanes_;
+  const Divisor by_lanes_;
   const uint64_t span_;  // input lanes an entry indexes
   const bool pad_;
   const bool pairs_;
-  uint32_t shift_;
-  bool pow2_;
   bool open_ = false;
   uint64_t vector_ = 0;  // output vector of the open entry
   uint64_t offset_ = 0;  // input offset of the open entry
@@ -171,7 +168,7 @@ uint64_t ChooseSlices(uint64_t out_lanes_per_slice, uint64_t lanes, const Diviso
   // Once per call, but on small calls its divisions showed in profiles:
   // step the remainder instead of dividing per candidate.
   const uint64_t step = by_lanes.Mod(out_lanes_per_slice);
-  const uint64_t exact = Divisor(by_lanes.GcdWith(step)).Div(lanes);
+  const uint64_t exact = WholeVectorSlices(out_lanes_per_slice, by_lanes, lanes);
   // `exact` slices are the fewest with no waste: when they fit, no search
   // (the loop below was 4.5% of a one-shot 16 KiB K3 D2 expand).
   if (exact <= outer && (exact == 1 || exact * out_lanes_per_slice <= max_vectors * lanes)) {
@@ -292,25 +289,31 @@ uint64_t WriteTables(const Plan& p, bool expand, bool pairs, uint64_t m, TileSta
 }
 
 // The dense expand writer where it applies, else the general one.
-// Contract takes pair entries where the target has them: an output vector
+// Contract takes pair entries where ContractTakesPairs: an output vector
 // gathers its taps from a few input vectors, two per entry (K3 D2 f32 on
 // AVX-512: two entries per vector, each loading whole vectors, instead of
-// about three unaligned windows).
-// (Not in few-vector tiles, whose entries pairs do not reduce: one-shot K5
-// D3 f32 at 16 KiB took 22% more time with them. Nor for taps of a vector
-// or more, which take a window each: there the second vector of a pair
-// only read holes; HWIO inner 64 K3 D2 f32 took 1.3x the time in L2 and
-// 2.2x at 256 MiB.)
+// about three unaligned windows). (Not in few-vector tiles, whose entries
+// pairs do not reduce: one-shot K5 D3 f32 at 16 KiB took 22% more time with
+// them.)
 template <typename T>
 uint64_t WriteAnyTables(const Plan& p, const ExpandKernels& k, bool expand, TileSize size,
                         uint64_t m, TileState* ts) {
   const uint64_t entries = expand ? WriteDenseExpandTables<T>(p, k, ts) : 0;
-  const bool pairs = !expand && size != TileSize::kFew && (k.pair_lane_bytes & sizeof(T)) != 0 &&
-                     p.group < ts->lanes * sizeof(T);
+  const bool pairs =
+      !expand && size != TileSize::kFew && ContractTakesPairs(p, k, sizeof(T), ts->lanes);
   return entries != 0 ? entries : WriteTables<T>(p, expand, pairs, m, ts);
 }
 
 }  // namespace
+
+uint64_t WholeVectorSlices(uint64_t out_lanes_per_slice, const Divisor& by_lanes, uint64_t lanes) {
+  return Divisor(by_lanes.GcdWith(by_lanes.Mod(out_lanes_per_slice))).Div(lanes);
+}
+
+bool ContractTakesPairs(const Plan& p, const ExpandKernels& k, uint64_t lane_bytes,
+                        uint64_t lanes) {
+  return (k.pair_lane_bytes & lane_bytes) != 0 && p.group < lanes * lane_bytes;
+}
 
 bool BuildTiles(const Plan& p, const ExpandKernels& k, TileSide side, TileSize size,
                 TileState* ts) {

@@ -20,6 +20,18 @@ enum class TileSize {
             // once for many calls (a dilate_plan), or streaming out of cache
 };
 
+// The fewest slices whose output lanes are a whole number of vectors of
+// `lanes` lanes.
+uint64_t WholeVectorSlices(uint64_t out_lanes_per_slice, const Divisor& by_lanes, uint64_t lanes);
+
+// Whether a contract's tables (other than few-vector tiles) index pairs of
+// whole vectors (TileState::pair_entries): where the target has them for
+// lanes of `lane_bytes`, and for taps narrower than a vector. (Taps of a
+// vector or more take a window each, and the pair's second vector only read
+// holes: HWIO inner 64 K3 D2 f32 took 1.3x the time in L2 and 2.2x at
+// 256 MiB with pairs.)
+bool ContractTakesPairs(const Plan& p, const ExpandKernels& k, uint64_t lane_bytes, uint64_t lanes);
+
 // Fills ts->slices, lane/entry counts and the tables, given ts->lane_bytes
 // and ts->lanes (from k.tile_shape; k.dense_tables writes dense expand
 // tables). Returns false when tile mode does not fit this plan; the caller
