@@ -250,7 +250,39 @@ bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts
     for (phase += N; phase >= slice;) phase -= slice;
   };
   const uint64_t full = out_lanes / N < vectors ? out_lanes / N : vectors;
-  for (uint64_t k = 0; k < full; ++k) entry_at(k, N);
+  uint64_t k0 = 0;
+  if constexpr (kPairs) {
+    // Whole vectors of vector pairs, leaner: only an index's sign bit picks
+    // the fill in the pair loops, so an entry is the map plus one scalar,
+    // (the window's start in its vector) - (the src lanes before the
+    // vector). Taps land in [0, 2N); holes keep the map's top bit, as their
+    // count is at least the vector's (no borrow). Byte lanes count mod 128:
+    // their sum is masked to the low bits. (A one-shot K3 D2 f32 expand of
+    // 16 KiB on AVX-512: 13% of the samples here with entry_at, 8% with
+    // this, tools/profile.sh; same-process A/B 0.95-1.02 of the time.)
+    for (; k0 < full; ++k0) {
+      const T* HWY_RESTRICT v = map + phase;
+      const T base = static_cast<T>(v[0] & kLow);
+      const T whole = static_cast<T>(static_cast<T>(v[N] - v[0]) & kLow);
+      const auto x = hn::LoadU(d, v);
+      auto entry = hn::Add(x, hn::Set(d, static_cast<T>(next % N - base)));
+      if constexpr (sizeof(T) == 1) entry = hn::Or(hn::And(entry, low), hn::And(x, other));
+      hn::StoreU(entry, d, index + k0 * N);
+      const uint32_t taken = whole != 0 ? 1 : 0;
+      last = taken ? static_cast<uint32_t>(next / N * N) : last;
+      offset[k0] = last;
+      has_taps[k0] = static_cast<uint8_t>(taken);
+      all_taps &= taken;
+      next += whole;
+      phase += N;
+      if (N < slice) {
+        phase -= phase >= slice ? slice : 0;
+      } else {
+        while (phase >= slice) phase -= slice;
+      }
+    }
+  }
+  for (uint64_t k = k0; k < full; ++k) entry_at(k, N);
   for (uint64_t k = full; k < vectors; ++k) {
     entry_at(k, out_lanes - k * N < N ? out_lanes - k * N : N);  // as n above; wraps to N
   }
