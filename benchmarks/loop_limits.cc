@@ -13,7 +13,12 @@
 // on AVX-512 (each input vector loaded once, a two-table permute per output
 // vector), the same with its schedule unrolled at compile time (a bound), and
 // with the pair loaded per output vector; and the data movement alone (each
-// input vector loaded once, stored without a permute). The same K3 D2 tile
+// input vector loaded once, stored without a permute). What each step of a
+// pair-loop vector costs (the fill by a masked permute instead of a blend,
+// the permute alone, a one-table vpermd), the tile unrolled with its 25
+// indices held in registers (no index load per vector), and expand-load
+// (vpexpandd from memory, or from a window in a register: a mask per
+// vector, no index, no permute). The same K3 D2 tile
 // on AVX2 (the data movement alone; the tile loop with its index loaded per
 // vector or held in a register, as by columns; vector pairs), and contract
 // K3 D2 f32 against memcpy (the data movement alone; vpcompressd; pair
@@ -129,6 +134,67 @@ AVX512 void PairLoop(float* dst, const float* src, const uint32_t* pair_offset, 
       const __mmask16 is_fill = _mm512_movepi32_mask(idx);
       _mm512_storeu_si512(out + e * 16, _mm512_mask_blend_epi32(
                                             is_fill, _mm512_permutex2var_epi32(lo, idx, hi), fill));
+    }
+  }
+}
+
+// PairLoop's variants, to price each step of a vector: kMode 1, the fill
+// by a zero-masked permute (no blend); 2, the permute alone (no mask: the
+// holes are wrong); 3, a one-table vpermd of lo alone (wrong too).
+template <int kMode>
+AVX512 void PairLoopVariant(float* dst, const float* src, const uint32_t* pair_offset,
+                            const int* index2s, size_t vectors) {
+  const __m512i fill = _mm512_setzero_si512();
+  for (size_t t = 0; t < vectors / 25; ++t) {
+    const float* in = src + t * 144;
+    float* out = dst + t * 400;
+    uint32_t at = 0;
+    __m512i lo = _mm512_load_si512(in), hi = _mm512_load_si512(in + 16);
+#pragma GCC unroll 4
+    for (size_t e = 0; e < 25; ++e) {
+      if (pair_offset[e] != at) {
+        at = pair_offset[e];
+        lo = hi;
+        hi = _mm512_load_si512(in + at + 16);
+      }
+      __m512i idx = _mm512_load_si512(index2s + e * 16);
+      __asm__("" : "+v"(idx));
+      __m512i r;
+      if (kMode == 1) {
+        r = _mm512_maskz_permutex2var_epi32(static_cast<__mmask16>(~_mm512_movepi32_mask(idx)), lo,
+                                            idx, hi);
+      } else if (kMode == 2) {
+        r = _mm512_permutex2var_epi32(lo, idx, hi);
+      } else {
+        r = _mm512_permutexvar_epi32(idx, lo);
+      }
+      static_cast<void>(fill);
+      _mm512_storeu_si512(out + e * 16, r);
+    }
+  }
+}
+
+// The unrolled tile with all 25 indices held in registers across tiles (no
+// index load per vector): whether the index load is what the pair loop
+// pays for.
+AVX512 void TileIndexRegs(float* dst, const float* src, const int* index2s, size_t vectors) {
+  __m512i idx[25];
+#pragma GCC unroll 25
+  for (int e = 0; e < 25; ++e) idx[e] = _mm512_load_si512(index2s + e * 16);
+  for (size_t t = 0; t < vectors / 25; ++t) {
+    const float* in = src + t * 144;
+    float* out = dst + t * 400;
+    __m512i v[10];
+#pragma GCC unroll 9
+    for (int i = 0; i < 9; ++i) v[i] = _mm512_load_si512(in + i * 16);
+    v[9] = v[8];
+#pragma GCC unroll 25
+    for (size_t e = 0; e < 25; ++e) {
+      const size_t a = e * 144 / 25 / 16;
+      _mm512_storeu_si512(out + e * 16,
+                          _mm512_maskz_permutex2var_epi32(
+                              static_cast<__mmask16>(~_mm512_movepi32_mask(idx[e])), v[a], idx[e],
+                              v[a + 1]));
     }
   }
 }
@@ -383,6 +449,13 @@ int main() {
         MedianNs([&] { TileTwoLoads(dst, src, offset, index2, masks, whole); }, 200, 9);
     const double pl = MedianNs([&] { PairLoop(dst, src, pair_offset, index2s, whole); }, 200, 9);
     const double mo = MedianNs([&] { MoveOnly(dst, src, whole); }, 200, 9);
+    const double v1 = MedianNs([&] { PairLoopVariant<1>(dst, src, pair_offset, index2s, whole); }, 200, 9);
+    const double v2 = MedianNs([&] { PairLoopVariant<2>(dst, src, pair_offset, index2s, whole); }, 200, 9);
+    const double v3 = MedianNs([&] { PairLoopVariant<3>(dst, src, pair_offset, index2s, whole); }, 200, 9);
+    const double ir = MedianNs([&] { TileIndexRegs(dst, src, index2s, whole); }, 200, 9);
+    printf("256 KiB dst, x memset, the pair loop's steps: fill by a zero-masked permute (no blend) %.2f; "
+           "the permute alone (no fill) %.2f; a one-table vpermd instead %.2f; the tile unrolled with "
+           "its 25 indices held in registers %.2f\n", mw / v1, mw / v2, mw / v3, mw / ir);
     printf("256 KiB dst: memset %.0f ns (%.0f GB/s); x memset: stores %.2f, load+store %.2f, "
            "load+vpermt2d+store %.2f\n", m, bytes / m, m / s, m / l, m / p);
     printf("256 KiB dst, tile offsets, x memset: aligned load+store %.2f, unaligned load+store "
