@@ -13,6 +13,13 @@
 //                      grid): validation and tables once, not per call
 //        memset        memset of dst (expand's limit)
 //        memcpy        memcpy of the expanded bytes (contract's limit)
+//        move          (expand: f32 2-D core grid and inner >= 16) the data
+//                      movement any expand must do and nothing else: dst
+//                      written in whole vectors, each a copy of a src
+//                      vector, src read once in order (non-temporal stores
+//                      from 16 MiB, as the library streams). No permute, no
+//                      table: what the hardware allows an expand on this
+//                      machine, so the gap from lib to it is the loop's own
 //        memset:A5     (expand, zero fill, dst >= 64 MiB) memset of dst with a
 //                      non-zero byte: out of cache some machines write
 //                      all-zero lines much faster than lines with data (the
@@ -90,6 +97,86 @@ struct Buffer {
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
 };
+
+// ---------------------------------------------------- data movement bound
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+// "move": dst's vectors in order, vector k a copy of src vector k * sv / dv
+// (sv, dv: whole vectors of src and dst), so each src vector is loaded about
+// once and dst is written once; the index steps branch-free. kStream:
+// non-temporal stores (dst 64-byte aligned: Buffer is).
+#if defined(__x86_64__)
+template <bool kStream>
+__attribute__((target("avx512f"))) void MoveAvx512(uint8_t* dst, size_t dst_n, const uint8_t* src,
+                                                   size_t src_n) {
+  const size_t dv = dst_n / 64, sv = src_n / 64;
+  size_t j = 0, acc = 0;
+  for (size_t k = 0; k < dv; ++k) {
+    const __m512i v = _mm512_loadu_si512(src + j * 64);
+    if (kStream) {
+      _mm512_stream_si512(reinterpret_cast<__m512i*>(dst + k * 64), v);
+    } else {
+      _mm512_storeu_si512(dst + k * 64, v);
+    }
+    acc += sv;
+    const bool step = acc >= dv;
+    acc -= step ? dv : 0;
+    j += step ? 1 : 0;
+  }
+  if (kStream) _mm_sfence();
+}
+
+template <bool kStream>
+__attribute__((target("avx2"))) void MoveAvx2(uint8_t* dst, size_t dst_n, const uint8_t* src,
+                                              size_t src_n) {
+  const size_t dv = dst_n / 32, sv = src_n / 32;
+  size_t j = 0, acc = 0;
+  for (size_t k = 0; k < dv; ++k) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + j * 32));
+    if (kStream) {
+      _mm256_stream_si256(reinterpret_cast<__m256i*>(dst + k * 32), v);
+    } else {
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + k * 32), v);
+    }
+    acc += sv;
+    const bool step = acc >= dv;
+    acc -= step ? dv : 0;
+    j += step ? 1 : 0;
+  }
+  if (kStream) _mm_sfence();
+}
+#endif
+
+// The same in 16-byte copies, for CPUs without AVX2.
+void Move16(uint8_t* dst, size_t dst_n, const uint8_t* src, size_t src_n) {
+  const size_t dv = dst_n / 16, sv = src_n / 16;
+  size_t j = 0, acc = 0;
+  for (size_t k = 0; k < dv; ++k) {
+    memcpy(dst + k * 16, src + j * 16, 16);
+    acc += sv;
+    const bool step = acc >= dv;
+    acc -= step ? dv : 0;
+    j += step ? 1 : 0;
+  }
+}
+
+void MoveBound(uint8_t* dst, size_t dst_n, const uint8_t* src, size_t src_n) {
+  const bool stream = dst_n >= 16 * MiB;  // as the library (kStreamBytes)
+#if defined(__x86_64__)
+  static const int level = __builtin_cpu_supports("avx512f") ? 2
+                           : __builtin_cpu_supports("avx2")  ? 1
+                                                             : 0;
+  if (level == 2) return stream ? MoveAvx512<true>(dst, dst_n, src, src_n)
+                                : MoveAvx512<false>(dst, dst_n, src, src_n);
+  if (level == 1) return stream ? MoveAvx2<true>(dst, dst_n, src, src_n)
+                                : MoveAvx2<false>(dst, dst_n, src, src_n);
+#endif
+  static_cast<void>(stream);
+  Move16(dst, dst_n, src, src_n);
+}
 
 // ------------------------------------------------------------------- cases
 
@@ -498,6 +585,8 @@ void BenchExpand(benchmark::State& state, Case c, std::string impl) {
     RunPaired(state, c, limit, limit);
   } else if (impl == "memset:A5") {
     RunPaired(state, c, [&] { memset(dst.p, 0xA5, dst.n); }, limit);
+  } else if (impl == "move") {
+    RunPaired(state, c, [&] { MoveBound(dst.p, dst.n, src.p, src.n); }, limit);
   } else if (impl == "naive") {
     ByType(c.esize, [&](auto t) {
       using T = decltype(t);
@@ -801,6 +890,11 @@ void Register(const Suite& suite) {
     if (c.op == "expand") {
       impls.push_back("memset");
       if (!c.nonzero_fill && c.DstBytes() >= 64 * MiB) impls.push_back("memset:A5");
+      // The data movement bound where the expand targets are read.
+      const bool core = c.esize == 4 && c.rank == 2 && c.inner == 1 && !c.nonzero_fill &&
+                        c.k >= 3 && c.k <= 7 && c.d >= 2 && c.d <= 4 &&
+                        (c.nominal == 256 * KiB || c.nominal >= 256 * MiB);
+      if (core || c.inner >= 16) impls.push_back("move");
       impls.push_back("naive");
       impls.push_back("scatter");
       if (c.esize == 4 && c.rank == 2 && c.inner == 1 && !c.nonzero_fill) {
