@@ -582,6 +582,40 @@ HWY_NOINLINE void ApplyPairTilesInRegisters(D d, hn::TFromD<D>* HWY_RESTRICT out
   }
 }
 
+// Whole contract tiles of kPairTwoRegVectors output vectors of two pair
+// entries each (a 3x3 kernel with dilation 2 at every lane size: 9 taps
+// per slice, N slices per tile), the 18 indices held in registers from tile
+// to tile, the tile unrolled: `tiles` tiles at out + j * out_step,
+// in + j * in_step.
+constexpr size_t kPairTwoRegVectors = 9;
+
+template <class D, class V = hn::Vec<D>>
+HWY_NOINLINE void ApplyPairTwoTilesInRegisters(D d, hn::TFromD<D>* HWY_RESTRICT out,
+                                               const hn::TFromD<D>* HWY_RESTRICT in,
+                                               size_t out_step, size_t in_step, uint64_t tiles,
+                                               const TileState& ts, V base) {
+  using T = hn::TFromD<D>;
+  const size_t N = hn::Lanes(d);
+  const T* HWY_RESTRICT index = reinterpret_cast<const T*>(ts.index);
+  constexpr size_t kEntries = 2 * kPairTwoRegVectors;
+  V idx[kEntries];
+  uint32_t off[kEntries];
+  for (size_t e = 0; e < kEntries; ++e) {
+    idx[e] = hn::Load(d, index + e * N);
+    off[e] = ts.offset[e];
+  }
+  for (uint64_t j = 0; j < tiles; ++j, out += out_step, in += in_step) {
+#pragma GCC unroll 9
+    for (size_t k = 0; k < kPairTwoRegVectors; ++k) {
+      const T* HWY_RESTRICT a0 = in + off[2 * k];
+      const T* HWY_RESTRICT a1 = in + off[2 * k + 1];
+      V r = PermutePairOr(d, hn::LoadU(d, a0), hn::LoadU(d, a0 + N), idx[2 * k], base);
+      r = PermutePairOr(d, hn::LoadU(d, a1), hn::LoadU(d, a1 + N), idx[2 * k + 1], r);
+      hn::StoreU(r, d, out + k * N);
+    }
+  }
+}
+
 template <class D, class V = hn::Vec<D>>
 HWY_NOINLINE void ApplyTileBounded(D d, hn::TFromD<D>* HWY_RESTRICT out, uint64_t out_limit,
                                    const hn::TFromD<D>* HWY_RESTRICT in, uint64_t in_base,
@@ -772,6 +806,15 @@ HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uin
     s0 = ApplyTilesStaged(d, out, in, s0, s1, out_per_slice, in_per_slice, fits, ts, base);
   }
   if constexpr (VectorPairs(D())) {
+    if (ts.pair_entries == 2 && ts.vectors == kPairTwoRegVectors && !stream) {
+      uint64_t tiles = 0;
+      while (s0 + (tiles + 1) * m <= s1 && fits(s0 + tiles * m)) ++tiles;
+      if (tiles != 0) {
+        ApplyPairTwoTilesInRegisters(d, out + s0 * out_per_slice, in + s0 * in_per_slice,
+                                     m * out_per_slice, m * in_per_slice, tiles, ts, base);
+        s0 += tiles * m;
+      }
+    }
     if (ts.vector_pairs && ts.vectors == kPairRegVectors && ts.out_lanes % N == 0) {
       uint64_t tiles = 0;
       while (s0 + (tiles + 1) * m <= s1 && fits(s0 + tiles * m)) ++tiles;
