@@ -295,6 +295,82 @@ bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts
   return true;
 }
 
+// Contract pair entries of a dense tile (see
+// ExpandKernels::dense_contract_tables): output vector k takes src lanes
+// [kN, kN + N) of the tile, whose input lanes P (dst lanes from the tile's
+// start) rise; each entry takes the run of them inside the pair of whole
+// vectors from its first, rounded down to a vector: a compare, a subtract
+// and a blend per entry, where the general writer stepped once per tap (a
+// one-shot K5 D3 f32 contract of 256 KiB on AVX-512 spent ~30% of its
+// library samples there, tools/profile.sh).
+template <class D>
+bool DenseContractTablesFor(D d, const uint8_t* inv_bytes, uint64_t src_slice, uint64_t slice,
+                            TileState* ts) {
+  using T = hn::TFromD<D>;
+  const size_t N = hn::Lanes(d);
+  if constexpr (!VectorPairs(D()) || sizeof(T) < 4) {
+    static_cast<void>(inv_bytes);
+    static_cast<void>(src_slice);
+    static_cast<void>(slice);
+    static_cast<void>(ts);
+    return false;
+  } else {
+    if (sizeof(T) != ts->lane_bytes || N != ts->lanes) return false;
+    const T* HWY_RESTRICT inv = reinterpret_cast<const T*>(inv_bytes);
+    T* HWY_RESTRICT index = reinterpret_cast<T*>(ts->index);
+    uint32_t* HWY_RESTRICT offset = ts->offset;
+    uint8_t* HWY_RESTRICT has_taps = ts->has_taps;
+    uint16_t* HWY_RESTRICT count = ts->count;
+    const uint64_t vectors = ts->vectors, out_lanes = ts->out_lanes;
+    const uint64_t max_entries = TileState::kMaxEntries < TileState::kIndexBytes / (N * sizeof(T))
+                                     ? TileState::kMaxEntries
+                                     : TileState::kIndexBytes / (N * sizeof(T));
+    const auto other = hn::Set(d, kOtherBit<T>);  // "keep the vector so far"
+    uint64_t e = 0, phase = 0, base = 0, max_end = 0;
+    bool two = true;
+    for (uint64_t k = 0; k < vectors; ++k) {
+      const size_t n = out_lanes - k * N < N ? static_cast<size_t>(out_lanes - k * N) : N;
+      const auto p = hn::Add(hn::LoadU(d, inv + phase), hn::Set(d, static_cast<T>(base)));
+      const auto valid = hn::FirstN(d, n);
+      size_t j0 = 0;
+      uint32_t c = 0;
+      while (j0 < n) {
+        if (e == max_entries) return false;
+        const uint64_t off = (inv[phase + j0] + base) / N * N;
+        const auto below = hn::And(valid, hn::Lt(p, hn::Set(d, static_cast<T>(off + 2 * N))));
+        const auto take = hn::AndNot(hn::FirstN(d, j0), below);
+        hn::StoreU(hn::IfThenElse(take, hn::Sub(p, hn::Set(d, static_cast<T>(off))), other), d,
+                   index + e * N);
+        offset[e] = static_cast<uint32_t>(off);
+        has_taps[e] = 1;
+        if (off + 2 * N > max_end) max_end = off + 2 * N;
+        ++e;
+        ++c;
+        j0 = hn::CountTrue(d, below);
+      }
+      count[k] = static_cast<uint16_t>(c);
+      two &= c == 2;
+      for (phase += N; phase >= src_slice;) {
+        phase -= src_slice;
+        base += slice;
+      }
+    }
+    ts->one_per_vector = 0;
+    ts->all_taps = 0;
+    ts->vector_pairs = 0;
+    ts->pair_entries = two ? 2 : 1;
+    ts->max_read_end = max_end;
+    return e != 0;
+  }
+}
+
+bool DenseContractTables(const uint8_t* inv, uint64_t src_slice, uint64_t slice, TileState* ts) {
+  bool ok = false;
+  WithShuffleTag(ts->lane_bytes,
+                 [&](auto d) { ok = DenseContractTablesFor(d, inv, src_slice, slice, ts); });
+  return ok;
+}
+
 bool DenseTables(const uint8_t* map, uint64_t slice, TileState* ts) {
   bool ok = false;
   WithShuffleTag(ts->lane_bytes, [&](auto d) { ok = DenseTablesFor(d, map, slice, ts); });
@@ -320,10 +396,16 @@ const ExpandKernels* GetExpandKernels() {
   // AVX-512, tiles from dense tables run by vector pairs instead
   // (VectorPairs, lib/simd-inl.h); columns remain for the general writer's
   // tables (cropped tensors).
-  static constexpr ExpandKernels kKernels = {
-      &Prepare,       &Fill,        &ExpandRow,   &ExpandGrid,
-      &TileShape,     &ExpandTiles, &DenseTables, HWY_TARGET != HWY_AVX2,
-      PairLaneBytes()};
+  static constexpr ExpandKernels kKernels = {&Prepare,
+                                             &Fill,
+                                             &ExpandRow,
+                                             &ExpandGrid,
+                                             &TileShape,
+                                             &ExpandTiles,
+                                             &DenseTables,
+                                             &DenseContractTables,
+                                             HWY_TARGET != HWY_AVX2,
+                                             PairLaneBytes()};
   return &kKernels;
 }
 

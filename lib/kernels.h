@@ -158,6 +158,16 @@ struct ExpandKernels {
   // tap. Writes index, offset, has_taps, count and their summary; false when
   // this target's vectors are not ts->lanes wide (nothing written).
   bool (*dense_tables)(const uint8_t* map, uint64_t slice, TileState* ts);
+  // The pair-entry contract tables of a tile whose every src element is a
+  // tap (see WriteDenseContractTables in lib/tiles.cc), from `inv`:
+  // src_slice + lanes + 1 lanes of ts->lane_bytes, lane i holding the dst
+  // lane (in the slice) of src lane i, continuing into the next slice. An
+  // entry per run of a vector's taps within a pair, not a step per tap.
+  // Writes index, offset, has_taps, count and their summary; false where
+  // this target has no vector pairs of 32 or 64-bit lanes as wide as
+  // ts->lanes, or the tables overflow (then nothing usable is written).
+  bool (*dense_contract_tables)(const uint8_t* inv, uint64_t src_slice, uint64_t slice,
+                                TileState* ts);
   // Whether tiles of whole vectors take column order while dst fits L2
   // (TileState::columns): measured per target, see GetExpandKernels.
   bool tile_columns;

@@ -194,6 +194,15 @@ uint64_t ChooseSlices(uint64_t out_lanes_per_slice, uint64_t lanes, const Diviso
 // slices take the general writer.
 constexpr uint64_t kMaxMapBytes = 8192;
 
+// Whether every src element of p is a tap (no negative padding crops one):
+// the dense writers below apply.
+bool AllSrcAreTaps(const Plan& p) {
+  for (uint32_t i = 0; i < p.rank; ++i) {
+    if (p.axis[i].tap_begin != 0 || p.axis[i].tap_end != p.axis[i].src_dim) return false;
+  }
+  return p.axis[p.rank - 1].Taps() != 0;
+}
+
 // Expand tables when every src element is a tap (no negative padding): the
 // taps of an output vector are then consecutive src lanes, fewer than
 // `lanes`, so each vector takes exactly one entry whose offset is its first
@@ -207,13 +216,10 @@ constexpr uint64_t kMaxMapBytes = 8192;
 template <typename T>
 uint64_t WriteDenseExpandTables(const Plan& p, const ExpandKernels& k, TileState* ts) {
   const uint64_t lanes = ts->lanes, lb = sizeof(T);
-  for (uint32_t i = 0; i < p.rank; ++i) {
-    if (p.axis[i].tap_begin != 0 || p.axis[i].tap_end != p.axis[i].src_dim) return 0;
-  }
   const uint64_t slice = p.dst_outer_stride / lb, src_slice = p.src_outer_stride / lb;
   // (BuildTiles has checked that an entry per vector fits the index.)
-  if (lanes > kMaxEntryLanes<T> || slice == 0 || (slice + lanes + 1) * lb > kMaxMapBytes ||
-      p.axis[p.rank - 1].Taps() == 0) {
+  if (!AllSrcAreTaps(p) || lanes > kMaxEntryLanes<T> || slice == 0 ||
+      (slice + lanes + 1) * lb > kMaxMapBytes) {
     return 0;
   }
   constexpr T kHole = kOther<T>;
@@ -244,6 +250,48 @@ uint64_t WriteDenseExpandTables(const Plan& p, const ExpandKernels& k, TileState
     map[i] = static_cast<T>((static_cast<T>(x + src_slice) & kLow) | (x & kHole));
   }
   return k.dense_tables(reinterpret_cast<const uint8_t*>(map), slice, ts) ? ts->vectors : 0;
+}
+
+// Contract pair-entry tables when every src element is a tap, through the
+// target's dense_contract_tables from the slice's inverse map (dst lane of
+// each src lane, continuing into the next slice; 32 and 64-bit lanes:
+// dst lanes of a tile fit them, BuildTiles checks). Returns 1, or 0 when
+// this writer does not apply.
+template <typename T>
+uint64_t WriteDenseContractTables(const Plan& p, const ExpandKernels& k, TileState* ts) {
+  if constexpr (sizeof(T) < 4) {
+    static_cast<void>(p);
+    static_cast<void>(k);
+    static_cast<void>(ts);
+    return 0;
+  } else {
+    const uint64_t lb = sizeof(T), lanes = ts->lanes;
+    const uint64_t slice = p.dst_outer_stride / lb, src_slice = p.src_outer_stride / lb;
+    if (!AllSrcAreTaps(p) || src_slice == 0 || (src_slice + lanes + 1) * lb > kMaxMapBytes) {
+      return 0;
+    }
+    alignas(64) T inv[kMaxMapBytes / sizeof(T)];
+    uint64_t at = 0;
+    const uint64_t group_lanes = p.group / lb;
+    const uint64_t step = p.axis[p.rank - 1].dilation * group_lanes;
+    auto row = [&](uint64_t dst_core, uint64_t src_core, uint64_t taps) DILATE_INLINE_LAMBDA {
+      T* DILATE_RESTRICT v = inv;
+      uint64_t a = at;
+      const uint64_t d0 = dst_core / lb, gl = group_lanes, st = step;
+      static_cast<void>(src_core);  // src lanes are consecutive: every one is a tap
+      for (uint64_t t = 0; t < taps; ++t) {
+        for (uint64_t w = 0; w < gl; ++w) v[a++] = static_cast<T>(d0 + t * st + w);
+      }
+      at = a;
+    };
+    WalkSliceRows(p, 1, row);
+    if (at != src_slice) return 0;  // cannot happen: every src lane is a tap
+    for (uint64_t i = src_slice; i <= src_slice + lanes; ++i) {
+      inv[i] = static_cast<T>(inv[i - src_slice] + slice);
+    }
+    return k.dense_contract_tables(reinterpret_cast<const uint8_t*>(inv), src_slice, slice, ts) ? 1
+                                                                                                : 0;
+  }
 }
 
 // Walks the taps of one tile and writes its tables and their summary
@@ -298,9 +346,11 @@ uint64_t WriteTables(const Plan& p, bool expand, bool pairs, uint64_t m, TileSta
 template <typename T>
 uint64_t WriteAnyTables(const Plan& p, const ExpandKernels& k, bool expand, TileSize size,
                         uint64_t m, TileState* ts) {
-  const uint64_t entries = expand ? WriteDenseExpandTables<T>(p, k, ts) : 0;
   const bool pairs =
       !expand && size != TileSize::kFew && ContractTakesPairs(p, k, sizeof(T), ts->lanes);
+  const uint64_t entries = expand  ? WriteDenseExpandTables<T>(p, k, ts)
+                           : pairs ? WriteDenseContractTables<T>(p, k, ts)
+                                   : 0;
   return entries != 0 ? entries : WriteTables<T>(p, expand, pairs, m, ts);
 }
 
