@@ -111,38 +111,14 @@ AVX512 void TileTwoLoads(float* dst, const float* src, const uint32_t* offset, c
   }
 }
 
-// The library's vector-pair loop (ApplyTile, lib/simd-inl.h): the pair of
-// input vectors moves on where a vector's offset does, each output vector
-// is a two-table permute by its index, whose sign bits pick the fill.
-AVX512 void PairLoop(float* dst, const float* src, const uint32_t* pair_offset, const int* index2s,
-                     size_t vectors) {
-  const __m512i fill = _mm512_setzero_si512();
-  for (size_t t = 0; t < vectors / 25; ++t) {
-    const float* in = src + t * 144;
-    float* out = dst + t * 400;
-    uint32_t at = 0;
-    __m512i lo = _mm512_load_si512(in), hi = _mm512_load_si512(in + 16);
-#pragma GCC unroll 4  // as the library
-    for (size_t e = 0; e < 25; ++e) {
-      if (pair_offset[e] != at) {
-        at = pair_offset[e];
-        lo = hi;
-        hi = _mm512_load_si512(in + at + 16);
-      }
-      __m512i idx = _mm512_load_si512(index2s + e * 16);
-      __asm__("" : "+v"(idx));  // one load of idx, as in the library
-      const __mmask16 is_fill = _mm512_movepi32_mask(idx);
-      _mm512_storeu_si512(out + e * 16, _mm512_mask_blend_epi32(
-                                            is_fill, _mm512_permutex2var_epi32(lo, idx, hi), fill));
-    }
-  }
-}
-
-// PairLoop's variants, to price each step of a vector: kMode 1, the fill
-// by a zero-masked permute (no blend); 2, the permute alone (no mask: the
-// holes are wrong); 3, a one-table vpermd of lo alone (wrong too).
+// The library's vector-pair loop (ApplyTile, lib/simd-inl.h), kMode 0: the
+// pair of input vectors moves on where a vector's offset does, each output
+// vector is a two-table permute by its index, whose sign bits pick the fill.
+// Its variants price each step of a vector: kMode 1, the fill by a
+// zero-masked permute (no blend); 2, the permute alone (no mask: the holes
+// are wrong); 3, a one-table vpermd of lo alone (wrong too).
 template <int kMode>
-AVX512 void PairLoopVariant(float* dst, const float* src, const uint32_t* pair_offset,
+AVX512 void PairLoop(float* dst, const float* src, const uint32_t* pair_offset,
                             const int* index2s, size_t vectors) {
   const __m512i fill = _mm512_setzero_si512();
   for (size_t t = 0; t < vectors / 25; ++t) {
@@ -160,7 +136,10 @@ AVX512 void PairLoopVariant(float* dst, const float* src, const uint32_t* pair_o
       __m512i idx = _mm512_load_si512(index2s + e * 16);
       __asm__("" : "+v"(idx));
       __m512i r;
-      if (kMode == 1) {
+      if (kMode == 0) {
+        const __mmask16 is_fill = _mm512_movepi32_mask(idx);
+        r = _mm512_mask_blend_epi32(is_fill, _mm512_permutex2var_epi32(lo, idx, hi), fill);
+      } else if (kMode == 1) {
         r = _mm512_maskz_permutex2var_epi32(static_cast<__mmask16>(~_mm512_movepi32_mask(idx)), lo,
                                             idx, hi);
       } else if (kMode == 2) {
@@ -168,7 +147,6 @@ AVX512 void PairLoopVariant(float* dst, const float* src, const uint32_t* pair_o
       } else {
         r = _mm512_permutexvar_epi32(idx, lo);
       }
-      static_cast<void>(fill);
       _mm512_storeu_si512(out + e * 16, r);
     }
   }
@@ -447,15 +425,8 @@ int main() {
         MedianNs([&] { TileRegisters(dst, src, offset, index2, masks, whole); }, 200, 9);
     const double r2 =
         MedianNs([&] { TileTwoLoads(dst, src, offset, index2, masks, whole); }, 200, 9);
-    const double pl = MedianNs([&] { PairLoop(dst, src, pair_offset, index2s, whole); }, 200, 9);
+    const double pl = MedianNs([&] { PairLoop<0>(dst, src, pair_offset, index2s, whole); }, 200, 9);
     const double mo = MedianNs([&] { MoveOnly(dst, src, whole); }, 200, 9);
-    const double v1 = MedianNs([&] { PairLoopVariant<1>(dst, src, pair_offset, index2s, whole); }, 200, 9);
-    const double v2 = MedianNs([&] { PairLoopVariant<2>(dst, src, pair_offset, index2s, whole); }, 200, 9);
-    const double v3 = MedianNs([&] { PairLoopVariant<3>(dst, src, pair_offset, index2s, whole); }, 200, 9);
-    const double ir = MedianNs([&] { TileIndexRegs(dst, src, index2s, whole); }, 200, 9);
-    printf("256 KiB dst, x memset, the pair loop's steps: fill by a zero-masked permute (no blend) %.2f; "
-           "the permute alone (no fill) %.2f; a one-table vpermd instead %.2f; the tile unrolled with "
-           "its 25 indices held in registers %.2f\n", mw / v1, mw / v2, mw / v3, mw / ir);
     printf("256 KiB dst: memset %.0f ns (%.0f GB/s); x memset: stores %.2f, load+store %.2f, "
            "load+vpermt2d+store %.2f\n", m, bytes / m, m / s, m / l, m / p);
     printf("256 KiB dst, tile offsets, x memset: aligned load+store %.2f, unaligned load+store "
@@ -467,6 +438,13 @@ int main() {
         "loaded per output vector %.2f; each input vector loaded once and stored without a "
         "permute or table (the data movement alone) %.2f\n",
         mw / pl, mw / rr, mw / r2, mw / mo);
+    const double v1 = MedianNs([&] { PairLoop<1>(dst, src, pair_offset, index2s, whole); }, 200, 9);
+    const double v2 = MedianNs([&] { PairLoop<2>(dst, src, pair_offset, index2s, whole); }, 200, 9);
+    const double v3 = MedianNs([&] { PairLoop<3>(dst, src, pair_offset, index2s, whole); }, 200, 9);
+    const double ir = MedianNs([&] { TileIndexRegs(dst, src, index2s, whole); }, 200, 9);
+    printf("256 KiB dst, x memset, the pair loop's steps: fill by a zero-masked permute (no blend) %.2f; "
+           "the permute alone (no fill) %.2f; a one-table vpermd instead %.2f; the tile unrolled with "
+           "its 25 indices held in registers %.2f\n", mw / v1, mw / v2, mw / v3, mw / ir);
     free(dst);
     free(src);
   }
