@@ -853,6 +853,13 @@ Suite MakeSuite(const std::string& mode) {
     c.op = "contract";
     c.inner = 64;
     s.Add(c);
+    // Every element size (the target holds for each), K3 D2.
+    if (smoke) continue;
+    c.inner = 1;
+    for (uint32_t e : {1u, 2u, 8u}) {
+      c.esize = e;
+      s.Add(c);
+    }
   }
   // Threads: 2 MiB (num_threads starts no thread there: one per 16 MiB),
   // L3-size (12 MiB) and 256 MiB.

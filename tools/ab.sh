@@ -10,6 +10,7 @@
 # dilate_plan made once per library).
 #
 # e.g. tools/ab.sh 4a13d57 HEAD expand 5 2 262144
+#      AB_DTYPE=u8 tools/ab.sh HEAD WORKTREE contract 3 2 262144   (u8, u16, f32, f64)
 #      tools/ab.sh HEAD~1 WORKTREE expand 5 3 262144 64
 #
 # A revision is anything `git rev-parse` takes, or WORKTREE for this

@@ -10,7 +10,8 @@
  * times, round after round on the same buffers, the limit (memset of dst
  * for expand, memcpy of the expanded bytes for contract), A and B, with A
  * and B in alternating order; prints the medians, each build's ratio to the
- * limit and B / A. f32, rank 2, K x K kernels, dilation D on both axes,
+ * limit and B / A. f32 (or the dtype in $AB_DTYPE: u8, u16, f32, f64), rank 2,
+ * K x K kernels, dilation D on both axes,
  * `inner` elements per tap (1: OIHW, 64: HWIO-like), N chosen so the
  * expanded tensor is about BYTES. One thread. The ratios are this loop's own (single
  * calls, not the benchmark suite's batches): compare B / A, not its ratios
@@ -122,20 +123,37 @@ int main(int argc, char** argv) {
     return 2;
   }
   const unsigned long l = k + (k - 1) * (d - 1);
-  unsigned long n = bytes / (l * l * inner * 4);
+  /* Element type: $AB_DTYPE (u8, u16, f32 or f64), f32 by default. */
+  const char* dtype_name = getenv("AB_DTYPE") ? getenv("AB_DTYPE") : "f32";
+  uint32_t dtype = DILATE_DTYPE_F32;
+  unsigned long esize = 4;
+  if (strcmp(dtype_name, "u8") == 0) {
+    dtype = DILATE_DTYPE_U8;
+    esize = 1;
+  } else if (strcmp(dtype_name, "u16") == 0) {
+    dtype = DILATE_DTYPE_U16;
+    esize = 2;
+  } else if (strcmp(dtype_name, "f64") == 0) {
+    dtype = DILATE_DTYPE_F64;
+    esize = 8;
+  } else if (strcmp(dtype_name, "f32") != 0) {
+    fprintf(stderr, "AB_DTYPE must be u8, u16, f32 or f64\n");
+    return 2;
+  }
+  unsigned long n = bytes / (l * l * inner * esize);
   if (n == 0) n = 1;
 
   dilate_desc desc;
   memset(&desc, 0, sizeof desc);
   desc.struct_size = sizeof desc;
-  desc.dtype = DILATE_DTYPE_F32;
+  desc.dtype = dtype;
   desc.rank = 2;
   desc.outer = n;
   desc.inner = inner;
   desc.src_dims[0] = desc.src_dims[1] = k;
   desc.dilation[0] = desc.dilation[1] = d;
   const side sa = load(argv[1], contract, plan, &desc), sb = load(argv[2], contract, plan, &desc);
-  const size_t src_bytes = n * k * k * inner * 4, dst_bytes = n * l * l * inner * 4;
+  const size_t src_bytes = n * k * k * inner * esize, dst_bytes = n * l * l * inner * esize;
   const size_t in_bytes = contract ? dst_bytes : src_bytes;
   const size_t out_bytes = contract ? src_bytes : dst_bytes;
   unsigned char* in = alloc_or_die(in_bytes);
@@ -176,10 +194,11 @@ int main(int argc, char** argv) {
     t_b[r] = (r & 1) ? t3 - t2 : t2 - t1;
   }
   const double ml = median(t_limit, rounds), ma = median(t_a, rounds), mb = median(t_b, rounds);
-  printf("%s f32 K%lu D%lu inner %lu N %lu, %zu bytes expanded: %s %.0f ns, A %.0f ns (%.2fx), "
-         "B %.0f ns (%.2fx), B/A %.3f\n",
-         op, k, d, inner, n, dst_bytes, contract ? "memcpy" : "memset", ml, ma, ml / ma, mb,
-         ml / mb, mb / ma);
+  printf(
+      "%s %s K%lu D%lu inner %lu N %lu, %zu bytes expanded: %s %.0f ns, A %.0f ns (%.2fx), "
+      "B %.0f ns (%.2fx), B/A %.3f\n",
+      op, dtype_name, k, d, inner, n, dst_bytes, contract ? "memcpy" : "memset", ml, ma, ml / ma,
+      mb, ml / mb, mb / ma);
   free(t_limit);
   free(t_a);
   free(t_b);
