@@ -65,6 +65,7 @@ struct alignas(64) RowState {
   uint32_t lane_bytes;   // bytes per shuffle lane
   uint32_t group_lanes;  // group / lane_bytes
   uint32_t period;       // table entries (vectors) per period
+  uint32_t vector_runs;  // expand runs mode: vector bytes where groups are whole vectors, else 0
   uint64_t advance;      // lanes consumed per period on the read side
   static constexpr size_t kMaxPeriod = 256;
   static constexpr size_t kTableBytes = 4096;

@@ -101,6 +101,21 @@ constexpr uint64_t kPatternChunk = 256;
 // Below this many bytes a run of non-temporal stores is not worth aligning.
 constexpr uint64_t kStreamMinRun = 1024;
 
+// Whether a run of n >= vec bytes at dst takes non-temporal stores: long
+// runs, and runs of whole aligned vectors (HWIO groups of 64 or more
+// elements, a few hundred bytes each, where every line of a row is written
+// whole by one run or another).
+HWY_INLINE bool StreamsRun(const RowState& st, const uint8_t* dst, uint64_t n, size_t vec) {
+  return st.stream &&
+         (n >= kStreamMinRun || (reinterpret_cast<uintptr_t>(dst) % vec == 0 && n % vec == 0));
+}
+
+// Bytes from dst to the next vector boundary (0 when aligned).
+HWY_INLINE uint64_t HeadToAlign(const uint8_t* dst, size_t vec) {
+  const size_t mis = reinterpret_cast<uintptr_t>(dst) % vec;
+  return mis == 0 ? 0 : vec - mis;
+}
+
 // dst[0, n) = fill pattern; n is a whole number of elements.
 HWY_INLINE void FillRun(uint8_t* HWY_RESTRICT dst, uint64_t n, const RowState& st) {
   const hn::ScalableTag<uint8_t> d;
@@ -113,9 +128,9 @@ HWY_INLINE void FillRun(uint8_t* HWY_RESTRICT dst, uint64_t n, const RowState& s
   }
   const auto v = PatternVec(d, st, 0);
   uint64_t i = 0;
-  if (st.stream && n >= kStreamMinRun) {
-    hn::StoreU(v, d, dst);
-    i = N - reinterpret_cast<uintptr_t>(dst) % N;
+  if (StreamsRun(st, dst, n, N)) {
+    i = HeadToAlign(dst, N);
+    if (i != 0) hn::StoreU(v, d, dst);
     const auto va = PatternVec(d, st, i);
     for (; i + 4 * N <= n; i += 4 * N) {
       hn::Stream(va, d, dst + i);
@@ -146,9 +161,9 @@ HWY_INLINE void CopyRun(uint8_t* HWY_RESTRICT dst, const uint8_t* HWY_RESTRICT s
     return;
   }
   uint64_t i = 0;
-  if (st.stream && n >= kStreamMinRun) {
-    hn::StoreU(hn::LoadU(d, src), d, dst);
-    i = N - reinterpret_cast<uintptr_t>(dst) % N;
+  if (StreamsRun(st, dst, n, N)) {
+    i = HeadToAlign(dst, N);
+    if (i != 0) hn::StoreU(hn::LoadU(d, src), d, dst);
     for (; i + 4 * N <= n; i += 4 * N) {
       const auto v0 = hn::LoadU(d, src + i);
       const auto v1 = hn::LoadU(d, src + i + N);

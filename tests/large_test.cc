@@ -186,6 +186,22 @@ const BigCase& GetBigCase(const std::string& name) {
     d.rank = 1;
     d.src_dims[0] = 0;
     d.pad_lo[0] = (2 << 20) + 1;
+  } else if (name == "vector_runs") {  // 400 f32 5x5 kernels by 3, groups of 64 elements
+    d.dtype = DILATE_DTYPE_F32;
+    d.rank = 2;
+    d.outer = 400;
+    d.inner = 64;
+    d.src_dims[0] = d.src_dims[1] = 5;
+    d.dilation[0] = d.dilation[1] = 3;
+    d.pad_lo[1] = 1;
+    d.pad_hi[0] = 2;
+  } else if (name == "vector_runs16") {  // 420 f32 7x7 kernels by 4, groups of 16 elements
+    d.dtype = DILATE_DTYPE_F32;
+    d.rank = 2;
+    d.outer = 420;
+    d.inner = 16;
+    d.src_dims[0] = d.src_dims[1] = 7;
+    d.dilation[0] = d.dilation[1] = 4;
   } else {  // "runs": 4 KiB groups with 16 KiB of fill between them
     d.dtype = DILATE_DTYPE_U8;
     d.rank = 1;
@@ -244,6 +260,17 @@ TEST_P(Large, Streaming16MiBTilesPlan) {
 TEST_P(Large, Streaming16MiBCopy) { RunBigCase("copy"); }
 TEST_P(Large, Streaming16MiBFillOnly) { RunBigCase("fill"); }
 TEST_P(Large, Streaming16MiBRuns) { RunBigCase("runs"); }
+// Groups of whole cache lines (HWIO layouts): out of cache, row mode with
+// line-aligned dst streams every group and hole (ExpandRowVectors); other
+// dst alignments take the run-by-run path.
+TEST_P(Large, Streaming16MiBVectorRuns) {
+  RunBigCase("vector_runs", 0);
+  if (Scale() >= 1) RunBigCase("vector_runs", 4);
+}
+TEST_P(Large, Streaming16MiBVectorRuns16) {
+  RunBigCase("vector_runs16", 0, 3);
+  if (Scale() >= 1) RunBigCase("vector_runs16", 0, 0, true);
+}
 
 DILATE_INSTANTIATE_ON_ALL_TARGETS(Large);
 
