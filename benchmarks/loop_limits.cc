@@ -20,8 +20,13 @@
 // (vpexpandd from memory, or from a window in a register: a mask per
 // vector, no index, no permute). The same K3 D2 tile
 // on AVX2 (the data movement alone; the tile loop with its index loaded per
-// vector or held in a register, as by columns; vector pairs), and contract
-// K3 D2 f32 against memcpy (the data movement alone; vpcompressd; pair
+// vector or held in a register, as by columns; vector pairs; with the index
+// in a register, the window rounded down to an aligned vector, a 16-byte
+// window, and that without the blend of the fill); plain stores and the
+// pair loop with dst 4 bytes off a line (every store spans two lines), the
+// pair loop with a prefetchw of dst ahead, or with its results realigned by
+// a second permute to aligned stores; and
+// contract K3 D2 f32 against memcpy (the data movement alone; vpcompressd; pair
 // permutes with a fixed schedule). DRAM-sized (256 MiB):
 // non-temporal stores alone, and with a sequential read stream of 36 % of
 // the written bytes (what K3 D2 reads from src); then what the written data
@@ -116,11 +121,16 @@ AVX512 void TileTwoLoads(float* dst, const float* src, const uint32_t* offset, c
 // vector is a two-table permute by its index, whose sign bits pick the fill.
 // Its variants price each step of a vector: kMode 1, the fill by a
 // zero-masked permute (no blend); 2, the permute alone (no mask: the holes
-// are wrong); 3, a one-table vpermd of lo alone (wrong too).
+// are wrong); 3, a one-table vpermd of lo alone (wrong too). kMode 4 and 5
+// add a prefetchw of dst 1 and 4 KiB ahead per vector; 6 realigns each result
+// by a lane with a second two-table permute and stores aligned.
 template <int kMode>
-AVX512 void PairLoop(float* dst, const float* src, const uint32_t* pair_offset,
-                            const int* index2s, size_t vectors) {
+__attribute__((target("avx512f,avx512dq,prfchw"))) void PairLoop(float* dst, const float* src,
+                                                                 const uint32_t* pair_offset,
+                                                                 const int* index2s,
+                                                                 size_t vectors) {
   const __m512i fill = _mm512_setzero_si512();
+  __m512i prev = fill;
   for (size_t t = 0; t < vectors / 25; ++t) {
     const float* in = src + t * 144;
     float* out = dst + t * 400;
@@ -136,7 +146,7 @@ AVX512 void PairLoop(float* dst, const float* src, const uint32_t* pair_offset,
       __m512i idx = _mm512_load_si512(index2s + e * 16);
       __asm__("" : "+v"(idx));
       __m512i r;
-      if (kMode == 0) {
+      if (kMode == 0 || kMode >= 4) {
         const __mmask16 is_fill = _mm512_movepi32_mask(idx);
         r = _mm512_mask_blend_epi32(is_fill, _mm512_permutex2var_epi32(lo, idx, hi), fill);
       } else if (kMode == 1) {
@@ -146,6 +156,16 @@ AVX512 void PairLoop(float* dst, const float* src, const uint32_t* pair_offset,
         r = _mm512_permutex2var_epi32(lo, idx, hi);
       } else {
         r = _mm512_permutexvar_epi32(idx, lo);
+      }
+      if (kMode == 4 || kMode == 5)
+        __builtin_prefetch(out + e * 16 + (kMode == 4 ? 256 : 1024), 1, 3);
+      if (kMode == 6) {  // realigned: lane 15 of prev and lanes 0-14 of r, stored aligned
+        const __m512i shift =
+            _mm512_set_epi32(30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15);
+        const __m512i a = _mm512_permutex2var_epi32(prev, shift, r);
+        prev = r;
+        _mm512_store_si512(out + e * 16, a);
+        continue;
       }
       _mm512_storeu_si512(out + e * 16, r);
     }
@@ -245,6 +265,26 @@ AVX2 void Window256(float* dst, const float* src, const uint32_t* off, const int
           kIdxLoad ? _mm256_load_si256(reinterpret_cast<const __m256i*>(idx + e * 8)) : i0;
       const __m256 p = _mm256_permutevar8x32_ps(_mm256_loadu_ps(in + off[e]), i);
       _mm256_storeu_ps(out + e * 8, _mm256_blendv_ps(p, fill, _mm256_castsi256_ps(i)));
+    }
+  }
+}
+
+// The column shape with a 16-byte window (a vpermd reading lanes 0-3 only):
+// fewer loads crossing a cache line, for vectors whose taps span <= 4 lanes.
+template <bool kBlend>
+AVX2 void Window128(float* dst, const float* src, const uint32_t* off, const int* idx,
+                    size_t vectors) {
+  const __m256 fill = _mm256_setzero_ps();
+  const __m256i i0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(idx));
+  for (size_t t = 0; t < vectors / 50; ++t) {
+    const float* in = src + t * 144;
+    float* out = dst + t * 400;
+#pragma GCC unroll 4
+    for (size_t e = 0; e < 50; ++e) {
+      const __m256 w = _mm256_castps128_ps256(_mm_loadu_ps(in + off[e]));
+      const __m256 p = _mm256_permutevar8x32_ps(w, i0);
+      _mm256_storeu_ps(out + e * 8,
+                       kBlend ? _mm256_blendv_ps(p, fill, _mm256_castsi256_ps(i0)) : p);
     }
   }
 }
@@ -427,6 +467,17 @@ int main() {
         MedianNs([&] { TileTwoLoads(dst, src, offset, index2, masks, whole); }, 200, 9);
     const double pl = MedianNs([&] { PairLoop<0>(dst, src, pair_offset, index2s, whole); }, 200, 9);
     const double mo = MedianNs([&] { MoveOnly(dst, src, whole); }, 200, 9);
+    // dst 4 bytes past a line: every 64-byte store spans two lines (a tile
+    // that does not start on a vector).
+    const double sm = MedianNs([&] { Stores(dst + 1, vectors - 1); }, 200, 9);
+    const double plm =
+        MedianNs([&] { PairLoop<0>(dst + 1, src, pair_offset, index2s, whole - 25); }, 200, 9);
+    const double pla =
+        MedianNs([&] { PairLoop<0>(dst, src, pair_offset, index2s, whole - 25); }, 200, 9);
+    printf(
+        "256 KiB dst, x memset, dst 4 bytes off a line (each store spans two lines): plain "
+        "stores %.2f (aligned %.2f); the pair loop %.2f (aligned %.2f)\n",
+        m / sm, m / s, mw / plm, mw / pla);
     printf("256 KiB dst: memset %.0f ns (%.0f GB/s); x memset: stores %.2f, load+store %.2f, "
            "load+vpermt2d+store %.2f\n", m, bytes / m, m / s, m / l, m / p);
     printf("256 KiB dst, tile offsets, x memset: aligned load+store %.2f, unaligned load+store "
@@ -442,6 +493,16 @@ int main() {
     const double v2 = MedianNs([&] { PairLoop<2>(dst, src, pair_offset, index2s, whole); }, 200, 9);
     const double v3 = MedianNs([&] { PairLoop<3>(dst, src, pair_offset, index2s, whole); }, 200, 9);
     const double ir = MedianNs([&] { TileIndexRegs(dst, src, index2s, whole); }, 200, 9);
+    const double p0 = MedianNs([&] { PairLoop<0>(dst, src, pair_offset, index2s, whole); }, 200, 9);
+    const double p4 = MedianNs([&] { PairLoop<4>(dst, src, pair_offset, index2s, whole); }, 200, 9);
+    const double p5 = MedianNs([&] { PairLoop<5>(dst, src, pair_offset, index2s, whole); }, 200, 9);
+    const double p6 = MedianNs([&] { PairLoop<6>(dst, src, pair_offset, index2s, whole); }, 200, 9);
+    printf(
+        "256 KiB dst, x memset: the pair loop %.2f; with a prefetchw of dst 1 KiB ahead per "
+        "vector %.2f, 4 KiB ahead %.2f; results one lane off a vector realigned by a second "
+        "two-table permute to aligned stores (what a tile off a vector would pay instead of "
+        "stores across lines) %.2f\n",
+        mw / p0, mw / p4, mw / p5, mw / p6);
     printf("256 KiB dst, x memset, the pair loop's steps: fill by a zero-masked permute (no blend) %.2f; "
            "the permute alone (no fill) %.2f; a one-table vpermd instead %.2f; the tile unrolled with "
            "its 25 indices held in registers %.2f\n", mw / v1, mw / v2, mw / v3, mw / ir);
@@ -470,11 +531,23 @@ int main() {
     const double wl = MedianNs([&] { Window256<true>(dst, src, off, idx, whole); }, 200, 9);
     const double wr = MedianNs([&] { Window256<false>(dst, src, off, idx, whole); }, 200, 9);
     const double pr = MedianNs([&] { Pair256(dst, src, pair_off, idx2, whole); }, 200, 9);
+    const double w16 = MedianNs([&] { Window128<true>(dst, src, off, idx, whole); }, 200, 9);
+    const double w16p = MedianNs([&] { Window128<false>(dst, src, off, idx, whole); }, 200, 9);
+    const double wr2 = MedianNs([&] { Window256<false>(dst, src, off, idx, whole); }, 200, 9);
+    uint32_t off_aligned[50];
+    for (int e = 0; e < 50; ++e) off_aligned[e] = off[e] & ~7u;
+    const double wa =
+        MedianNs([&] { Window256<false>(dst, src, off_aligned, idx, whole); }, 200, 9);
     printf(
         "AVX2, 256 KiB dst (K3 D2 f32 tiles), x memset: the data movement alone %.2f; window + "
         "vpermd + blendv with the index loaded per vector (tile order) %.2f, held in a register "
         "(columns) %.2f; vector pairs (2 vpermd + 2 blendv) %.2f\n",
         m / mo, m / wl, m / wr, m / pr);
+    printf(
+        "AVX2, 256 KiB dst, x memset: index in a register, 32-byte window %.2f, the same "
+        "window rounded down to a vector (aligned) %.2f, 16-byte window %.2f, 16-byte window "
+        "without the blend of the fill %.2f\n",
+        m / wr2, m / wa, m / w16, m / w16p);
     free(dst);
     free(src);
   }
