@@ -80,11 +80,20 @@ static void* symbol_or_die(void* lib, const char* path, const char* symbol) {
 }
 
 /* Loads `path` and its entry point for `op` (a plan for desc, if a plan op). */
-static side load(const char* path, int contract, int plan, const dilate_desc* desc) {
+static side load(const char* path, int contract, int plan, const dilate_desc* desc,
+                 const char* target) {
   void* lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   if (lib == NULL) {
     fprintf(stderr, "%s\n", dlerror());
     exit(1);
+  }
+  if (target != NULL && target[0] != '\0') {
+    typedef dilate_status (*set_target_fn)(const char*);
+    const set_target_fn set = (set_target_fn)symbol_or_die(lib, path, "dilate_set_target");
+    if (set(target) != DILATE_OK) {
+      fprintf(stderr, "%s: cannot use target %s\n", path, target);
+      exit(1);
+    }
   }
   side s = {NULL, NULL, NULL};
   if (!plan) {
@@ -152,7 +161,9 @@ int main(int argc, char** argv) {
   desc.inner = inner;
   desc.src_dims[0] = desc.src_dims[1] = k;
   desc.dilation[0] = desc.dilation[1] = d;
-  const side sa = load(argv[1], contract, plan, &desc), sb = load(argv[2], contract, plan, &desc);
+  /* $AB_TARGET_A / $AB_TARGET_B: a target forced on that side (dilate_set_target). */
+  const side sa = load(argv[1], contract, plan, &desc, getenv("AB_TARGET_A"));
+  const side sb = load(argv[2], contract, plan, &desc, getenv("AB_TARGET_B"));
   const size_t src_bytes = n * k * k * inner * esize, dst_bytes = n * l * l * inner * esize;
   const size_t in_bytes = contract ? dst_bytes : src_bytes;
   const size_t out_bytes = contract ? src_bytes : dst_bytes;
