@@ -198,15 +198,48 @@ bool TakesColumns(const Target& target) {
   return false;
 }
 
+// Whether a one-shot streaming expand into `out` takes tiles of half-width
+// vectors (TileState::half): where a tile of whole full-width vectors
+// overflows the tables but one of whole half-width vectors fits them, and
+// out is aligned to half a vector. (Otherwise tiles that do not end on a
+// vector stream through ApplyTilesStaged.) Same-process A/B, f32 at 256 MiB
+// on AVX-512 (K7 D4: 625 vectors a tile at full width; AVX2's whole 256-bit
+// tiles had taken 0.82 of the time of AVX3_DL's staged ones): K7 D4 0.81 of
+// the time where memset took 4.0 ms (0.65x -> 0.80x memset), 0.94 where
+// DRAM was slower (memset 6.6-10 ms); K11 D3 0.95. A plan's tables do not
+// know dst's alignment and keep full-width tiles.
+bool TakesHalfTiles(const Plan& p, const TileState& ts, const uint8_t* out) {
+  const uint64_t lb = ts.lane_bytes, lanes = ts.lanes;
+  if (lb < 4 || lanes % 2 != 0 || p.dst_outer_stride % lb != 0 ||
+      reinterpret_cast<uintptr_t>(out) % (lanes / 2 * lb) != 0) {
+    return false;
+  }
+  const uint64_t per_slice = p.dst_outer_stride / lb;  // output lanes
+  // Vectors of a tile of whole `n`-lane vectors, if the tables hold it, else 0.
+  const auto whole_tile = [&](uint64_t n) -> uint64_t {
+    const uint64_t slices = WholeVectorSlices(per_slice, Divisor(n), n);
+    if (slices > p.outer) return 0;
+    const uint64_t vectors = slices * per_slice / n;
+    return vectors <= TileState::kMaxEntries && vectors * n * lb <= TileState::kIndexBytes ? vectors
+                                                                                           : 0;
+  };
+  return whole_tile(lanes) == 0 && whole_tile(lanes / 2) != 0;
+}
+
 // Builds tile-mode tables for `side` into *ts (its fill pattern at
 // `pattern`, for expand), with tiles up to the table limit when `reused`
 // (a plan's tables, built once). False when tile mode does not fit.
 bool MakeTiles(const Plan& p, const Target& target, TileSide side, const uint8_t* pattern,
-               bool reused, TileState* ts) {
+               bool reused, TileState* ts, const uint8_t* out) {
   const bool expand = side == TileSide::kExpand;
   ts->pattern = expand ? pattern : nullptr;  // contract starts from zero, not the fill
   ts->stream = expand && p.dst_bytes >= kStreamBytes ? 1 : 0;
   target.expand->tile_shape(p.group, &ts->lane_bytes, &ts->lanes);
+  ts->half = 0;
+  if (ts->stream && out != nullptr && target.expand->half_tiles && TakesHalfTiles(p, *ts, out)) {
+    ts->lanes /= 2;
+    ts->half = 1;
+  }
   TileSize size = TileSize::kCached;
   if (reused || ts->stream) {
     size = TileSize::kLarge;
@@ -246,7 +279,7 @@ DILATE_NOINLINE bool RunTiled(const Plan& p, const Target& target, TileSide side
   alignas(64) uint8_t pattern[kPatternBytes];
   TileState ts;
   if (side == TileSide::kExpand) FillPattern(p, pattern);
-  if (!MakeTiles(p, target, side, pattern, false, &ts)) return false;
+  if (!MakeTiles(p, target, side, pattern, false, &ts, out)) return false;
   ApplyTiled(p, target, side, in, in_bytes, out, threading, ts);
   return true;
 }
@@ -496,7 +529,7 @@ bool TakesTiles(const Plan& p, const Target& target, TileSide side) {
 
 bool PrepareTiles(const Plan& p, const Target& target, TileSide side, const uint8_t* pattern,
                   TileState* ts) {
-  return MakeTiles(p, target, side, pattern, true, ts);
+  return MakeTiles(p, target, side, pattern, true, ts, nullptr);
 }
 
 bool TakesTapList(const Plan& p) {

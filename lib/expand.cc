@@ -235,7 +235,18 @@ void TileShape(uint64_t group, uint32_t* lane_bytes, uint32_t* lanes) {
 void ExpandTiles(uint8_t* dst, const uint8_t* src, uint64_t src_bytes, uint64_t s0, uint64_t s1,
                  const TileState& ts) {
   WithShuffleTag(ts.lane_bytes, [&](auto d) {
-    using T = hn::TFromD<decltype(d)>;
+    using D = decltype(d);
+    using T = hn::TFromD<D>;
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+    if constexpr (hn::MaxLanes(D()) * sizeof(T) == 64 && sizeof(T) >= 4) {
+      if (ts.half) {  // 256-bit vectors of 32/64-bit lanes (TileState::half)
+        const hn::Half<D> dh;
+        const auto fill = hn::LoadU(dh, reinterpret_cast<const T*>(ts.pattern));
+        ApplyTiles(dh, dst, src, src_bytes, s0, s1, ts, fill);
+        return;
+      }
+    }
+#endif
     const auto fill = hn::LoadU(d, reinterpret_cast<const T*>(ts.pattern));
     ApplyTiles(d, dst, src, src_bytes, s0, s1, ts, fill);
   });
@@ -427,6 +438,8 @@ constexpr uint32_t PairLaneBytes() {
          (VectorPairs(hn::ScalableTag<uint64_t>()) ? 8u : 0u);
 }
 
+constexpr bool HalfTiles() { return HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL; }
+
 }  // namespace
 
 const ExpandKernels* GetExpandKernels() {
@@ -447,7 +460,8 @@ const ExpandKernels* GetExpandKernels() {
                                              &DenseTables,
                                              &DenseContractTables,
                                              HWY_TARGET != HWY_AVX2,
-                                             PairLaneBytes()};
+                                             PairLaneBytes(),
+                                             HalfTiles()};
   return &kKernels;
 }
 

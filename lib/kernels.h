@@ -105,6 +105,10 @@ struct alignas(64) TileState {
   // contract tables, on targets with ExpandKernels::pair_lane_bytes. 2:
   // moreover every output vector takes exactly two entries.
   uint32_t pair_entries;
+  // Non-zero: lanes is half the target's vector (ExpandKernels::half_tiles):
+  // a streaming expand whose whole-vector tile fits the tables only at that
+  // width.
+  uint32_t half;
   static constexpr size_t kMaxEntries = 1024;
   static constexpr size_t kIndexBytes = 32768;
   uint32_t offset[kMaxEntries];   // entry: read offset in lanes from the tile's input
@@ -175,6 +179,10 @@ struct ExpandKernels {
   // Bit b set: for lanes of b bytes this target's tile loops take entries
   // that index a pair of whole vectors (TileState::pair_entries).
   uint32_t pair_lane_bytes;
+  // Whether expand_tiles also runs tiles of half-width vectors
+  // (TileState::half): 512-bit targets, whose 256-bit vectors tile kernels
+  // of 23-32 lanes a row with whole vectors inside the tables.
+  bool half_tiles;
 };
 
 struct ContractKernels {

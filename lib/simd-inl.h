@@ -497,12 +497,13 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
                       : base;
       StoreVector<kStream>(d, r, out + k * N);
     };
-#if HWY_TARGET == HWY_AVX2
-    if constexpr (!kAllTaps) {
-      // Unrolled by 4 on AVX2 where vectors of pure fill branch: same-process
-      // A/B, a plan's K5 D3 / K7 D4 f32 at 256 KiB on the Zen 5 EPYC, 18-32%
-      // less time. (Where every vector takes taps, and on SSE4, unrolling
-      // gained nothing or lost up to 22%.)
+#if HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+    if constexpr (!kAllTaps && hn::MaxLanes(D()) * sizeof(T) == 32) {
+      // Unrolled by 4 on 256-bit vectors (AVX2, and AVX-512's half-width
+      // tiles) where vectors of pure fill branch: same-process A/B, a plan's
+      // K5 D3 / K7 D4 f32 at 256 KiB on the Zen 5 EPYC, AVX2 18-32% less
+      // time. (Where every vector takes taps, and on SSE4, unrolling gained
+      // nothing or lost up to 22%.)
       Unrolled4(vectors, one);
       return;
     }
