@@ -251,7 +251,10 @@ AVX2 void MoveOnly256(float* dst, const float* src, size_t vectors) {
 // The AVX2 tile loop's shape: the window at each vector's offset, a vpermd by
 // its index and a blendv of the fill by the index's sign. kIdxLoad: the
 // index loaded per vector (tile order) or held in a register (columns).
-template <bool kIdxLoad>
+// kNarrow: a 16-byte window (the vpermd reads lanes 0-3 only), fewer loads
+// crossing a cache line, for vectors whose taps span <= 4 lanes. kBlend:
+// false leaves out the blend of the fill.
+template <bool kIdxLoad, bool kNarrow = false, bool kBlend = true>
 AVX2 void Window256(float* dst, const float* src, const uint32_t* off, const int* idx,
                     size_t vectors) {
   const __m256 fill = _mm256_setzero_ps();
@@ -263,28 +266,10 @@ AVX2 void Window256(float* dst, const float* src, const uint32_t* off, const int
     for (size_t e = 0; e < 50; ++e) {
       const __m256i i =
           kIdxLoad ? _mm256_load_si256(reinterpret_cast<const __m256i*>(idx + e * 8)) : i0;
-      const __m256 p = _mm256_permutevar8x32_ps(_mm256_loadu_ps(in + off[e]), i);
-      _mm256_storeu_ps(out + e * 8, _mm256_blendv_ps(p, fill, _mm256_castsi256_ps(i)));
-    }
-  }
-}
-
-// The column shape with a 16-byte window (a vpermd reading lanes 0-3 only):
-// fewer loads crossing a cache line, for vectors whose taps span <= 4 lanes.
-template <bool kBlend>
-AVX2 void Window128(float* dst, const float* src, const uint32_t* off, const int* idx,
-                    size_t vectors) {
-  const __m256 fill = _mm256_setzero_ps();
-  const __m256i i0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(idx));
-  for (size_t t = 0; t < vectors / 50; ++t) {
-    const float* in = src + t * 144;
-    float* out = dst + t * 400;
-#pragma GCC unroll 4
-    for (size_t e = 0; e < 50; ++e) {
-      const __m256 w = _mm256_castps128_ps256(_mm_loadu_ps(in + off[e]));
-      const __m256 p = _mm256_permutevar8x32_ps(w, i0);
-      _mm256_storeu_ps(out + e * 8,
-                       kBlend ? _mm256_blendv_ps(p, fill, _mm256_castsi256_ps(i0)) : p);
+      const __m256 w = kNarrow ? _mm256_castps128_ps256(_mm_loadu_ps(in + off[e]))
+                               : _mm256_loadu_ps(in + off[e]);
+      const __m256 p = _mm256_permutevar8x32_ps(w, i);
+      _mm256_storeu_ps(out + e * 8, kBlend ? _mm256_blendv_ps(p, fill, _mm256_castsi256_ps(i)) : p);
     }
   }
 }
@@ -531,9 +516,9 @@ int main() {
     const double wl = MedianNs([&] { Window256<true>(dst, src, off, idx, whole); }, 200, 9);
     const double wr = MedianNs([&] { Window256<false>(dst, src, off, idx, whole); }, 200, 9);
     const double pr = MedianNs([&] { Pair256(dst, src, pair_off, idx2, whole); }, 200, 9);
-    const double w16 = MedianNs([&] { Window128<true>(dst, src, off, idx, whole); }, 200, 9);
-    const double w16p = MedianNs([&] { Window128<false>(dst, src, off, idx, whole); }, 200, 9);
-    const double wr2 = MedianNs([&] { Window256<false>(dst, src, off, idx, whole); }, 200, 9);
+    const double w16 = MedianNs([&] { Window256<false, true>(dst, src, off, idx, whole); }, 200, 9);
+    const double w16p =
+        MedianNs([&] { Window256<false, true, false>(dst, src, off, idx, whole); }, 200, 9);
     uint32_t off_aligned[50];
     for (int e = 0; e < 50; ++e) off_aligned[e] = off[e] & ~7u;
     const double wa =
@@ -547,7 +532,7 @@ int main() {
         "AVX2, 256 KiB dst, x memset: index in a register, 32-byte window %.2f, the same "
         "window rounded down to a vector (aligned) %.2f, 16-byte window %.2f, 16-byte window "
         "without the blend of the fill %.2f\n",
-        m / wr2, m / wa, m / w16, m / w16p);
+        m / wr, m / wa, m / w16, m / w16p);
     free(dst);
     free(src);
   }

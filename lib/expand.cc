@@ -171,7 +171,7 @@ HWY_INLINE void ExpandRowVectors(uint8_t* HWY_RESTRICT dst, const uint8_t* HWY_R
 
 void ExpandRow(uint8_t* dst, const uint8_t* src, uint64_t taps, const RowState& st) {
   const uint64_t g = st.group;
-  if (st.mode == kModeRuns && st.vector_runs) {
+  if (st.vector_runs != 0) {  // runs mode, groups of whole vectors (Prepare)
     if (!st.stream) return ExpandRowVectors<false>(dst, src, taps, st);
     if (reinterpret_cast<uintptr_t>(dst) % st.vector_runs == 0) {
       return ExpandRowVectors<true>(dst, src, taps, st);
