@@ -64,6 +64,7 @@ void InitRowState(const Plan& p, const uint8_t* pattern, bool stream, RowState* 
   st->dilation = p.axis[p.rank - 1].dilation;
   st->elem_size = p.elem_size;
   st->stream = stream ? 1 : 0;
+  st->row_vectors = 0;
 }
 
 // Runs chunk(u0, u1) over [0, units) serially, through the caller's runner,
@@ -136,9 +137,74 @@ constexpr uint64_t kShortRowBytes = 1024;
 constexpr uint64_t kLineBytes = 64;
 constexpr uint64_t kLongRowBytes = 4096;
 
+// Vector rows (RowState::row_vectors, ExpandGridVectors in lib/expand.cc)
+// fit a rank-2 expand while dst fits L2 (below kColumnBytes) whose tap rows
+// span at least a vector and fit the target's few, where whole-vector
+// stores from each row's start write at most 100 / kMinVectorRowsShare
+// times the bytes dst has. (Same-process A/B against tile mode, one-shot
+// f32 on AVX-512: K7 D4 at 1 MiB 0.68 of the time, 2 MiB 0.88, 4 MiB 1.12;
+// K7 D3 at 1 MiB 1.06, 4 MiB 1.16: their spilled and unaligned stores cost
+// more beyond L2.)
+constexpr uint64_t kMinVectorRowsShare = 80;  // percent
+
+bool VectorRowsFit(const Plan& p, const ExpandKernels& k) {
+  if (p.rank != 2 || p.dst_bytes >= kColumnBytes || p.outer == 0) return false;
+  const Axis &a0 = p.axis[0], &a1 = p.axis[1];
+  const uint64_t rows = a0.Taps(), taps = a1.Taps();
+  uint32_t vb = 0;
+  if (rows == 0 || !k.vector_rows(p.group, a1.dilation, taps, &vb)) return false;
+  const uint64_t span = ((taps - 1) * a1.dilation + 1) * p.group;
+  if (span < vb) return false;
+  const uint64_t row_vectors = (span + vb - 1) / vb;
+  // Stores from one tap row's start to the next's: its vectors, then fill.
+  const auto stores = [&](uint64_t bytes) {
+    const uint64_t n = (bytes + vb - 1) / vb;
+    return n > row_vectors ? n : row_vectors;
+  };
+  const uint64_t step = a0.dilation * a0.dst_stride;
+  const uint64_t last = p.dst_outer_stride - (rows - 1) * step;  // to the next slice's first
+  const uint64_t written = ((rows - 1) * stores(step) + stores(last)) * vb;
+  return p.dst_outer_stride * 100 >= written * kMinVectorRowsShare;
+}
+
+// Output vectors of a tile of whole vectors on this target, or 0 where
+// such a tile overflows the tile tables.
+uint64_t WholeTileVectors(const Plan& p, const ExpandKernels& k) {
+  uint32_t lane_bytes = 0, lanes = 0;
+  k.tile_shape(p.group, &lane_bytes, &lanes);
+  if (lane_bytes == 0 || lanes == 0 || p.dst_outer_stride % lane_bytes != 0) return 0;
+  const uint64_t per_slice = p.dst_outer_stride / lane_bytes;  // output lanes
+  const uint64_t slices = WholeVectorSlices(per_slice, Divisor(lanes), lanes);
+  if (slices > p.outer) return 0;
+  const uint64_t vectors = slices * per_slice / lanes;
+  return vectors <= TileState::kMaxEntries && vectors * lanes * lane_bytes <= TileState::kIndexBytes
+             ? vectors
+             : 0;
+}
+
+// One-shot calls take vector rows over whole tiles of more than this many
+// vectors, whose tables cost more to build per call.
+constexpr uint64_t kMaxTileVectorsOverRows = 256;
+
+// Vector rows instead of tile mode: for a one-shot call where a tile of
+// whole vectors is large or overflows the tables, for a plan (its tables
+// built once) only where it overflows them. Same-process A/B (tools/ab.sh,
+// the Zen 5 EPYC), f32 at 256 KiB against tile mode: AVX-512 one-shot K7
+// D4 / K5 D4 / K11 D3 / K7 D3 0.73 / 0.72 / 0.82 / 0.86 of the time
+// (625 / 289 / 961 / 361 vectors a whole tile), plans K7 D4 0.73 and K11 D3
+// 0.77, but K7 D3 1.14 and K5 D4 1.04; AVX2 one-shot K7 D4 0.72, K7 D3 0.91,
+// K5 D3 1.00 (169), K3 D4 1.21 (81); f64 one-shot K7 D4 0.74, K5 D3 1.05
+// (169: tiles of up to 256 vectors stay).
+bool TakesVectorRows(const Plan& p, const ExpandKernels& k, bool per_call) {
+  if (!VectorRowsFit(p, k)) return false;
+  const uint64_t whole = WholeTileVectors(p, k);
+  return whole == 0 || (per_call && whole > kMaxTileVectorsOverRows);
+}
+
 bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side, bool per_call,
                    const uint8_t* dst) {
   const bool expand = side == TileSide::kExpand;
+  if (expand && TakesVectorRows(p, k, per_call)) return false;
   const uint64_t row = p.axis[p.rank - 1].dst_dim * p.group;
   if (row < kShortRowBytes) return true;
   // Out of cache, rows whose groups are whole cache lines (HWIO layouts of
@@ -319,6 +385,7 @@ DILATE_NOINLINE void ExpandRows(const Plan& p, const Target& target, const uint8
   InitRowState(p, pattern, p.dst_bytes >= kStreamBytes, &st);
   k.prepare(&st);
   if (p.rank == 2) {
+    st.row_vectors = VectorRowsFit(p, k) ? 1 : 0;
     // One kernel call per chunk: a walk and two calls per row cost ~20% of
     // a one-shot HWIO expand in L2 (K3 D2 f32, inner 64: 1,280-byte rows).
     const Axis &a0 = p.axis[0], &a1 = p.axis[1];
@@ -334,6 +401,7 @@ DILATE_NOINLINE void ExpandRows(const Plan& p, const Target& target, const uint8
     g.src_first = a0.tap_begin * a0.src_stride + a1.tap_begin * a1.src_stride;
     g.src_row_bytes = a0.src_stride;
     g.src_slice_bytes = p.src_outer_stride;
+    g.src_bytes = p.src_bytes;
     auto chunk = [&](uint64_t u0, uint64_t u1) {
       k.expand_grid(dst, src, u0, u1, g, st);
       if (st.stream) FlushStreamingStores();

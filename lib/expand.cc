@@ -197,9 +197,276 @@ void ExpandRow(uint8_t* dst, const uint8_t* src, uint64_t taps, const RowState& 
   }
 }
 
+// Vector rows (RowState::row_vectors): a tap row whose src fits one vector
+// window and whose span is at most kMaxRowVectors vectors is R permutes of
+// that window by indices held in registers, stored whole from the row's
+// start; the lanes past the row's last tap are fill, which is what follows
+// it, or are overwritten by the next row (rows are written in order). The
+// fill up to the next row is whole vector stores, the last spilling into
+// that row. No tables, no index loads: where tile mode loads an index per
+// vector from tables that a whole-vector tile of such kernels makes large
+// (K7 D4 f32: 625 vectors), this runs one-shot K7 D4 / K5 D4 f32 at 0.80x
+// memset in L2 against 0.56-0.59x (same-process A/B on the Zen 5 EPYC;
+// lib/driver.cc, TakesVectorRows, says where it is taken). Stores past the
+// chunk's end are cut short, and windows at the end of src are masked loads.
+constexpr size_t kMaxRowVectors = 4;
+
+// Whether a row of `taps` groups fits vector rows on D (see VectorRows).
+template <class D>
+bool FitsVectorRows(D d, uint64_t group, uint64_t dilation, uint64_t taps) {
+  using T = hn::TFromD<D>;
+  const uint64_t N = hn::Lanes(d);
+  if (N * sizeof(T) < 16 || taps == 0 || group % sizeof(T) != 0) return false;
+  const uint64_t gl = group / sizeof(T);
+  if (gl > N || taps > N / gl) return false;  // the row's src in one window
+  return ((taps - 1) * dilation + 1) * gl <= kMaxRowVectors * N;
+}
+
+bool VectorRows(uint64_t group, uint64_t dilation, uint64_t taps, uint32_t* vector_bytes) {
+  bool fits = false;
+  WithShuffleTag(ShuffleLaneBytes(group), [&](auto d) {
+    fits = FitsVectorRows(d, group, dilation, taps);
+    *vector_bytes = static_cast<uint32_t>(hn::Lanes(d) * sizeof(hn::TFromD<decltype(d)>));
+  });
+  return fits;
+}
+
+// Indices of the row vectors: output lane x = i N + k of the row (vector i,
+// lane k) takes src lane (t gl + w) where it is lane w of tap t's group,
+// else the fill (PermuteOr's mark). Counters, not divisions: 64-bit
+// divisions per lane took most of a one-shot 16 KiB call.
+template <class D>
+HWY_INLINE void RowVectorIndices(D d, size_t vectors, uint64_t gl, uint64_t dilation,
+                                 uint64_t span, hn::TFromD<D>* HWY_RESTRICT lanes) {
+  using T = hn::TFromD<D>;
+  const size_t N = hn::Lanes(d);
+  uint64_t w = 0, phase = 0, src = 0;  // lane in the group, group mod dilation, src lane
+  for (size_t x = 0; x < vectors * N; ++x) {
+    const size_t k = x % N;  // N is a power of two on every target but SVE's odd sizes
+    lanes[x] = x < span && phase == 0 ? static_cast<T>(src) : static_cast<T>(kOtherBit<T> | (N + k));
+    if (phase == 0) ++src;
+    if (++w == gl) {
+      w = 0;
+      if (++phase == dilation) phase = 0;
+    }
+  }
+}
+
+// dst[0, n) = fill by whole vectors, where the last may spill past n (the
+// caller overwrites or owns what it spills into). Unrolled by a switch: a
+// loop whose count varies by kernel ran a vector-rows prototype at 0.55-0.63x
+// memset, this at 0.78-0.87x.
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE void FillVectors(D d, hn::TFromD<D>* HWY_RESTRICT out, size_t vectors, V fill) {
+  const size_t N = hn::Lanes(d);
+  for (; vectors > 8; vectors -= 8, out += 8 * N) {
+    for (size_t j = 0; j < 8; ++j) hn::StoreU(fill, d, out + j * N);
+  }
+  switch (vectors) {
+    case 8:
+      hn::StoreU(fill, d, out + 7 * N);
+      [[fallthrough]];
+    case 7:
+      hn::StoreU(fill, d, out + 6 * N);
+      [[fallthrough]];
+    case 6:
+      hn::StoreU(fill, d, out + 5 * N);
+      [[fallthrough]];
+    case 5:
+      hn::StoreU(fill, d, out + 4 * N);
+      [[fallthrough]];
+    case 4:
+      hn::StoreU(fill, d, out + 3 * N);
+      [[fallthrough]];
+    case 3:
+      hn::StoreU(fill, d, out + 2 * N);
+      [[fallthrough]];
+    case 2:
+      hn::StoreU(fill, d, out + N);
+      [[fallthrough]];
+    case 1:
+      hn::StoreU(fill, d, out);
+      [[fallthrough]];
+    default:
+      break;
+  }
+}
+
+// R permutes of the row's window w, stored from out.
+template <size_t R, class D, class V = hn::Vec<D>>
+HWY_INLINE void StoreRowVectors(D d, hn::TFromD<D>* HWY_RESTRICT out, V w, V i0, V i1, V i2, V i3,
+                                V fill) {
+  const size_t N = hn::Lanes(d);
+  hn::StoreU(PermuteOr(d, w, i0, fill), d, out);
+  if (R > 1) hn::StoreU(PermuteOr(d, w, i1, fill), d, out + N);
+  if (R > 2) hn::StoreU(PermuteOr(d, w, i2, fill), d, out + 2 * N);
+  if (R > 3) hn::StoreU(PermuteOr(d, w, i3, fill), d, out + 3 * N);
+}
+
+// The tap rows of `slices` whole slices from out, s (their first tap rows;
+// slices slice_lanes and src_slice_lanes apart): each row's vectors, then
+// `gap` fill vectors towards the next row of its slice, or after a slice's
+// last row `gap_slice` towards the next slice's first (none after the
+// last). Values, not captures, and one loop for all slices: GCC kept a
+// lambda's captured indices on the stack and reloaded them per row (or per
+// slice, after a permute that overwrote them), and loads between this
+// loop's stores cost (a prototype: 0.55-0.63x memset with loads per row,
+// 0.78-0.87x without).
+template <size_t R, class D, class V = hn::Vec<D>>
+HWY_INLINE void SlicesOfVectorRows(D d, hn::TFromD<D>* HWY_RESTRICT out,
+                                   const hn::TFromD<D>* HWY_RESTRICT s, uint64_t slices,
+                                   uint64_t tap_rows, size_t slice_lanes, size_t src_slice_lanes,
+                                   size_t row_lanes, size_t src_row_lanes, size_t gap,
+                                   size_t gap_slice, V i0, V i1, V i2, V i3, V fill) {
+  const size_t N = hn::Lanes(d);
+  for (uint64_t o = 0;; out += slice_lanes, s += src_slice_lanes) {
+    hn::TFromD<D>* HWY_RESTRICT r = out;
+    const hn::TFromD<D>* HWY_RESTRICT in = s;
+    for (uint64_t x = 1; x < tap_rows; ++x, r += row_lanes, in += src_row_lanes) {
+      StoreRowVectors<R>(d, r, hn::LoadU(d, in), i0, i1, i2, i3, fill);
+      FillVectors(d, r + R * N, gap, fill);
+    }
+    StoreRowVectors<R>(d, r, hn::LoadU(d, in), i0, i1, i2, i3, fill);
+    if (++o == slices) return;
+    FillVectors(d, r + R * N, gap_slice, fill);
+  }
+}
+
+// Units [u0, u1) of a vector-rows grid (see ExpandGrid), R vectors a row:
+// whole slices whose stores and windows stay inside the chunk and src by a
+// loop over their tap rows alone; the rest (a chunk's partial slices, the
+// end of src) row by row with bounds.
+template <size_t R, class D>
+HWY_NOINLINE void ExpandGridVectors(D d, uint8_t* HWY_RESTRICT dst,
+                                    const uint8_t* HWY_RESTRICT src, uint64_t u0, uint64_t u1,
+                                    const RowGrid& g, const RowState& st) {
+  using T = hn::TFromD<D>;
+  using V = hn::Vec<D>;
+  const size_t N = hn::Lanes(d);
+  const uint64_t vb = N * sizeof(T);
+  const uint64_t gl = st.group / sizeof(T);
+  const uint64_t span = ((g.taps - 1) * st.dilation + 1) * gl;
+  const V fill = PatternVec(d, st, 0);
+  // The indices in registers (separate variables: SVE vectors cannot be
+  // array elements).
+  HWY_ALIGN T lanes[R * hn::MaxLanes(D())];
+  RowVectorIndices(d, R, gl, st.dilation, span, lanes);
+  const V i0 = hn::Load(d, lanes);
+  const V i1 = R > 1 ? hn::Load(d, lanes + N) : i0;
+  const V i2 = R > 2 ? hn::Load(d, lanes + 2 * N) : i0;
+  const V i3 = R > 3 ? hn::Load(d, lanes + 3 * N) : i0;
+  const T* HWY_RESTRICT in = reinterpret_cast<const T*>(src);
+  const uint64_t in_total = g.src_bytes / sizeof(T);
+  const uint64_t slice_bytes = g.rows * g.row_bytes;
+  const uint64_t step = g.row_step * g.row_bytes;  // from one tap row to the next
+  const uint64_t first_core = g.first_row * g.row_bytes + g.tap_offset;  // in a slice
+  const uint64_t end = u1 * g.row_bytes;
+  uint64_t pos = u0 * g.row_bytes;  // dst before pos is written
+  // dst[pos, to) = fill, to <= end.
+  const auto fill_to = [&](uint64_t to) HWY_ATTR {
+    if (to <= pos) return;
+    const uint64_t n = to - pos;
+    size_t whole = static_cast<size_t>(n / vb);
+    const uint64_t rest = n - whole * vb;
+    if (rest != 0 && to - rest + vb <= end) {
+      ++whole;  // spills into the row that follows, which overwrites it
+    } else if (rest != 0) {
+      FillRun(dst + to - rest, rest, st);
+    }
+    FillVectors(d, reinterpret_cast<T*>(dst + pos), whole, fill);
+  };
+  // Units [ua, ub) row by row, bounded by end and the end of src.
+  const auto rows_bounded = [&](uint64_t ua, uint64_t ub) HWY_ATTR {
+    uint64_t o = ua / g.rows, y = ua % g.rows;
+    uint64_t x = y <= g.first_row ? 0 : (y - g.first_row + g.row_step - 1) / g.row_step;
+    uint64_t next_y = g.first_row + x * g.row_step;
+    for (uint64_t u = ua; u < ub; ++u) {
+      if (y == next_y && x < g.tap_rows) {
+        const uint64_t core = o * slice_bytes + y * g.row_bytes + g.tap_offset;
+        fill_to(core);
+        const uint64_t at = (o * g.src_slice_bytes + g.src_first + x * g.src_row_bytes) / sizeof(T);
+        const V w =
+            at + N <= in_total ? hn::LoadU(d, in + at) : LoadWindowBounded(d, in, at, in_total);
+        T* HWY_RESTRICT out = reinterpret_cast<T*>(dst + core);
+        if (core + R * vb <= end) {
+          StoreRowVectors<R>(d, out, w, i0, i1, i2, i3, fill);
+          pos = core + R * vb;
+        } else {  // the chunk's last row: stop at its end
+          for (size_t i = 0; i < R && core + i * vb < end; ++i) {
+            const V r = PermuteOr(d, w, i == 0 ? i0 : i == 1 ? i1 : i == 2 ? i2 : i3, fill);
+            const uint64_t left = (end - core - i * vb) / sizeof(T);
+            if (left >= N) {
+              hn::StoreU(r, d, out + i * N);
+            } else {
+              StoreBounded(d, r, out + i * N, left);
+            }
+          }
+          pos = end;
+        }
+        ++x;
+        next_y += g.row_step;
+      }
+      if (++y == g.rows) {
+        y = 0;
+        ++o;
+        x = 0;
+        next_y = g.first_row;
+      }
+    }
+  };
+  // Whole slices [o0, o1) whose last row's vectors end by `end` and whose
+  // last window lies inside src.
+  const uint64_t last_core = first_core + (g.tap_rows - 1) * step;
+  const uint64_t last_at = g.src_first + (g.tap_rows - 1) * g.src_row_bytes;
+  const auto inside = [&](uint64_t o) {
+    return o * slice_bytes + last_core + R * vb <= end &&
+           (o * g.src_slice_bytes + last_at) / sizeof(T) + N <= in_total;
+  };
+  const uint64_t o0 = (u0 + g.rows - 1) / g.rows;
+  uint64_t o1 = u1 / g.rows;
+  while (o1 > o0 && !inside(o1 - 1)) --o1;
+  if (o1 <= o0) return rows_bounded(u0, u1), fill_to(end);
+  rows_bounded(u0, o0 * g.rows);
+  // Fill stores after a row up to the next row of its slice (spilling into it).
+  const size_t gap = step > R * vb ? static_cast<size_t>((step - R * vb + vb - 1) / vb) : 0;
+  // From one slice's last row to the next slice's first: fill vectors too
+  // (spilling into that row), or where that row starts within the last
+  // row's vectors, nothing.
+  const uint64_t to_next = slice_bytes - last_core + first_core;
+  const size_t gap_slice =
+      to_next > R * vb ? static_cast<size_t>((to_next - R * vb + vb - 1) / vb) : 0;
+  fill_to(o0 * slice_bytes + first_core);
+  SlicesOfVectorRows<R>(d, reinterpret_cast<T*>(dst + o0 * slice_bytes + first_core),
+                        in + (o0 * g.src_slice_bytes + g.src_first) / sizeof(T), o1 - o0,
+                        g.tap_rows, slice_bytes / sizeof(T), g.src_slice_bytes / sizeof(T),
+                        step / sizeof(T), g.src_row_bytes / sizeof(T), gap, gap_slice, i0, i1, i2,
+                        i3, fill);
+  pos = (o1 - 1) * slice_bytes + last_core + R * vb;
+  rows_bounded(o1 * g.rows, u1);
+  fill_to(end);
+}
+
 void ExpandGrid(uint8_t* dst, const uint8_t* src, uint64_t u0, uint64_t u1, const RowGrid& g,
                 const RowState& st) {
   if (u0 >= u1) return;
+  if (st.row_vectors != 0 && g.tap_rows != 0 && g.taps != 0) {
+    WithShuffleTag(ShuffleLaneBytes(st.group), [&](auto d) {
+      using T = hn::TFromD<decltype(d)>;
+      const uint64_t N = hn::Lanes(d), gl = st.group / sizeof(T);
+      const uint64_t span = ((g.taps - 1) * st.dilation + 1) * gl;
+      switch ((span + N - 1) / N) {
+        case 1:
+          return ExpandGridVectors<1>(d, dst, src, u0, u1, g, st);
+        case 2:
+          return ExpandGridVectors<2>(d, dst, src, u0, u1, g, st);
+        case 3:
+          return ExpandGridVectors<3>(d, dst, src, u0, u1, g, st);
+        default:
+          return ExpandGridVectors<4>(d, dst, src, u0, u1, g, st);
+      }
+    });
+    return;
+  }
   const uint64_t slice_bytes = g.rows * g.row_bytes;
   uint64_t o = u0 / g.rows, y = u0 % g.rows;
   // x: the slice's next tap row (index among tap rows), at dst row next_y.
@@ -461,6 +728,7 @@ const ExpandKernels* GetExpandKernels() {
                                              &DenseContractTables,
                                              HWY_TARGET != HWY_AVX2,
                                              PairLaneBytes(),
+                                             &VectorRows,
                                              HalfTiles()};
   return &kKernels;
 }

@@ -58,6 +58,9 @@ struct alignas(64) RowState {
   uint64_t dilation;       // of the row axis
   uint32_t elem_size;
   uint32_t stream;  // non-zero: non-temporal stores for long runs
+  // Non-zero: expand_grid writes each tap row as whole permuted vectors
+  // (ExpandKernels::vector_rows said the row fits; lib/driver.cc chose it).
+  uint32_t row_vectors;
 
   // Set by Prepare; meaning private to the target that prepared it.
   uint32_t mode;         // which row strategy applies
@@ -135,6 +138,7 @@ struct RowGrid {
   uint64_t src_first;        // src bytes from a slice's start to its first tap
   uint64_t src_row_bytes;    // src bytes from one tap row to the next
   uint64_t src_slice_bytes;  // src bytes per slice
+  uint64_t src_bytes;        // the whole src tensor (reads stay inside it)
 };
 
 struct ExpandKernels {
@@ -179,6 +183,11 @@ struct ExpandKernels {
   // Bit b set: for lanes of b bytes this target's tile loops take entries
   // that index a pair of whole vectors (TileState::pair_entries).
   uint32_t pair_lane_bytes;
+  // Whether expand_grid can write a tap row of `taps` groups of `group`
+  // bytes, `dilation` groups apart, as at most a few whole vectors, each a
+  // permute of one window of the row's src by an index held in a register
+  // (RowState::row_vectors); *vector_bytes: the bytes of those vectors.
+  bool (*vector_rows)(uint64_t group, uint64_t dilation, uint64_t taps, uint32_t* vector_bytes);
   // Whether expand_tiles also runs tiles of half-width vectors
   // (TileState::half): 512-bit targets, whose 256-bit vectors tile kernels
   // of 23-32 lanes a row with whole vectors inside the tables.
