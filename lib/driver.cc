@@ -189,12 +189,12 @@ constexpr uint64_t kMaxTileVectorsOverRows = 256;
 // Vector rows instead of tile mode: for a one-shot call where a tile of
 // whole vectors is large or overflows the tables, for a plan (its tables
 // built once) only where it overflows them. Same-process A/B (tools/ab.sh,
-// the Zen 5 EPYC), f32 at 256 KiB against tile mode: AVX-512 one-shot K7
-// D4 / K5 D4 / K11 D3 / K7 D3 0.73 / 0.72 / 0.82 / 0.86 of the time
-// (625 / 289 / 961 / 361 vectors a whole tile), plans K7 D4 0.73 and K11 D3
-// 0.77, but K7 D3 1.14 and K5 D4 1.04; AVX2 one-shot K7 D4 0.72, K7 D3 0.91,
-// K5 D3 1.00 (169), K3 D4 1.21 (81); f64 one-shot K7 D4 0.74, K5 D3 1.05
-// (169: tiles of up to 256 vectors stay).
+// an Intel Xeon VM with AVX-512 and AMX), f32 at 256 KiB against tile
+// mode: AVX-512 one-shot K7 D4 / K5 D4 / K11 D3 / K7 D3 0.73 / 0.72 / 0.82 /
+// 0.86 of the time (625 / 289 / 961 / 361 vectors a whole tile), plans K7
+// D4 0.73 and K11 D3 0.77, but K7 D3 1.14 and K5 D4 1.04; AVX2 one-shot K7
+// D4 0.72, K7 D3 0.91, K5 D3 1.00 (169), K3 D4 1.21 (81); f64 one-shot K7
+// D4 0.74, K5 D3 1.05 (169: tiles of up to 256 vectors stay).
 bool TakesVectorRows(const Plan& p, const ExpandKernels& k, bool per_call) {
   if (!VectorRowsFit(p, k)) return false;
   const uint64_t whole = WholeTileVectors(p, k);

@@ -206,7 +206,7 @@ void ExpandRow(uint8_t* dst, const uint8_t* src, uint64_t taps, const RowState& 
 // that row. No tables, no index loads: where tile mode loads an index per
 // vector from tables that a whole-vector tile of such kernels makes large
 // (K7 D4 f32: 625 vectors), this runs one-shot K7 D4 / K5 D4 f32 at 0.80x
-// memset in L2 against 0.56-0.59x (same-process A/B on the Zen 5 EPYC;
+// memset in L2 against 0.56-0.59x (same-process A/B on an Intel Xeon VM;
 // lib/driver.cc, TakesVectorRows, says where it is taken). Stores past the
 // chunk's end are cut short, and windows at the end of src are masked loads.
 constexpr size_t kMaxRowVectors = 4;
