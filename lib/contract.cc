@@ -69,7 +69,7 @@ bool BuildContractTables(D d, RowState* st) {
 }
 
 void Prepare(RowState* st) {
-  ChooseRowMode(st, [st](auto d) { return BuildContractTables(d, st); });
+  ChooseRowMode</*kComposed=*/false>(st, [st](auto d) { return BuildContractTables(d, st); });
 }
 
 template <class D>
@@ -121,8 +121,8 @@ void ContractRow(uint8_t* dense, const uint8_t* expanded, uint64_t taps, const R
       CopyRun(dense, expanded, taps * g, st);
       return;
     case kModeShuffle:
-      WithShuffleTag(st.lane_bytes,
-                     [&](auto d) { ContractShuffle(d, dense, expanded, taps, st); });
+      WithShuffleTag</*kComposed=*/false>(
+          st.lane_bytes, [&](auto d) { ContractShuffle(d, dense, expanded, taps, st); });
       return;
     default:
       for (uint64_t t = 0; t < taps; ++t) {

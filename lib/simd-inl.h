@@ -54,6 +54,38 @@ constexpr bool WidePermute(size_t lane_bytes) {
 #endif
 }
 
+// Whether the shuffles of 1- and 2-byte lanes (bytes, where WidePermute(2)
+// is false) take the target's full vectors rather than 128-bit ones: where
+// the target permutes bytes across them with one instruction, or, with
+// `composed`, on AVX2 with several (PermuteBytes256).
+constexpr bool FullVectorBytes(bool composed) {
+  return WidePermute(1) || (composed && HWY_TARGET == HWY_AVX2);
+}
+
+#if HWY_TARGET == HWY_AVX2
+// Bytes across a 256-bit vector, which AVX2 has no instruction for: PSHUFB
+// of v and of v with its 128-bit halves swapped, picked per lane by whether
+// bit 4 of the index names the other half than the lane's own. A lane whose
+// index has its top bit set is zero (as with PSHUFB; PermuteOr blends in
+// the other vector there). Five instructions for 32 bytes, where 128-bit
+// shuffles took one per 16 bytes plus a load, a blend and a store each.
+// Same-process A/B against those on an Intel Xeon VM (AVX-512, AMX), AVX2
+// forced, one-shot at 256 KiB: u8 expand K3 D2 / K5 D3 / K7 D4 0.89 / 0.78
+// / 0.97 of the time, u16 K3 D2 / K7 D3 0.90 / 0.94, a u8 contract's tiles
+// K3 D2 0.78; rows of u8 K600 D2 / u16 K400 D2 0.76 / 0.74; u8 K3 D2 at
+// 64 MiB 0.94. (A contract's rows took 1.05-1.08: see WithShuffleTag.)
+HWY_INLINE __m256i PermuteBytes256(__m256i v, __m256i idx) {
+  const __m256i swapped = _mm256_permute4x64_epi64(v, 0x4E);
+  const __m256i own = _mm256_shuffle_epi8(v, idx);
+  const __m256i other = _mm256_shuffle_epi8(swapped, idx);
+  const __m256i upper = _mm256_setr_epi64x(0, 0, 0x1010101010101010LL, 0x1010101010101010LL);
+  // Bit 4 of (idx ^ upper): the lane reads the other half. BLENDV reads bit
+  // 7 of each byte; a 16-bit shift by 3 moves each byte's bit 4 there.
+  const __m256i sel = _mm256_slli_epi16(_mm256_xor_si256(idx, upper), 3);
+  return _mm256_blendv_epi8(own, other, sel);
+}
+#endif
+
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
 // AVX-512BW permutes 16-bit lanes across the vector; VBMI (AVX3_DL) bytes.
 template <class V>
@@ -81,6 +113,10 @@ HWY_INLINE V Permute(D d, V v, V idx) {
     return PermuteX86(v, idx, hwy::SizeTag<sizeof(T)>());
   } else if constexpr (sizeof(T) == 1 && kLanes == 16 && HWY_TARGET != HWY_SCALAR) {
     return hn::TableLookupBytes(v, idx);  // 128-bit byte shuffle
+#if HWY_TARGET == HWY_AVX2
+  } else if constexpr (sizeof(T) == 1 && kLanes == 32) {
+    return V{PermuteBytes256(v.raw, idx.raw)};
+#endif
   } else {
     return hn::TableLookupLanes(v, hn::IndicesFromVec(d, idx));  // SVE, EMU128, SCALAR
   }
@@ -201,8 +237,12 @@ inline uint32_t LaneBytesFor(uint64_t group) {
 }
 
 // Calls f(d) with the descriptor the shuffle strategy uses for lanes of
-// lane_bytes: a full vector where WidePermute allows, else 128-bit bytes.
-template <class F>
+// lane_bytes: a full vector where WidePermute allows, else bytes in a full
+// vector where FullVectorBytes(kComposed) allows, else 128-bit bytes.
+// kComposed false keeps AVX2's bytes at 128 bits: a contract's row mode,
+// which permutes every input vector (K600 u8 rows: 5-8% slower at 256
+// bits), where expand and the tile loops permute once per output vector.
+template <bool kComposed = true, class F>
 HWY_INLINE void WithShuffleTag(uint32_t lane_bytes, F&& f) {
   switch (lane_bytes) {
     case 8:
@@ -213,7 +253,7 @@ HWY_INLINE void WithShuffleTag(uint32_t lane_bytes, F&& f) {
       if constexpr (WidePermute(2)) return f(hn::ScalableTag<uint16_t>());
       break;
     default:
-      if constexpr (WidePermute(1)) return f(hn::ScalableTag<uint8_t>());
+      if constexpr (FullVectorBytes(kComposed)) return f(hn::ScalableTag<uint8_t>());
       break;
   }
 #if HWY_TARGET != HWY_SCALAR
@@ -231,8 +271,9 @@ inline uint32_t ShuffleLaneBytes(uint64_t group) {
 
 // Row strategy for expand and contract alike: copy for dilation 1, runs for
 // groups or holes of a vector or more (already at memory speed), else the
-// shuffle tables that build(d) makes, if they fit.
-template <class Build>
+// shuffle tables that build(d) makes, if they fit (on the descriptor
+// WithShuffleTag<kComposed> picks).
+template <bool kComposed = true, class Build>
 HWY_INLINE void ChooseRowMode(RowState* st, Build&& build) {
   st->mode = kModeRuns;
   if (st->dilation == 1) {
@@ -243,7 +284,7 @@ HWY_INLINE void ChooseRowMode(RowState* st, Build&& build) {
   const uint64_t vec_bytes = hn::Lanes(du8);
   if (st->group >= vec_bytes || (st->dilation - 1) * st->group >= 2 * vec_bytes) return;
   bool built = false;
-  WithShuffleTag(ShuffleLaneBytes(st->group), [&](auto d) { built = build(d); });
+  WithShuffleTag<kComposed>(ShuffleLaneBytes(st->group), [&](auto d) { built = build(d); });
   if (built) st->mode = kModeShuffle;
 }
 
@@ -293,6 +334,23 @@ HWY_INLINE V PermuteOr(D d, V window, V idx, V other) {
   idx = hn::IfThenZeroElse(is_other, idx);  // these check or use indices as given
 #endif
   return hn::IfThenElse(is_other, other, Permute(d, window, idx));
+}
+
+// Whether Permute(d, ...) is zero in the lanes that PermuteOr takes from
+// `other` (index top bit set): x86 byte shuffles, PSHUFB (and
+// PermuteBytes256), do that. There PermuteOr with an all-zero `other` (a
+// zero fill; a contract's first entry) is Permute alone, without the blend
+// (ApplyTile's kZeroBase). Same-process A/B, AVX2 u8 at 256 KiB: expand
+// K3 D2 / K5 D3 0.70 / 0.64 of the time with a zero fill.
+template <class D>
+constexpr bool PermuteZeroesOther(D) {
+#if HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_SSE4 || HWY_TARGET == HWY_SSSE3
+  return sizeof(hn::TFromD<D>) == 1;
+#elif HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  return sizeof(hn::TFromD<D>) == 1 && hn::MaxLanes(D()) == 16;  // 128-bit PSHUFB
+#else
+  return false;
+#endif
 }
 
 // Vector pairs (TileState::vector_pairs): where a two-table permute spans
@@ -471,7 +529,7 @@ HWY_INLINE void ApplyPairs(D d, hn::TFromD<D>* HWY_RESTRICT out,
 // a tile may spill into the next tile, which overwrites it; a tile at the end
 // of the range, or one whose windows reach the end of the input, takes the
 // bounded path instead.
-template <bool kStream, bool kAllTaps, class D, class V = hn::Vec<D>>
+template <bool kStream, bool kAllTaps, bool kZeroBase = false, class D, class V = hn::Vec<D>>
 HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
                           const hn::TFromD<D>* HWY_RESTRICT in, const TileState& ts, V base) {
   using T = hn::TFromD<D>;
@@ -492,9 +550,11 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
     // permute. The branch follows the tile's fixed pattern, and is compiled
     // out when every vector takes taps.
     const auto one = [&](size_t k) HWY_ATTR DILATE_INLINE_LAMBDA {
-      const V r = kAllTaps || has_taps[k]
-                      ? PermuteOr(d, hn::LoadU(d, in + offset[k]), hn::Load(d, index + k * N), base)
-                      : base;
+      V r = base;
+      if (kAllTaps || has_taps[k]) {
+        const V w = hn::LoadU(d, in + offset[k]), idx = hn::Load(d, index + k * N);
+        r = kZeroBase ? Permute(d, w, idx) : PermuteOr(d, w, idx, base);
+      }
       StoreVector<kStream>(d, r, out + k * N);
     };
 #if HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
@@ -543,7 +603,13 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
   }
   for (size_t k = 0; k < ts.vectors; ++k) {
     V r = base;
-    for (size_t c = ts.count[k]; c != 0; --c, ++e) {
+    size_t c = ts.count[k];
+    if (kZeroBase && c != 0) {
+      r = Permute(d, hn::LoadU(d, in + offset[e]), hn::Load(d, index + e * N));
+      --c;
+      ++e;
+    }
+    for (; c != 0; --c, ++e) {
       r = PermuteOr(d, hn::LoadU(d, in + offset[e]), hn::Load(d, index + e * N), r);
     }
     StoreVector<kStream>(d, r, out + k * N);
@@ -797,6 +863,21 @@ HWY_NOINLINE uint64_t ApplyTilesStaged(D d, hn::TFromD<D>* HWY_RESTRICT out,
   return s;
 }
 
+// ApplyTile with stream and all_taps as template arguments.
+template <bool kZeroBase, class D, class V = hn::Vec<D>>
+HWY_INLINE void ApplyTileWith(D d, bool stream, bool all_taps, hn::TFromD<D>* HWY_RESTRICT out,
+                              const hn::TFromD<D>* HWY_RESTRICT in, const TileState& ts, V base) {
+  if (stream && all_taps) {
+    ApplyTile<true, true, kZeroBase>(d, out, in, ts, base);
+  } else if (stream) {
+    ApplyTile<true, false, kZeroBase>(d, out, in, ts, base);
+  } else if (all_taps) {
+    ApplyTile<false, true, kZeroBase>(d, out, in, ts, base);
+  } else {
+    ApplyTile<false, false, kZeroBase>(d, out, in, ts, base);
+  }
+}
+
 // Outer slices [s0, s1) of the output; in_bytes is the whole input tensor.
 template <class D, class V = hn::Vec<D>>
 HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uint64_t in_size,
@@ -812,6 +893,8 @@ HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uin
   const bool stream = ts.stream != 0 && ts.out_lanes % N == 0 &&
                       reinterpret_cast<uintptr_t>(out) % (N * sizeof(T)) == 0;
   const bool all_taps = ts.all_taps != 0;
+  bool zero_base = false;  // see PermuteZeroesOther
+  if constexpr (PermuteZeroesOther(D())) zero_base = hn::AllTrue(d, hn::Eq(base, hn::Zero(d)));
   // Whether the tile at slice s lies inside the range and its windows inside
   // the input; a tile that fits is preceded by tiles that fit.
   const auto fits = [&](uint64_t s) {
@@ -870,15 +953,13 @@ HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uin
     const bool whole = fits(s);
     s += m;
     if (whole) {
-      if (stream && all_taps) {
-        ApplyTile<true, true>(d, out + obase, in + ibase, ts, base);
-      } else if (stream) {
-        ApplyTile<true, false>(d, out + obase, in + ibase, ts, base);
-      } else if (all_taps) {
-        ApplyTile<false, true>(d, out + obase, in + ibase, ts, base);
-      } else {
-        ApplyTile<false, false>(d, out + obase, in + ibase, ts, base);
+      if constexpr (PermuteZeroesOther(D())) {
+        if (zero_base) {
+          ApplyTileWith<true>(d, stream, all_taps, out + obase, in + ibase, ts, base);
+          continue;
+        }
       }
+      ApplyTileWith<false>(d, stream, all_taps, out + obase, in + ibase, ts, base);
     } else {
       ApplyTileBounded(d, out + obase, out_end - obase, in, ibase, in_total, ts, base);
     }

@@ -182,6 +182,14 @@ def target_checks(cases, targets):
         out.append(f"| expand inner=1 ≥ 0.8× memset, {size} dst ({best}) | {len(rows)} | "
                    f"{verdict(ratios(rows, best), 0.8)} |")
         out += bound_rows(rows, f"expand inner=1, {size}")
+    # The "every element size": the suite times u8, u16 and f64 at
+    # K3 D2 (the core grid is f32).
+    sizes = dict(core, dtype={"u8", "u16", "f64"}, k=3, d=2)
+    for size in ("256K", "64M"):
+        rows = list(select(cases, size=size, **sizes))
+        if rows:
+            out.append(f"| expand inner=1 ≥ 0.8× memset, u8/u16/f64 K3 D2, {size} dst ({best}) | {len(rows)} | "
+                       f"{verdict(ratios(rows, best), 0.8)} |")
     rows = list(select(cases, size="256M", **core))
     nz = [impls["memset:A5"]["ns"] / impls[f"lib:{best}"]["ns"] for _, impls in rows
           if "memset:A5" in impls and f"lib:{best}" in impls]
@@ -196,6 +204,10 @@ def target_checks(cases, targets):
     if "AVX2" in targets:
         rows = list(select(cases, size={"256K", "256M"}, **core))
         out.append(f"| AVX2 forced ≥ 0.6× memset (core grid) | {len(rows)} | {verdict(ratios(rows, 'AVX2'), 0.6)} |")
+        rows = list(select(cases, size={"256K", "64M"}, **sizes))
+        if rows:
+            out.append(f"| AVX2 forced ≥ 0.6× memset (u8/u16/f64 K3 D2) | {len(rows)} | "
+                       f"{verdict(ratios(rows, 'AVX2'), 0.6)} |")
     for t in simd:
         sp = [speedup(impls, f"lib:{t}") for _, impls in select(cases, op={"expand", "contract"})]
         sp = [s for s in sp if s is not None]
