@@ -799,7 +799,7 @@ Suite MakeSuite(const std::string& mode) {
       Case c = Ex(3, 2, size);
       c.esize = e;
       s.Add(c);
-      if (full) {
+      if (full || (!smoke && size == l2)) {  // a sparse kernel too, for every element size
         c.k = 7;
         c.d = 4;
         s.Add(c);

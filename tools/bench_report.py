@@ -183,12 +183,12 @@ def target_checks(cases, targets):
                    f"{verdict(ratios(rows, best), 0.8)} |")
         out += bound_rows(rows, f"expand inner=1, {size}")
     # The "every element size": the suite times u8, u16 and f64 at
-    # K3 D2 (the core grid is f32).
-    sizes = dict(core, dtype={"u8", "u16", "f64"}, k=3, d=2)
+    # K3 D2 (and K7 D4 in L2; the core grid is f32).
+    sizes = dict(core, dtype={"u8", "u16", "f64"}, k={3, 7}, d={2, 4})
     for size in ("256K", "64M"):
         rows = list(select(cases, size=size, **sizes))
         if rows:
-            out.append(f"| expand inner=1 ≥ 0.8× memset, u8/u16/f64 K3 D2, {size} dst ({best}) | {len(rows)} | "
+            out.append(f"| expand inner=1 ≥ 0.8× memset, u8/u16/f64, {size} dst ({best}) | {len(rows)} | "
                        f"{verdict(ratios(rows, best), 0.8)} |")
     rows = list(select(cases, size="256M", **core))
     nz = [impls["memset:A5"]["ns"] / impls[f"lib:{best}"]["ns"] for _, impls in rows
@@ -206,7 +206,7 @@ def target_checks(cases, targets):
         out.append(f"| AVX2 forced ≥ 0.6× memset (core grid) | {len(rows)} | {verdict(ratios(rows, 'AVX2'), 0.6)} |")
         rows = list(select(cases, size={"256K", "64M"}, **sizes))
         if rows:
-            out.append(f"| AVX2 forced ≥ 0.6× memset (u8/u16/f64 K3 D2) | {len(rows)} | "
+            out.append(f"| AVX2 forced ≥ 0.6× memset (u8/u16/f64) | {len(rows)} | "
                        f"{verdict(ratios(rows, 'AVX2'), 0.6)} |")
     for t in simd:
         sp = [speedup(impls, f"lib:{t}") for _, impls in select(cases, op={"expand", "contract"})]
