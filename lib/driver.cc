@@ -273,13 +273,23 @@ bool TakesColumns(const Target& target) {
 // tiles had taken 0.82 of the time of AVX3_DL's staged ones): K7 D4 0.81 of
 // the time where memset took 4.0 ms (0.65x -> 0.80x memset), 0.94 where
 // DRAM was slower (memset 6.6-10 ms); K11 D3 0.95. A plan's tables do not
-// know dst's alignment and keep full-width tiles.
-bool TakesHalfTiles(const Plan& p, const TileState& ts, const uint8_t* out) {
+// know dst's alignment and keep full-width tiles there. An expand in cache
+// takes them too at any lane size (no alignment needed), where its
+// alternative is tiles of a few vectors whose last spills into the next:
+// with a plan (`reused`), and one-shot from kColumnBytes, below which
+// building the larger tables per call costs more. Same-process A/B,
+// AVX3_DL, K7 D4 (625 vectors a whole tile at full width): plans at 256 KiB
+// u8 / u16 0.91 / 0.87 of the time (0.62x -> 0.69x, 0.59x -> 0.67x
+// memset); one-shot at 2 MiB u8 / u16 0.84 / 0.83 (0.68x -> 0.83x), u16 at
+// 8 MiB 0.96; but one-shot at 256 KiB u8 / u16 1.15 / 1.05.
+bool TakesHalfTiles(const Plan& p, const TileState& ts, const uint8_t* out, bool reused) {
   const uint64_t lb = ts.lane_bytes, lanes = ts.lanes;
-  if (lb < 4 || lanes % 2 != 0 || p.dst_outer_stride % lb != 0 ||
-      reinterpret_cast<uintptr_t>(out) % (lanes / 2 * lb) != 0) {
+  if (lanes * lb != 64 || p.dst_outer_stride % lb != 0) return false;
+  if (ts.stream &&
+      (lb < 4 || out == nullptr || reinterpret_cast<uintptr_t>(out) % (lanes / 2 * lb) != 0)) {
     return false;
   }
+  if (!ts.stream && !reused && p.dst_bytes < kColumnBytes) return false;
   const uint64_t per_slice = p.dst_outer_stride / lb;  // output lanes
   // Vectors of a tile of whole `n`-lane vectors, if the tables hold it, else 0.
   const auto whole_tile = [&](uint64_t n) -> uint64_t {
@@ -302,7 +312,7 @@ bool MakeTiles(const Plan& p, const Target& target, TileSide side, const uint8_t
   ts->stream = expand && p.dst_bytes >= kStreamBytes ? 1 : 0;
   target.expand->tile_shape(p.group, &ts->lane_bytes, &ts->lanes);
   ts->half = 0;
-  if (ts->stream && out != nullptr && target.expand->half_tiles && TakesHalfTiles(p, *ts, out)) {
+  if (expand && target.expand->half_tiles && TakesHalfTiles(p, *ts, out, reused)) {
     ts->lanes /= 2;
     ts->half = 1;
   }
@@ -344,8 +354,9 @@ DILATE_NOINLINE bool RunTiled(const Plan& p, const Target& target, TileSide side
                               uint64_t in_bytes, uint8_t* out, const Threading& threading) {
   alignas(64) uint8_t pattern[kPatternBytes];
   TileState ts;
-  if (side == TileSide::kExpand) FillPattern(p, pattern);
-  if (!MakeTiles(p, target, side, pattern, false, &ts, out)) return false;
+  const bool expand = side == TileSide::kExpand;
+  if (expand) FillPattern(p, pattern);
+  if (!MakeTiles(p, target, side, expand ? pattern : nullptr, false, &ts, out)) return false;
   ApplyTiled(p, target, side, in, in_bytes, out, threading, ts);
   return true;
 }

@@ -505,8 +505,8 @@ void ExpandTiles(uint8_t* dst, const uint8_t* src, uint64_t src_bytes, uint64_t 
     using D = decltype(d);
     using T = hn::TFromD<D>;
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
-    if constexpr (hn::MaxLanes(D()) * sizeof(T) == 64 && sizeof(T) >= 4) {
-      if (ts.half) {  // 256-bit vectors of 32/64-bit lanes (TileState::half)
+    if constexpr (hn::MaxLanes(D()) * sizeof(T) == 64 && WidePermute(sizeof(T))) {
+      if (ts.half) {  // 256-bit vectors (TileState::half)
         const hn::Half<D> dh;
         const auto fill = hn::LoadU(dh, reinterpret_cast<const T*>(ts.pattern));
         ApplyTiles(dh, dst, src, src_bytes, s0, s1, ts, fill);
@@ -693,7 +693,18 @@ bool DenseContractTables(const uint8_t* inv, uint64_t src_slice, uint64_t slice,
 
 bool DenseTables(const uint8_t* map, uint64_t slice, TileState* ts) {
   bool ok = false;
-  WithShuffleTag(ts->lane_bytes, [&](auto d) { ok = DenseTablesFor(d, map, slice, ts); });
+  WithShuffleTag(ts->lane_bytes, [&](auto d) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+    using D = decltype(d);
+    if constexpr (hn::MaxLanes(D()) * sizeof(hn::TFromD<D>) == 64) {
+      if (ts->half) {  // as ExpandTiles
+        ok = DenseTablesFor(hn::Half<D>(), map, slice, ts);
+        return;
+      }
+    }
+#endif
+    ok = DenseTablesFor(d, map, slice, ts);
+  });
   return ok;
 }
 

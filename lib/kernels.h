@@ -109,8 +109,8 @@ struct alignas(64) TileState {
   // moreover every output vector takes exactly two entries.
   uint32_t pair_entries;
   // Non-zero: lanes is half the target's vector (ExpandKernels::half_tiles):
-  // a streaming expand whose whole-vector tile fits the tables only at that
-  // width.
+  // an expand whose whole-vector tile fits the tables only at that width,
+  // streaming, or in cache with a plan or from 1 MiB (TakesHalfTiles).
   uint32_t half;
   static constexpr size_t kMaxEntries = 1024;
   static constexpr size_t kIndexBytes = 32768;
@@ -190,7 +190,8 @@ struct ExpandKernels {
   bool (*vector_rows)(uint64_t group, uint64_t dilation, uint64_t taps, uint32_t* vector_bytes);
   // Whether expand_tiles also runs tiles of half-width vectors
   // (TileState::half): 512-bit targets, whose 256-bit vectors tile kernels
-  // of 23-32 lanes a row with whole vectors inside the tables.
+  // of 23-32 lanes a row (K7 D4: 625 lanes a slice) with whole vectors
+  // inside the tables, at every lane size they permute across a vector.
   bool half_tiles;
 };
 

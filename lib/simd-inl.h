@@ -98,6 +98,17 @@ HWY_INLINE V PermuteX86(V v, V idx, hwy::SizeTag<1> /* lane bytes */) {
   return V{_mm512_permutexvar_epi8(idx.raw, v.raw)};
 }
 #endif
+// The same on 256-bit vectors (AVX-512VL): half-width tiles (TileState::half).
+template <class V>
+HWY_INLINE V PermuteX86Half(V v, V idx, hwy::SizeTag<2> /* lane bytes */) {
+  return V{_mm256_permutexvar_epi16(idx.raw, v.raw)};
+}
+#if HWY_TARGET == HWY_AVX3_DL
+template <class V>
+HWY_INLINE V PermuteX86Half(V v, V idx, hwy::SizeTag<1> /* lane bytes */) {
+  return V{_mm256_permutexvar_epi8(idx.raw, v.raw)};
+}
+#endif
 #endif
 
 // Lanes of v chosen by idx (each index < Lanes(d)).
@@ -111,6 +122,10 @@ HWY_INLINE V Permute(D d, V v, V idx) {
     return hn::TableLookupLanes(v, hn::IndicesFromVec(d, idx));
   } else if constexpr (kX86Wide) {
     return PermuteX86(v, idx, hwy::SizeTag<sizeof(T)>());
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  } else if constexpr (sizeof(T) < 4 && kLanes * sizeof(T) == 32 && WidePermute(sizeof(T))) {
+    return PermuteX86Half(v, idx, hwy::SizeTag<sizeof(T)>());
+#endif
   } else if constexpr (sizeof(T) == 1 && kLanes == 16 && HWY_TARGET != HWY_SCALAR) {
     return hn::TableLookupBytes(v, idx);  // 128-bit byte shuffle
 #if HWY_TARGET == HWY_AVX2
