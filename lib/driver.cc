@@ -13,7 +13,9 @@
 // on any thread with identical results.
 #include "lib/driver.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <thread>
@@ -31,8 +33,38 @@ using u128 = unsigned __int128;
 
 // Below this many output bytes a call is not split across threads.
 constexpr uint64_t kMinParallelBytes = 256 * 1024;
-// Non-temporal stores once dst is this large (larger than the caches).
+// Non-temporal stores once dst is this large (larger than the caches), or
+// a quarter of the L3 where that is larger (StreamBytes).
 constexpr uint64_t kStreamBytes = 16u << 20;
+
+// The dst bytes from which an expand streams: kStreamBytes, or a quarter of
+// the L3 where the C library reports one larger than 64 MiB (glibc reads
+// CPUID; its own memset streams only from 3/4 of it). Measured on an Intel
+// Xeon VM reporting a 480 MiB L3 (same-process A/B, tools/ab.sh, f32 K3 D2,
+// plain stores against streaming): 32 MiB 0.62-0.64 of the time in three
+// runs an hour apart (0.55x -> 0.88x memset); 64 MiB 0.61-0.75 in seven
+// (inner 64, K7 D4 and u8 alike), though one suite run there streamed at
+// 1.7x the plain stores' speed; 128 MiB 0.89 once, but 1.52-1.81 later;
+// 256 MiB 1.96 (streams). The VM's DRAM writes are bimodal; a quarter of
+// its L3 (120 MiB) keeps what held in most runs. DILATE_STREAM_BYTES
+// (decimal bytes, read once) overrides it: the tests pin 16 MiB, so every
+// machine runs the streaming paths at the sizes they use.
+uint64_t StreamBytes() {
+  static const uint64_t bytes = [] {
+    if (const char* env = getenv("DILATE_STREAM_BYTES")) {
+      char* end = nullptr;
+      const unsigned long long v = strtoull(env, &end, 10);
+      if (end != env && *end == '\0' && v != 0) return static_cast<uint64_t>(v);
+    }
+    uint64_t quarter = 0;
+#ifdef _SC_LEVEL3_CACHE_SIZE
+    const long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);
+    if (l3 > 0) quarter = static_cast<uint64_t>(l3) / 4;
+#endif
+    return quarter > kStreamBytes ? quarter : kStreamBytes;
+  }();
+  return bytes;
+}
 // Tile mode may write tiles column by column up to this many output bytes
 // (about one L2; see ApplyTileColumns in lib/simd-inl.h).
 constexpr uint64_t kColumnBytes = 1u << 20;
@@ -214,7 +246,7 @@ bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side, bool pe
   // 0.93x memset), inner 16 K7 D4 0.47 (0.47x -> 0.99x), inner 64 K3 D2
   // 0.89; inner 16 K7 D3 and inner 32 K5 D3 even; a plan's K5 D3 / K7 D4
   // 0.48 / 0.42.
-  if (expand && p.dst_bytes >= kStreamBytes && p.group % kLineBytes == 0 && dst != nullptr &&
+  if (expand && p.dst_bytes >= StreamBytes() && p.group % kLineBytes == 0 && dst != nullptr &&
       reinterpret_cast<uintptr_t>(dst) % kLineBytes == 0) {
     return false;
   }
@@ -222,7 +254,7 @@ bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side, bool pe
   if (expand && per_call && p.dst_bytes < kColumnBytes) return false;
   // Out of cache, tile mode streams whole vectors, while row mode's runs of
   // a few hundred bytes that are not whole lines do not stream.
-  if (expand && p.dst_bytes >= kStreamBytes) return true;
+  if (expand && p.dst_bytes >= StreamBytes()) return true;
   uint32_t lane_bytes = 0, lanes = 0;
   k.tile_shape(p.group, &lane_bytes, &lanes);
   return uint64_t{lane_bytes} * lanes >= 64;
@@ -309,7 +341,7 @@ bool MakeTiles(const Plan& p, const Target& target, TileSide side, const uint8_t
                bool reused, TileState* ts, const uint8_t* out) {
   const bool expand = side == TileSide::kExpand;
   ts->pattern = expand ? pattern : nullptr;  // contract starts from zero, not the fill
-  ts->stream = expand && p.dst_bytes >= kStreamBytes ? 1 : 0;
+  ts->stream = expand && p.dst_bytes >= StreamBytes() ? 1 : 0;
   target.expand->tile_shape(p.group, &ts->lane_bytes, &ts->lanes);
   ts->half = 0;
   if (expand && target.expand->half_tiles && TakesHalfTiles(p, *ts, out, reused)) {
@@ -382,7 +414,7 @@ DILATE_NOINLINE void FillAll(const Plan& p, const Target& target, uint8_t* dst) 
   alignas(64) uint8_t pattern[kPatternBytes];
   FillPattern(p, pattern);
   RowState st;
-  InitRowState(p, pattern, p.dst_bytes >= kStreamBytes, &st);
+  InitRowState(p, pattern, p.dst_bytes >= StreamBytes(), &st);
   target.expand->fill(dst, p.dst_bytes, st);
   if (st.stream) FlushStreamingStores();
 }
@@ -393,7 +425,7 @@ DILATE_NOINLINE void ExpandRows(const Plan& p, const Target& target, const uint8
   alignas(64) uint8_t pattern[kPatternBytes];
   FillPattern(p, pattern);
   RowState st;
-  InitRowState(p, pattern, p.dst_bytes >= kStreamBytes, &st);
+  InitRowState(p, pattern, p.dst_bytes >= StreamBytes(), &st);
   k.prepare(&st);
   if (p.rank == 2) {
     st.row_vectors = VectorRowsFit(p, k) ? 1 : 0;
@@ -468,7 +500,7 @@ Route ExpandRoute(const Plan& p) {
   if (p.src_bytes == 0) return Route::kFill;
   // In cache; out of it the tile and row paths' non-temporal stores beat
   // memcpy in 64 KiB pieces (K1 D2 f32, 64 MiB: 0.35x vs 0.24x memset).
-  if (p.dst_bytes < kStreamBytes && IsCopy(p)) return Route::kCopy;
+  if (p.dst_bytes < StreamBytes() && IsCopy(p)) return Route::kCopy;
   return Route::kWalk;
 }
 
