@@ -499,21 +499,26 @@ void TileShape(uint64_t group, uint32_t* lane_bytes, uint32_t* lanes) {
   TileShapeFor(group, lane_bytes, lanes);
 }
 
-void ExpandTiles(uint8_t* dst, const uint8_t* src, uint64_t src_bytes, uint64_t s0, uint64_t s1,
-                 const TileState& ts) {
+// Calls f(d) with the descriptor of the tile loops for ts: the shuffle
+// descriptor, or its half where ts.half (TileState::half, 512-bit targets).
+template <class F>
+HWY_INLINE void WithTileTag(const TileState& ts, F&& f) {
   WithShuffleTag(ts.lane_bytes, [&](auto d) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
     using D = decltype(d);
     using T = hn::TFromD<D>;
-#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
     if constexpr (hn::MaxLanes(D()) * sizeof(T) == 64 && WidePermute(sizeof(T))) {
-      if (ts.half) {  // 256-bit vectors (TileState::half)
-        const hn::Half<D> dh;
-        const auto fill = hn::LoadU(dh, reinterpret_cast<const T*>(ts.pattern));
-        ApplyTiles(dh, dst, src, src_bytes, s0, s1, ts, fill);
-        return;
-      }
+      if (ts.half) return f(hn::Half<D>());
     }
 #endif
+    f(d);
+  });
+}
+
+void ExpandTiles(uint8_t* dst, const uint8_t* src, uint64_t src_bytes, uint64_t s0, uint64_t s1,
+                 const TileState& ts) {
+  WithTileTag(ts, [&](auto d) {
+    using T = hn::TFromD<decltype(d)>;
     const auto fill = hn::LoadU(d, reinterpret_cast<const T*>(ts.pattern));
     ApplyTiles(d, dst, src, src_bytes, s0, s1, ts, fill);
   });
@@ -693,18 +698,7 @@ bool DenseContractTables(const uint8_t* inv, uint64_t src_slice, uint64_t slice,
 
 bool DenseTables(const uint8_t* map, uint64_t slice, TileState* ts) {
   bool ok = false;
-  WithShuffleTag(ts->lane_bytes, [&](auto d) {
-#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
-    using D = decltype(d);
-    if constexpr (hn::MaxLanes(D()) * sizeof(hn::TFromD<D>) == 64) {
-      if (ts->half) {  // as ExpandTiles
-        ok = DenseTablesFor(hn::Half<D>(), map, slice, ts);
-        return;
-      }
-    }
-#endif
-    ok = DenseTablesFor(d, map, slice, ts);
-  });
+  WithTileTag(*ts, [&](auto d) { ok = DenseTablesFor(d, map, slice, ts); });
   return ok;
 }
 

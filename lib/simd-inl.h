@@ -88,25 +88,24 @@ HWY_INLINE __m256i PermuteBytes256(__m256i v, __m256i idx) {
 
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
 // AVX-512BW permutes 16-bit lanes across the vector; VBMI (AVX3_DL) bytes.
+// 512-bit vectors, or 256-bit ones (AVX-512VL) for half-width tiles
+// (TileState::half).
 template <class V>
 HWY_INLINE V PermuteX86(V v, V idx, hwy::SizeTag<2> /* lane bytes */) {
-  return V{_mm512_permutexvar_epi16(idx.raw, v.raw)};
+  if constexpr (sizeof(v.raw) == 64) {
+    return V{_mm512_permutexvar_epi16(idx.raw, v.raw)};
+  } else {
+    return V{_mm256_permutexvar_epi16(idx.raw, v.raw)};
+  }
 }
 #if HWY_TARGET == HWY_AVX3_DL
 template <class V>
 HWY_INLINE V PermuteX86(V v, V idx, hwy::SizeTag<1> /* lane bytes */) {
-  return V{_mm512_permutexvar_epi8(idx.raw, v.raw)};
-}
-#endif
-// The same on 256-bit vectors (AVX-512VL): half-width tiles (TileState::half).
-template <class V>
-HWY_INLINE V PermuteX86Half(V v, V idx, hwy::SizeTag<2> /* lane bytes */) {
-  return V{_mm256_permutexvar_epi16(idx.raw, v.raw)};
-}
-#if HWY_TARGET == HWY_AVX3_DL
-template <class V>
-HWY_INLINE V PermuteX86Half(V v, V idx, hwy::SizeTag<1> /* lane bytes */) {
-  return V{_mm256_permutexvar_epi8(idx.raw, v.raw)};
+  if constexpr (sizeof(v.raw) == 64) {
+    return V{_mm512_permutexvar_epi8(idx.raw, v.raw)};
+  } else {
+    return V{_mm256_permutexvar_epi8(idx.raw, v.raw)};
+  }
 }
 #endif
 #endif
@@ -117,15 +116,12 @@ HWY_INLINE V Permute(D d, V v, V idx) {
   using T = hn::TFromD<D>;
   constexpr size_t kLanes = hn::MaxLanes(D());
   constexpr bool kX86Wide = (HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL) &&
-                            sizeof(T) < 4 && kLanes * sizeof(T) == 64;
+                            sizeof(T) < 4 && WidePermute(sizeof(T)) &&
+                            (kLanes * sizeof(T) == 64 || kLanes * sizeof(T) == 32);
   if constexpr (sizeof(T) >= 4) {
     return hn::TableLookupLanes(v, hn::IndicesFromVec(d, idx));
   } else if constexpr (kX86Wide) {
     return PermuteX86(v, idx, hwy::SizeTag<sizeof(T)>());
-#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
-  } else if constexpr (sizeof(T) < 4 && kLanes * sizeof(T) == 32 && WidePermute(sizeof(T))) {
-    return PermuteX86Half(v, idx, hwy::SizeTag<sizeof(T)>());
-#endif
   } else if constexpr (sizeof(T) == 1 && kLanes == 16 && HWY_TARGET != HWY_SCALAR) {
     return hn::TableLookupBytes(v, idx);  // 128-bit byte shuffle
 #if HWY_TARGET == HWY_AVX2
