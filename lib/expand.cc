@@ -10,6 +10,8 @@
 //                 with the fill; the permutations of one period are built
 //                 once per call in Prepare.
 
+#include <type_traits>
+
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "lib/expand.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
@@ -292,15 +294,16 @@ HWY_INLINE void FillVectors(D d, hn::TFromD<D>* HWY_RESTRICT out, size_t vectors
   }
 }
 
-// R permutes of the row's window w, stored from out.
-template <size_t R, class D, class V = hn::Vec<D>>
+// R permutes of the row's window w, stored from out (kZero, kNarrow: see
+// PermuteWindow in lib/simd-inl.h).
+template <size_t R, bool kZero, bool kNarrow, class D, class V = hn::Vec<D>>
 HWY_INLINE void StoreRowVectors(D d, hn::TFromD<D>* HWY_RESTRICT out, V w, V i0, V i1, V i2, V i3,
                                 V fill) {
   const size_t N = hn::Lanes(d);
-  hn::StoreU(PermuteOr(d, w, i0, fill), d, out);
-  if (R > 1) hn::StoreU(PermuteOr(d, w, i1, fill), d, out + N);
-  if (R > 2) hn::StoreU(PermuteOr(d, w, i2, fill), d, out + 2 * N);
-  if (R > 3) hn::StoreU(PermuteOr(d, w, i3, fill), d, out + 3 * N);
+  hn::StoreU(PermuteWindow<kZero, kNarrow>(d, w, i0, fill), d, out);
+  if (R > 1) hn::StoreU(PermuteWindow<kZero, kNarrow>(d, w, i1, fill), d, out + N);
+  if (R > 2) hn::StoreU(PermuteWindow<kZero, kNarrow>(d, w, i2, fill), d, out + 2 * N);
+  if (R > 3) hn::StoreU(PermuteWindow<kZero, kNarrow>(d, w, i3, fill), d, out + 3 * N);
 }
 
 // The tap rows of `slices` whole slices from out, s (their first tap rows;
@@ -312,7 +315,7 @@ HWY_INLINE void StoreRowVectors(D d, hn::TFromD<D>* HWY_RESTRICT out, V w, V i0,
 // slice, after a permute that overwrote them), and loads between this
 // loop's stores cost (a prototype: 0.55-0.63x memset with loads per row,
 // 0.78-0.87x without).
-template <size_t R, class D, class V = hn::Vec<D>>
+template <size_t R, bool kZero, bool kNarrow, class D, class V = hn::Vec<D>>
 HWY_INLINE void SlicesOfVectorRows(D d, hn::TFromD<D>* HWY_RESTRICT out,
                                    const hn::TFromD<D>* HWY_RESTRICT s, uint64_t slices,
                                    uint64_t tap_rows, size_t slice_lanes, size_t src_slice_lanes,
@@ -323,10 +326,10 @@ HWY_INLINE void SlicesOfVectorRows(D d, hn::TFromD<D>* HWY_RESTRICT out,
     hn::TFromD<D>* HWY_RESTRICT r = out;
     const hn::TFromD<D>* HWY_RESTRICT in = s;
     for (uint64_t x = 1; x < tap_rows; ++x, r += row_lanes, in += src_row_lanes) {
-      StoreRowVectors<R>(d, r, hn::LoadU(d, in), i0, i1, i2, i3, fill);
+      StoreRowVectors<R, kZero, kNarrow>(d, r, LoadWindow<kNarrow>(d, in), i0, i1, i2, i3, fill);
       FillVectors(d, r + R * N, gap, fill);
     }
-    StoreRowVectors<R>(d, r, hn::LoadU(d, in), i0, i1, i2, i3, fill);
+    StoreRowVectors<R, kZero, kNarrow>(d, r, LoadWindow<kNarrow>(d, in), i0, i1, i2, i3, fill);
     if (++o == slices) return;
     FillVectors(d, r + R * N, gap_slice, fill);
   }
@@ -335,11 +338,14 @@ HWY_INLINE void SlicesOfVectorRows(D d, hn::TFromD<D>* HWY_RESTRICT out,
 // Units [u0, u1) of a vector-rows grid (see ExpandGrid), R vectors a row:
 // whole slices whose stores and windows stay inside the chunk and src by a
 // loop over their tap rows alone; the rest (a chunk's partial slices, the
-// end of src) row by row with bounds.
-template <size_t R, class D>
-HWY_NOINLINE void ExpandGridVectors(D d, uint8_t* HWY_RESTRICT dst,
-                                    const uint8_t* HWY_RESTRICT src, uint64_t u0, uint64_t u1,
-                                    const RowGrid& g, const RowState& st) {
+// end of src) row by row with bounds. kZero: the fill is zero and the
+// permute leaves zero in marked lanes; kNarrow: the row's src fits 16
+// bytes (NarrowWindows: AVX2 u16 K7 D4 rows, one-shot at 256 KiB, 0.91 of
+// the time of cross-lane permutes, same-process A/B).
+template <size_t R, bool kZero, bool kNarrow, class D>
+HWY_NOINLINE void ExpandGridVectors(D d, uint8_t* HWY_RESTRICT dst, const uint8_t* HWY_RESTRICT src,
+                                    uint64_t u0, uint64_t u1, const RowGrid& g,
+                                    const RowState& st) {
   using T = hn::TFromD<D>;
   using V = hn::Vec<D>;
   const size_t N = hn::Lanes(d);
@@ -389,7 +395,7 @@ HWY_NOINLINE void ExpandGridVectors(D d, uint8_t* HWY_RESTRICT dst,
             at + N <= in_total ? hn::LoadU(d, in + at) : LoadWindowBounded(d, in, at, in_total);
         T* HWY_RESTRICT out = reinterpret_cast<T*>(dst + core);
         if (core + R * vb <= end) {
-          StoreRowVectors<R>(d, out, w, i0, i1, i2, i3, fill);
+          StoreRowVectors<R, kZero, false>(d, out, w, i0, i1, i2, i3, fill);
           pos = core + R * vb;
         } else {  // the chunk's last row: stop at its end
           for (size_t i = 0; i < R && core + i * vb < end; ++i) {
@@ -436,11 +442,11 @@ HWY_NOINLINE void ExpandGridVectors(D d, uint8_t* HWY_RESTRICT dst,
   const size_t gap_slice =
       to_next > R * vb ? static_cast<size_t>((to_next - R * vb + vb - 1) / vb) : 0;
   fill_to(o0 * slice_bytes + first_core);
-  SlicesOfVectorRows<R>(d, reinterpret_cast<T*>(dst + o0 * slice_bytes + first_core),
-                        in + (o0 * g.src_slice_bytes + g.src_first) / sizeof(T), o1 - o0,
-                        g.tap_rows, slice_bytes / sizeof(T), g.src_slice_bytes / sizeof(T),
-                        step / sizeof(T), g.src_row_bytes / sizeof(T), gap, gap_slice, i0, i1, i2,
-                        i3, fill);
+  SlicesOfVectorRows<R, kZero, kNarrow>(
+      d, reinterpret_cast<T*>(dst + o0 * slice_bytes + first_core),
+      in + (o0 * g.src_slice_bytes + g.src_first) / sizeof(T), o1 - o0, g.tap_rows,
+      slice_bytes / sizeof(T), g.src_slice_bytes / sizeof(T), step / sizeof(T),
+      g.src_row_bytes / sizeof(T), gap, gap_slice, i0, i1, i2, i3, fill);
   pos = (o1 - 1) * slice_bytes + last_core + R * vb;
   rows_bounded(o1 * g.rows, u1);
   fill_to(end);
@@ -454,16 +460,30 @@ void ExpandGrid(uint8_t* dst, const uint8_t* src, uint64_t u0, uint64_t u1, cons
       using T = hn::TFromD<decltype(d)>;
       const uint64_t N = hn::Lanes(d), gl = st.group / sizeof(T);
       const uint64_t span = ((g.taps - 1) * st.dilation + 1) * gl;
-      switch ((span + N - 1) / N) {
-        case 1:
-          return ExpandGridVectors<1>(d, dst, src, u0, u1, g, st);
-        case 2:
-          return ExpandGridVectors<2>(d, dst, src, u0, u1, g, st);
-        case 3:
-          return ExpandGridVectors<3>(d, dst, src, u0, u1, g, st);
-        default:
-          return ExpandGridVectors<4>(d, dst, src, u0, u1, g, st);
+      const auto rows = [&](auto zero, auto narrow) HWY_ATTR {
+        constexpr bool kZ = decltype(zero)::value, kN = decltype(narrow)::value;
+        switch ((span + N - 1) / N) {
+          case 1:
+            return ExpandGridVectors<1, kZ, kN>(d, dst, src, u0, u1, g, st);
+          case 2:
+            return ExpandGridVectors<2, kZ, kN>(d, dst, src, u0, u1, g, st);
+          case 3:
+            return ExpandGridVectors<3, kZ, kN>(d, dst, src, u0, u1, g, st);
+          default:
+            return ExpandGridVectors<4, kZ, kN>(d, dst, src, u0, u1, g, st);
+        }
+      };
+      if constexpr (PermuteZeroesOther(decltype(d)())) {
+        const bool zero = hn::AllTrue(d, hn::Eq(PatternVec(d, st, 0), hn::Zero(d)));
+        if constexpr (NarrowWindows(decltype(d)())) {
+          if (g.taps * gl <= 16) {
+            return zero ? rows(std::true_type(), std::true_type())
+                        : rows(std::false_type(), std::true_type());
+          }
+        }
+        if (zero) return rows(std::true_type(), std::false_type());
       }
+      rows(std::false_type(), std::false_type());
     });
     return;
   }
@@ -549,6 +569,7 @@ bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts
   const uint64_t vectors = ts->vectors, out_lanes = ts->out_lanes;
   uint64_t phase = 0, next = 0;     // next: src lane of the first tap at or after vector k
   uint32_t last = 0, all_taps = 1;  // last: offset of the last vector with taps
+  uint64_t most = 0;                // the most taps of a vector (lanes)
   // Entry k from the map at `phase`: n = min(out_lanes - k N, N) lanes of
   // it are the tile's (n < N only for a tile's last vector, whose other
   // lanes are the next tile's).
@@ -571,6 +592,7 @@ bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts
     offset[k] = last;  // a vector without taps reads where the last one did
     has_taps[k] = static_cast<uint8_t>(taken);
     all_taps &= taken;
+    most = whole > most ? whole : most;
     next += whole;
     for (phase += N; phase >= slice;) phase -= slice;
   };
@@ -617,6 +639,9 @@ bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts
   ts->vector_pairs = kPairs ? 1 : 0;
   ts->pair_entries = 0;
   ts->max_read_end = uint64_t{last} + (kPairs ? 2 : 1) * N;
+  // A window's taps are consecutive src lanes from its start (a vector of
+  // the tile's last slice may count taps of the next: an overestimate).
+  ts->narrow = NarrowWindows(D()) && most <= 16 ? 1 : 0;
   return true;
 }
 

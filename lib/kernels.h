@@ -112,6 +112,11 @@ struct alignas(64) TileState {
   // an expand whose whole-vector tile fits the tables only at that width,
   // streaming, or in cache with a plan or from 1 MiB (TakesHalfTiles).
   uint32_t half;
+  // Non-zero: one_per_vector, and every entry's taps lie in the first 16
+  // bytes of its window: AVX2 byte tiles take one broadcast load and one
+  // in-lane shuffle per vector (NarrowWindows in lib/simd-inl.h). Only
+  // dense_tables writes this.
+  uint32_t narrow;
   static constexpr size_t kMaxEntries = 1024;
   static constexpr size_t kIndexBytes = 32768;
   uint32_t offset[kMaxEntries];   // entry: read offset in lanes from the tile's input

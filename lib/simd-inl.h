@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <type_traits>
+
 #include "hwy/cache_control.h"
 #include "hwy/highway.h"
 #include "lib/compiler.h"
@@ -364,6 +366,65 @@ constexpr bool PermuteZeroesOther(D) {
 #endif
 }
 
+// Narrow windows (TileState::narrow): AVX2 tiles of bytes in 256-bit
+// vectors whose every output vector takes its taps from the first 16 bytes
+// of its window (a dilated vector holds few taps: u8 K3 D2 at most 12 of
+// its 32 bytes, u16 K7 D4 at most 5 of its 16 elements). There the window
+// is one 16-byte load broadcast to both halves (VBROADCASTI128, a load
+// port's work) and one in-lane PSHUFB places every tap: none of
+// PermuteBytes256's cross-lane composition. Same-process A/B on an Intel
+// Xeon VM (AVX-512, AMX), AVX2 forced, 256 KiB: one-shot u8 K3 D2 / K5 D3
+// / K7 D3 0.73-0.78 / 0.73 / 0.77 of the time (K3 D2 0.53x -> 0.68-0.73x
+// memset), u16 K3 D2 / K5 D3 0.74-0.80 / 0.84; plans u8 K3 D2 / K7 D4
+// 0.75 / 0.90, u16 K7 D4 0.91; u8 at 64 MiB even.
+template <class D>
+constexpr bool NarrowWindows(D) {
+#if HWY_TARGET == HWY_AVX2
+  return sizeof(hn::TFromD<D>) == 1 && hn::MaxLanes(D()) == 32;
+#else
+  return false;
+#endif
+}
+
+// The window of an entry or row at `at`: a whole vector, or with kNarrow
+// its first 16 bytes in both halves (NarrowWindows).
+template <bool kNarrow, class D>
+HWY_INLINE hn::Vec<D> LoadWindow(D d, const hn::TFromD<D>* HWY_RESTRICT at) {
+#if HWY_TARGET == HWY_AVX2
+  if constexpr (kNarrow && NarrowWindows(D())) {
+    return hn::Vec<D>{
+        _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at)))};
+  }
+#endif
+  static_assert(!kNarrow || NarrowWindows(D()), "narrow windows only where NarrowWindows");
+  return hn::LoadU(d, at);
+}
+
+// Lane k: window w's lane idx[k], or base[k] where idx marks it (the top
+// bit). kZeroBase: base is zero and the permute zeroes marked lanes
+// (PermuteZeroesOther), so no blend. kNarrow: w is from LoadWindow<true>
+// and every index < 16: one in-lane PSHUFB.
+template <bool kZeroBase, bool kNarrow, class D, class V = hn::Vec<D>>
+HWY_INLINE V PermuteWindow(D d, V w, V idx, V base) {
+  static_assert(!kZeroBase || PermuteZeroesOther(D()), "zero base only where the permute zeroes");
+#if HWY_TARGET == HWY_AVX2
+  if constexpr (kNarrow && NarrowWindows(D())) {
+    const V r{_mm256_shuffle_epi8(w.raw, idx.raw)};
+    if constexpr (kZeroBase) return r;
+    const hn::RebindToSigned<D> di;
+    return hn::BitCast(
+        d, hn::IfNegativeThenElse(hn::BitCast(di, idx), hn::BitCast(di, base), hn::BitCast(di, r)));
+  }
+#endif
+  return kZeroBase ? Permute(d, w, idx) : PermuteOr(d, w, idx, base);
+}
+
+// PermuteWindow of the window at `at`.
+template <bool kZeroBase, bool kNarrow, class D, class V = hn::Vec<D>>
+HWY_INLINE V TakeWindow(D d, const hn::TFromD<D>* HWY_RESTRICT at, V idx, V base) {
+  return PermuteWindow<kZeroBase, kNarrow>(d, LoadWindow<kNarrow>(d, at), idx, base);
+}
+
 // Vector pairs (TileState::vector_pairs): where a two-table permute spans
 // two whole vectors and a lane's sign bit can pick the fill, each output
 // vector of a tile takes its taps from the pair of aligned-in-the-tile input
@@ -560,27 +621,32 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
     // Vectors of pure fill (hole rows) are plain stores: no load, no
     // permute. The branch follows the tile's fixed pattern, and is compiled
     // out when every vector takes taps.
-    const auto one = [&](size_t k) HWY_ATTR DILATE_INLINE_LAMBDA {
-      V r = base;
-      if (kAllTaps || has_taps[k]) {
-        const V w = hn::LoadU(d, in + offset[k]), idx = hn::Load(d, index + k * N);
-        r = kZeroBase ? Permute(d, w, idx) : PermuteOr(d, w, idx, base);
-      }
-      StoreVector<kStream>(d, r, out + k * N);
-    };
+    const auto run = [&](auto narrow) HWY_ATTR DILATE_INLINE_LAMBDA {
+      const auto one = [&](size_t k) HWY_ATTR DILATE_INLINE_LAMBDA {
+        V r = base;
+        if (kAllTaps || has_taps[k]) {
+          r = TakeWindow<kZeroBase, decltype(narrow)::value>(d, in + offset[k],
+                                                             hn::Load(d, index + k * N), base);
+        }
+        StoreVector<kStream>(d, r, out + k * N);
+      };
 #if HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
-    if constexpr (!kAllTaps && hn::MaxLanes(D()) * sizeof(T) == 32) {
-      // Unrolled by 4 on 256-bit vectors (AVX2, and AVX-512's half-width
-      // tiles) where vectors of pure fill branch: same-process A/B, a plan's
-      // K5 D3 / K7 D4 f32 at 256 KiB on the Zen 5 EPYC, AVX2 18-32% less
-      // time. (Where every vector takes taps, and on SSE4, unrolling gained
-      // nothing or lost up to 22%.)
-      Unrolled4(vectors, one);
-      return;
-    }
+      if constexpr (!kAllTaps && hn::MaxLanes(D()) * sizeof(T) == 32) {
+        // Unrolled by 4 on 256-bit vectors (AVX2, and AVX-512's half-width
+        // tiles) where vectors of pure fill branch: same-process A/B, a
+        // plan's K5 D3 / K7 D4 f32 at 256 KiB on the Zen 5 EPYC, AVX2
+        // 18-32% less time. (Where every vector takes taps, and on SSE4,
+        // unrolling gained nothing or lost up to 22%.)
+        Unrolled4(vectors, one);
+        return;
+      }
 #endif
-    for (size_t k = 0; k < vectors; ++k) one(k);
-    return;
+      for (size_t k = 0; k < vectors; ++k) one(k);
+    };
+    if constexpr (NarrowWindows(D())) {
+      if (ts.narrow) return run(std::true_type());
+    }
+    return run(std::false_type());
   }
   size_t e = 0;
   if constexpr (VectorPairs(D())) {
@@ -802,6 +868,14 @@ HWY_INLINE void ApplyTileColumns(D d, hn::TFromD<D>* HWY_RESTRICT out,
     }
     const V idx = hn::Load(d, index + k * N);
     const T* HWY_RESTRICT i = in + offset[k];
+    if constexpr (NarrowWindows(D())) {
+      if (ts.narrow) {
+        for (size_t j = 0; j < tiles; ++j) {
+          hn::StoreU(TakeWindow<false, true>(d, i + j * in_step, idx, base), d, o + j * out_step);
+        }
+        continue;
+      }
+    }
     for (size_t j = 0; j < tiles; ++j) {
       hn::StoreU(PermuteOr(d, hn::LoadU(d, i + j * in_step), idx, base), d, o + j * out_step);
     }

@@ -471,6 +471,7 @@ bool BuildTiles(const Plan& p, const ExpandKernels& k, TileSide side, TileSize s
   ts->slices = m;
   ts->vector_pairs = 0;
   ts->pair_entries = 0;
+  ts->narrow = 0;
   ts->out_lanes = m * out_per_slice;
   ts->in_lanes = m * (expand ? src_per_slice : dst_per_slice);
   ts->vectors = static_cast<uint32_t>(by_lanes.DivUp(ts->out_lanes));
