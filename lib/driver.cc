@@ -179,14 +179,15 @@ constexpr uint64_t kLongRowBytes = 4096;
 // more beyond L2.)
 constexpr uint64_t kMinVectorRowsShare = 80;  // percent
 
-bool VectorRowsFit(const Plan& p, const ExpandKernels& k) {
-  if (p.rank != 2 || p.dst_bytes >= kColumnBytes || p.outer == 0) return false;
+// Returns the vectors' bytes (RowState::row_vectors), 0 where they do not fit.
+uint32_t VectorRowsFit(const Plan& p, const ExpandKernels& k) {
+  if (p.rank != 2 || p.dst_bytes >= kColumnBytes || p.outer == 0) return 0;
   const Axis &a0 = p.axis[0], &a1 = p.axis[1];
   const uint64_t rows = a0.Taps(), taps = a1.Taps();
   uint32_t vb = 0;
-  if (rows == 0 || !k.vector_rows(p.group, a1.dilation, taps, &vb)) return false;
+  if (rows == 0 || !k.vector_rows(p.group, a1.dilation, taps, &vb)) return 0;
   const uint64_t span = ((taps - 1) * a1.dilation + 1) * p.group;
-  if (span < vb) return false;
+  if (span < vb) return 0;
   const uint64_t row_vectors = (span + vb - 1) / vb;
   // Stores from one tap row's start to the next's: its vectors, then fill.
   const auto stores = [&](uint64_t bytes) {
@@ -196,7 +197,7 @@ bool VectorRowsFit(const Plan& p, const ExpandKernels& k) {
   const uint64_t step = a0.dilation * a0.dst_stride;
   const uint64_t last = p.dst_outer_stride - (rows - 1) * step;  // to the next slice's first
   const uint64_t written = ((rows - 1) * stores(step) + stores(last)) * vb;
-  return p.dst_outer_stride * 100 >= written * kMinVectorRowsShare;
+  return p.dst_outer_stride * 100 >= written * kMinVectorRowsShare ? vb : 0;
 }
 
 // Output vectors of a tile of whole vectors on this target, or 0 where
@@ -228,7 +229,7 @@ constexpr uint64_t kMaxTileVectorsOverRows = 256;
 // D4 0.72, K7 D3 0.91, K5 D3 1.00 (169), K3 D4 1.21 (81); f64 one-shot K7
 // D4 0.74, K5 D3 1.05 (169: tiles of up to 256 vectors stay).
 bool TakesVectorRows(const Plan& p, const ExpandKernels& k, bool per_call) {
-  if (!VectorRowsFit(p, k)) return false;
+  if (VectorRowsFit(p, k) == 0) return false;
   const uint64_t whole = WholeTileVectors(p, k);
   return whole == 0 || (per_call && whole > kMaxTileVectorsOverRows);
 }
@@ -428,7 +429,7 @@ DILATE_NOINLINE void ExpandRows(const Plan& p, const Target& target, const uint8
   InitRowState(p, pattern, p.dst_bytes >= StreamBytes(), &st);
   k.prepare(&st);
   if (p.rank == 2) {
-    st.row_vectors = VectorRowsFit(p, k) ? 1 : 0;
+    st.row_vectors = VectorRowsFit(p, k);
     // One kernel call per chunk: a walk and two calls per row cost ~20% of
     // a one-shot HWIO expand in L2 (K3 D2 f32, inner 64: 1,280-byte rows).
     const Axis &a0 = p.axis[0], &a1 = p.axis[1];

@@ -224,11 +224,47 @@ bool FitsVectorRows(D d, uint64_t group, uint64_t dilation, uint64_t taps) {
   return ((taps - 1) * dilation + 1) * gl <= kMaxRowVectors * N;
 }
 
+// Calls f(d) with the descriptor of vector rows of `group` bytes whose
+// vectors are vector_bytes wide (RowState::row_vectors): the shuffle
+// descriptor, or its half on 512-bit targets (see VectorRows).
+template <class F>
+HWY_INLINE void WithRowTag(uint64_t group, uint64_t vector_bytes, F&& f) {
+  WithShuffleTag(ShuffleLaneBytes(group), [&](auto d) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+    using D = decltype(d);
+    if constexpr (hn::MaxLanes(D()) * sizeof(hn::TFromD<D>) == 64) {
+      if (vector_bytes == 32) return f(hn::Half<D>());
+    }
+#endif
+    static_cast<void>(vector_bytes);
+    f(d);
+  });
+}
+
+// On 512-bit targets, a row shorter than a vector but of at least half of
+// one takes half-width vectors: rows of 32-63 bytes (u16 K7 D4: 50), whose
+// tiles at full width overflow the tables or are large (lib/driver.cc,
+// TakesVectorRows). Same-process A/B on an Intel Xeon VM, AVX3_DL at 256
+// KiB against tiles: one-shot u16 K7 D4 / K5 D4 / K11 D2 / K3 D8 0.78 /
+// 0.90 / 0.92 / 0.76 of the time (K7 D4 0.59x -> 0.75x memset; at 16 / 64
+// KiB 0.74 / 0.82), u8 K9 D4 / K5 D8 / K11 D4 0.82 / 0.77 / 0.79; plans
+// u16 K7 D4 0.92, u8 K9 D4 0.90; u16 K9 D3 even; but u16 K7 D3 one-shot
+// 1.06-1.08 (a whole tile of 361 vectors), kept for the rest.
 bool VectorRows(uint64_t group, uint64_t dilation, uint64_t taps, uint32_t* vector_bytes) {
   bool fits = false;
   WithShuffleTag(ShuffleLaneBytes(group), [&](auto d) {
+    using D = decltype(d);
+    using T = hn::TFromD<D>;
     fits = FitsVectorRows(d, group, dilation, taps);
-    *vector_bytes = static_cast<uint32_t>(hn::Lanes(d) * sizeof(hn::TFromD<decltype(d)>));
+    *vector_bytes = static_cast<uint32_t>(hn::Lanes(d) * sizeof(T));
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+    if constexpr (hn::MaxLanes(D()) * sizeof(T) == 64) {
+      const uint64_t span = ((taps - 1) * dilation + 1) * group;
+      if (fits && span < 64 && span >= 32 && FitsVectorRows(hn::Half<D>(), group, dilation, taps)) {
+        *vector_bytes = 32;
+      }
+    }
+#endif
   });
   return fits;
 }
@@ -456,7 +492,7 @@ void ExpandGrid(uint8_t* dst, const uint8_t* src, uint64_t u0, uint64_t u1, cons
                 const RowState& st) {
   if (u0 >= u1) return;
   if (st.row_vectors != 0 && g.tap_rows != 0 && g.taps != 0) {
-    WithShuffleTag(ShuffleLaneBytes(st.group), [&](auto d) {
+    WithRowTag(st.group, st.row_vectors, [&](auto d) {
       using T = hn::TFromD<decltype(d)>;
       const uint64_t N = hn::Lanes(d), gl = st.group / sizeof(T);
       const uint64_t span = ((g.taps - 1) * st.dilation + 1) * gl;

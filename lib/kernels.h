@@ -58,8 +58,9 @@ struct alignas(64) RowState {
   uint64_t dilation;       // of the row axis
   uint32_t elem_size;
   uint32_t stream;  // non-zero: non-temporal stores for long runs
-  // Non-zero: expand_grid writes each tap row as whole permuted vectors
-  // (ExpandKernels::vector_rows said the row fits; lib/driver.cc chose it).
+  // Non-zero: expand_grid writes each tap row as whole permuted vectors of
+  // this many bytes (ExpandKernels::vector_rows said the row fits and gave
+  // their width; lib/driver.cc chose it).
   uint32_t row_vectors;
 
   // Set by Prepare; meaning private to the target that prepared it.
