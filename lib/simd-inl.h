@@ -64,7 +64,24 @@ constexpr bool FullVectorBytes(bool composed) {
   return WidePermute(1) || (composed && HWY_TARGET == HWY_AVX2);
 }
 
-#if HWY_TARGET == HWY_AVX2
+// Targets whose byte shuffles, with `composed`, take 256-bit vectors
+// through PermuteBytes256: AVX2 (its full vectors), and AVX3 without VBMI
+// (half its vectors), where most dilated tiles then take narrow windows
+// (NarrowWindows) and the rest the composed permute. Same-process A/B on an
+// Intel Xeon VM, AVX3 forced, u8 at 256 KiB against 128-bit PSHUFB tiles:
+// one-shot expand K3 D2 / K5 D3 / K7 D3 / K11 D2 0.72 / 0.75 / 0.70 / 0.79
+// of the time (K3 D2 0.50x -> 0.69x memset), plan K7 D4 0.79, contract K3
+// D2 / K5 D3 0.75 / 0.80; 64 MiB 0.97; but one-shot K7 D4 1.08 (its whole
+// tile of 625 vectors fits the per-call tables at 128 bits, not at 256).
+// (Before narrow windows, 256-bit bytes had cost AVX3 1-8% in expand.)
+#undef DILATE_BYTES256  // re-included once per target
+#if HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_AVX3
+#define DILATE_BYTES256 1
+#else
+#define DILATE_BYTES256 0
+#endif
+
+#if DILATE_BYTES256
 // Bytes across a 256-bit vector, which AVX2 has no instruction for: PSHUFB
 // of v and of v with its 128-bit halves swapped, picked per lane by whether
 // bit 4 of the index names the other half than the lane's own. A lane whose
@@ -126,7 +143,7 @@ HWY_INLINE V Permute(D d, V v, V idx) {
     return PermuteX86(v, idx, hwy::SizeTag<sizeof(T)>());
   } else if constexpr (sizeof(T) == 1 && kLanes == 16 && HWY_TARGET != HWY_SCALAR) {
     return hn::TableLookupBytes(v, idx);  // 128-bit byte shuffle
-#if HWY_TARGET == HWY_AVX2
+#if DILATE_BYTES256
   } else if constexpr (sizeof(T) == 1 && kLanes == 32) {
     return V{PermuteBytes256(v.raw, idx.raw)};
 #endif
@@ -251,8 +268,9 @@ inline uint32_t LaneBytesFor(uint64_t group) {
 
 // Calls f(d) with the descriptor the shuffle strategy uses for lanes of
 // lane_bytes: a full vector where WidePermute allows, else bytes in a full
-// vector where FullVectorBytes(kComposed) allows, else 128-bit bytes.
-// kComposed false keeps AVX2's bytes at 128 bits: a contract's row mode,
+// vector where FullVectorBytes(kComposed) allows (AVX3: 256-bit bytes, see
+// DILATE_BYTES256), else 128-bit bytes.
+// kComposed false keeps AVX2's and AVX3's bytes at 128 bits: a contract's row mode,
 // which permutes every input vector (K600 u8 rows: 5-8% slower at 256
 // bits), where expand and the tile loops permute once per output vector.
 template <bool kComposed = true, class F>
@@ -267,6 +285,9 @@ HWY_INLINE void WithShuffleTag(uint32_t lane_bytes, F&& f) {
       break;
     default:
       if constexpr (FullVectorBytes(kComposed)) return f(hn::ScalableTag<uint8_t>());
+#if HWY_TARGET == HWY_AVX3
+      if constexpr (kComposed) return f(hn::Full256<uint8_t>());  // see DILATE_BYTES256
+#endif
       break;
   }
 #if HWY_TARGET != HWY_SCALAR
@@ -359,14 +380,17 @@ template <class D>
 constexpr bool PermuteZeroesOther(D) {
 #if HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_SSE4 || HWY_TARGET == HWY_SSSE3
   return sizeof(hn::TFromD<D>) == 1;
-#elif HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+#elif HWY_TARGET == HWY_AVX3
+  // 128-bit PSHUFB, PermuteBytes256
+  return sizeof(hn::TFromD<D>) == 1 && (hn::MaxLanes(D()) == 16 || hn::MaxLanes(D()) == 32);
+#elif HWY_TARGET == HWY_AVX3_DL
   return sizeof(hn::TFromD<D>) == 1 && hn::MaxLanes(D()) == 16;  // 128-bit PSHUFB
 #else
   return false;
 #endif
 }
 
-// Narrow windows (TileState::narrow): AVX2 tiles of bytes in 256-bit
+// Narrow windows (TileState::narrow): AVX2 (and AVX3) tiles of bytes in 256-bit
 // vectors whose every output vector takes its taps from the first 16 bytes
 // of its window (a dilated vector holds few taps: u8 K3 D2 at most 12 of
 // its 32 bytes, u16 K7 D4 at most 5 of its 16 elements). There the window
@@ -379,7 +403,7 @@ constexpr bool PermuteZeroesOther(D) {
 // 0.75 / 0.90, u16 K7 D4 0.91; u8 at 64 MiB even.
 template <class D>
 constexpr bool NarrowWindows(D) {
-#if HWY_TARGET == HWY_AVX2
+#if DILATE_BYTES256
   return sizeof(hn::TFromD<D>) == 1 && hn::MaxLanes(D()) == 32;
 #else
   return false;
@@ -390,7 +414,7 @@ constexpr bool NarrowWindows(D) {
 // its first 16 bytes in both halves (NarrowWindows).
 template <bool kNarrow, class D>
 HWY_INLINE hn::Vec<D> LoadWindow(D d, const hn::TFromD<D>* HWY_RESTRICT at) {
-#if HWY_TARGET == HWY_AVX2
+#if DILATE_BYTES256
   if constexpr (kNarrow && NarrowWindows(D())) {
     return hn::Vec<D>{
         _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at)))};
@@ -407,7 +431,7 @@ HWY_INLINE hn::Vec<D> LoadWindow(D d, const hn::TFromD<D>* HWY_RESTRICT at) {
 template <bool kZeroBase, bool kNarrow, class D, class V = hn::Vec<D>>
 HWY_INLINE V PermuteWindow(D d, V w, V idx, V base) {
   static_assert(!kZeroBase || PermuteZeroesOther(D()), "zero base only where the permute zeroes");
-#if HWY_TARGET == HWY_AVX2
+#if DILATE_BYTES256
   if constexpr (kNarrow && NarrowWindows(D())) {
     const V r{_mm256_shuffle_epi8(w.raw, idx.raw)};
     if constexpr (kZeroBase) return r;
@@ -868,14 +892,6 @@ HWY_INLINE void ApplyTileColumns(D d, hn::TFromD<D>* HWY_RESTRICT out,
     }
     const V idx = hn::Load(d, index + k * N);
     const T* HWY_RESTRICT i = in + offset[k];
-    if constexpr (NarrowWindows(D())) {
-      if (ts.narrow) {
-        for (size_t j = 0; j < tiles; ++j) {
-          hn::StoreU(TakeWindow<false, true>(d, i + j * in_step, idx, base), d, o + j * out_step);
-        }
-        continue;
-      }
-    }
     for (size_t j = 0; j < tiles; ++j) {
       hn::StoreU(PermuteOr(d, hn::LoadU(d, i + j * in_step), idx, base), d, o + j * out_step);
     }
@@ -1022,7 +1038,10 @@ HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uin
     }
   }
   for (uint64_t s = s0; s < s1;) {
-    if (ts.one_per_vector && ts.columns && !ts.vector_pairs) {
+    // Not narrow tiles (AVX3 u8 at 256 KiB on an Intel Xeon VM: tile order
+    // 0.70-0.75 of the time of columns, same-process A/B; columns are off
+    // for AVX2 on Intel anyway, and unmeasured with narrow tiles on AMD).
+    if (ts.one_per_vector && ts.columns && !ts.vector_pairs && !ts.narrow) {
       // Column order over groups of kColumnTiles whole tiles.
       constexpr uint64_t kColumnTiles = 8;
       uint64_t n = 0;
