@@ -771,6 +771,15 @@ constexpr uint32_t PairLaneBytes() {
          (VectorPairs(hn::ScalableTag<uint64_t>()) ? 8u : 0u);
 }
 
+// ExpandKernels::narrow_lanes of this target.
+constexpr uint32_t NarrowLanes() {
+#if DILATE_BYTES256
+  return NarrowWindows(hn::Full256<uint8_t>()) ? 32 : 0;
+#else
+  return 0;
+#endif
+}
+
 constexpr bool HalfTiles() { return HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL; }
 
 }  // namespace
@@ -795,7 +804,8 @@ const ExpandKernels* GetExpandKernels() {
                                              HWY_TARGET != HWY_AVX2,
                                              PairLaneBytes(),
                                              &VectorRows,
-                                             HalfTiles()};
+                                             HalfTiles(),
+                                             NarrowLanes()};
   return &kKernels;
 }
 

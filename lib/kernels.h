@@ -113,10 +113,11 @@ struct alignas(64) TileState {
   // an expand whose whole-vector tile fits the tables only at that width,
   // streaming, or in cache with a plan or from 1 MiB (TakesHalfTiles).
   uint32_t half;
-  // Non-zero: one_per_vector, and every entry's taps lie in the first 16
-  // bytes of its window: AVX2 byte tiles take one broadcast load and one
-  // in-lane shuffle per vector (NarrowWindows in lib/simd-inl.h). Only
-  // dense_tables writes this.
+  // Non-zero: every entry's taps lie in the first 16 bytes of its window:
+  // byte tiles on AVX2 and AVX3 take one broadcast load and one in-lane
+  // shuffle per entry (NarrowWindows in lib/simd-inl.h). Written by
+  // dense_tables (expand, one entry per vector) and by the general writer
+  // for a contract's byte tables (ExpandKernels::narrow_lanes).
   uint32_t narrow;
   static constexpr size_t kMaxEntries = 1024;
   static constexpr size_t kIndexBytes = 32768;
@@ -199,6 +200,10 @@ struct ExpandKernels {
   // of 23-32 lanes a row (K7 D4: 625 lanes a slice) with whole vectors
   // inside the tables, at every lane size they permute across a vector.
   bool half_tiles;
+  // Lanes of the byte tiles whose entries may take narrow windows
+  // (TileState::narrow), 0 for none: a contract's general tables then take
+  // 16-byte entries.
+  uint32_t narrow_lanes;
 };
 
 struct ContractKernels {

@@ -673,6 +673,24 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
     return run(std::false_type());
   }
   size_t e = 0;
+  if constexpr (NarrowWindows(D())) {
+    if (ts.narrow) {  // a contract's 16-byte entries
+      for (size_t k = 0; k < ts.vectors; ++k) {
+        V r = base;
+        for (size_t c = ts.count[k]; c != 0; --c, ++e) {
+          const V idx = hn::Load(d, index + e * N);
+          if constexpr (kZeroBase) {  // each lane comes from one entry; zero elsewhere
+            r = hn::Or(r,
+                       PermuteWindow<true, true>(d, LoadWindow<true>(d, in + offset[e]), idx, r));
+          } else {
+            r = TakeWindow<false, true>(d, in + offset[e], idx, r);
+          }
+        }
+        StoreVector<kStream>(d, r, out + k * N);
+      }
+      return;
+    }
+  }
   if constexpr (VectorPairs(D())) {
     if (ts.pair_entries == 2) {
       // Contract, two pair entries per output vector: unrolled, no loop over

@@ -25,6 +25,19 @@ constexpr uint64_t kMaxEntryLanes = 256 / sizeof(T);
 template <typename T>
 constexpr T kOther = static_cast<T>(T{1} << (sizeof(T) * 8 - 1));
 
+// Input bytes a narrow entry indexes (TileState::narrow).
+constexpr uint64_t kNarrowBytes = 16;
+
+// A contract takes narrow entries where the expanded tensor has at least
+// this many bytes per dense byte: denser taps need so many more 16-byte
+// entries than whole-window ones that they cost more. Same-process A/B on
+// an Intel Xeon VM, u8 at 256 KiB, AVX2 forced: K3 D3 / K5 D2 / K3 D4 / K5
+// D3 / K7 D3 / K7 D4 0.83 / 0.90 / 0.72 / 0.64 / 0.92 / 0.92 of the time
+// (K5 D3 0.55x -> 0.85x memcpy), u16 K5 D3 / K7 D4 0.97 / 0.93, AVX3 u8
+// K5 D3 0.80; K7 D2 (3.4 bytes per byte) even; but K3 D2 (2.8) u8 / u16 /
+// AVX3 u8 1.01 / 1.17 / 1.43.
+constexpr uint64_t kNarrowContractRatio = 3;
+
 // A fresh entry: every lane k "keeps lane k of the other vector".
 template <typename T>
 void BlankEntry(uint64_t lanes, T* entry) {
@@ -41,12 +54,15 @@ class TableWriter {
   // empty one where it has no taps), so expand can run one entry per vector.
   // With pairs, an entry indexes the two vectors from its offset, rounded
   // down to a whole vector of the tile's input (aligned loads where tiles
-  // start on one): TileState::pair_entries.
-  TableWriter(TileState* ts, bool pad_vectors, bool pairs)
+  // start on one): TileState::pair_entries. With narrow, an entry indexes
+  // the 16 bytes from its offset (TileState::narrow).
+  TableWriter(TileState* ts, bool pad_vectors, bool pairs, bool narrow)
       : ts_(ts),
         lanes_(ts->lanes),
         by_lanes_(ts->lanes),
-        span_(pairs ? 2 * ts->lanes : ts->lanes),
+        span_(pairs    ? 2 * ts->lanes
+              : narrow ? kNarrowBytes
+                       : ts->lanes),
         pad_(pad_vectors),
         pairs_(pairs) {
     if (lanes_ <= kMaxEntryLanes<T>) BlankEntry(lanes_, blank_);
@@ -356,12 +372,13 @@ uint64_t WriteDenseContractTables(const Plan& p, const ExpandKernels& k, TileSta
 }
 
 // Walks the taps of one tile and writes its tables and their summary
-// (one_per_vector, all_taps, max_read_end); returns the entry count or 0
-// when they do not fit.
+// (one_per_vector, all_taps, max_read_end, narrow); returns the entry count
+// or 0 when they do not fit.
 template <typename T>
-uint64_t WriteTables(const Plan& p, bool expand, bool pairs, uint64_t m, TileState* ts) {
+uint64_t WriteTables(const Plan& p, bool expand, bool pairs, bool narrow, uint64_t m,
+                     TileState* ts) {
   memset(ts->count, 0, ts->vectors * sizeof(ts->count[0]));
-  TableWriter<T> writer(ts, expand, pairs);
+  TableWriter<T> writer(ts, expand, pairs, narrow);
   bool ok = true;
   const uint64_t lb = sizeof(T);
   const uint64_t group_lanes = p.group / lb;
@@ -377,6 +394,7 @@ uint64_t WriteTables(const Plan& p, bool expand, bool pairs, uint64_t m, TileSta
   if (entries == 0) return 0;
   ts->one_per_vector = pairs ? 0 : 1;
   ts->vector_pairs = 0;
+  ts->narrow = narrow ? 1 : 0;
   // 2: every output vector takes exactly two pair entries (K3 D2 contract
   // on AVX-512, every lane size), which the tile loop runs unrolled.
   ts->pair_entries = pairs ? 1 : 0;
@@ -412,7 +430,16 @@ uint64_t WriteAnyTables(const Plan& p, const ExpandKernels& k, bool expand, Tile
   const uint64_t entries = expand  ? WriteDenseExpandTables<T>(p, k, ts)
                            : pairs ? WriteDenseContractTables<T>(p, k, ts)
                                    : 0;
-  return entries != 0 ? entries : WriteTables<T>(p, expand, pairs, m, ts);
+  if (entries != 0) return entries;
+  // A contract's byte tables on targets with narrow windows: entries of 16
+  // bytes (more of them, each one broadcast load and one in-lane shuffle),
+  // or, where those overflow the tables, whole windows.
+  if (!expand && !pairs && sizeof(T) == 1 && k.narrow_lanes == ts->lanes &&
+      p.dst_bytes >= kNarrowContractRatio * p.src_bytes) {
+    const uint64_t narrow = WriteTables<T>(p, expand, pairs, true, m, ts);
+    if (narrow != 0) return narrow;
+  }
+  return WriteTables<T>(p, expand, pairs, false, m, ts);
 }
 
 }  // namespace
