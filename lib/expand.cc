@@ -224,20 +224,30 @@ bool FitsVectorRows(D d, uint64_t group, uint64_t dilation, uint64_t taps) {
   return ((taps - 1) * dilation + 1) * gl <= kMaxRowVectors * N;
 }
 
+// Calls f(d), or f(Half(d)) where `half` and d is a 512-bit shuffle
+// descriptor (every lane size WithShuffleTag gives 512 bits permutes across
+// a vector): half-width tiles (TileState::half) and vector rows
+// (RowState::row_vectors).
+template <class D, class F>
+HWY_INLINE void WithHalfOf(D d, bool half, F&& f) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  using T = hn::TFromD<D>;
+  if constexpr (hn::MaxLanes(D()) * sizeof(T) == 64 && WidePermute(sizeof(T))) {
+    if (half) return f(hn::Half<D>());
+  }
+#endif
+  static_cast<void>(half);
+  f(d);
+}
+
 // Calls f(d) with the descriptor of vector rows of `group` bytes whose
 // vectors are vector_bytes wide (RowState::row_vectors): the shuffle
 // descriptor, or its half on 512-bit targets (see VectorRows).
 template <class F>
 HWY_INLINE void WithRowTag(uint64_t group, uint64_t vector_bytes, F&& f) {
   WithShuffleTag(ShuffleLaneBytes(group), [&](auto d) {
-#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
-    using D = decltype(d);
-    if constexpr (hn::MaxLanes(D()) * sizeof(hn::TFromD<D>) == 64) {
-      if (vector_bytes == 32) return f(hn::Half<D>());
-    }
-#endif
-    static_cast<void>(vector_bytes);
-    f(d);
+    const uint64_t bytes = hn::Lanes(d) * sizeof(hn::TFromD<decltype(d)>);
+    WithHalfOf(d, 2 * vector_bytes == bytes, f);
   });
 }
 
@@ -512,7 +522,7 @@ void ExpandGrid(uint8_t* dst, const uint8_t* src, uint64_t u0, uint64_t u1, cons
       if constexpr (PermuteZeroesOther(decltype(d)())) {
         const bool zero = hn::AllTrue(d, hn::Eq(PatternVec(d, st, 0), hn::Zero(d)));
         if constexpr (NarrowWindows(decltype(d)())) {
-          if (g.taps * gl <= 16) {
+          if (g.taps * gl <= TileState::kNarrowBytes) {
             return zero ? rows(std::true_type(), std::true_type())
                         : rows(std::false_type(), std::true_type());
           }
@@ -559,16 +569,7 @@ void TileShape(uint64_t group, uint32_t* lane_bytes, uint32_t* lanes) {
 // descriptor, or its half where ts.half (TileState::half, 512-bit targets).
 template <class F>
 HWY_INLINE void WithTileTag(const TileState& ts, F&& f) {
-  WithShuffleTag(ts.lane_bytes, [&](auto d) {
-#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
-    using D = decltype(d);
-    using T = hn::TFromD<D>;
-    if constexpr (hn::MaxLanes(D()) * sizeof(T) == 64 && WidePermute(sizeof(T))) {
-      if (ts.half) return f(hn::Half<D>());
-    }
-#endif
-    f(d);
-  });
+  WithShuffleTag(ts.lane_bytes, [&](auto d) { WithHalfOf(d, ts.half != 0, f); });
 }
 
 void ExpandTiles(uint8_t* dst, const uint8_t* src, uint64_t src_bytes, uint64_t s0, uint64_t s1,
@@ -677,7 +678,7 @@ bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts
   ts->max_read_end = uint64_t{last} + (kPairs ? 2 : 1) * N;
   // A window's taps are consecutive src lanes from its start (a vector of
   // the tile's last slice may count taps of the next: an overestimate).
-  ts->narrow = NarrowWindows(D()) && most <= 16 ? 1 : 0;
+  ts->narrow = NarrowWindows(D()) && most <= TileState::kNarrowBytes ? 1 : 0;
   return true;
 }
 

@@ -119,6 +119,7 @@ struct alignas(64) TileState {
   // dense_tables (expand, one entry per vector) and by the general writer
   // for a contract's byte tables (ExpandKernels::narrow_lanes).
   uint32_t narrow;
+  static constexpr uint64_t kNarrowBytes = 16;  // the window of a narrow entry
   static constexpr size_t kMaxEntries = 1024;
   static constexpr size_t kIndexBytes = 32768;
   uint32_t offset[kMaxEntries];   // entry: read offset in lanes from the tile's input

@@ -680,8 +680,7 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
         for (size_t c = ts.count[k]; c != 0; --c, ++e) {
           const V idx = hn::Load(d, index + e * N);
           if constexpr (kZeroBase) {  // each lane comes from one entry; zero elsewhere
-            r = hn::Or(r,
-                       PermuteWindow<true, true>(d, LoadWindow<true>(d, in + offset[e]), idx, r));
+            r = hn::Or(r, TakeWindow<true, true>(d, in + offset[e], idx, r));
           } else {
             r = TakeWindow<false, true>(d, in + offset[e], idx, r);
           }
@@ -1056,10 +1055,7 @@ HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uin
     }
   }
   for (uint64_t s = s0; s < s1;) {
-    // Not narrow tiles (AVX3 u8 at 256 KiB on an Intel Xeon VM: tile order
-    // 0.70-0.75 of the time of columns, same-process A/B; columns are off
-    // for AVX2 on Intel anyway, and unmeasured with narrow tiles on AMD).
-    if (ts.one_per_vector && ts.columns && !ts.vector_pairs && !ts.narrow) {
+    if (ts.one_per_vector && ts.columns && !ts.vector_pairs) {
       // Column order over groups of kColumnTiles whole tiles.
       constexpr uint64_t kColumnTiles = 8;
       uint64_t n = 0;

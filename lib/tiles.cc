@@ -25,9 +25,6 @@ constexpr uint64_t kMaxEntryLanes = 256 / sizeof(T);
 template <typename T>
 constexpr T kOther = static_cast<T>(T{1} << (sizeof(T) * 8 - 1));
 
-// Input bytes a narrow entry indexes (TileState::narrow).
-constexpr uint64_t kNarrowBytes = 16;
-
 // A contract takes narrow entries where the expanded tensor has at least
 // this many bytes per dense byte: denser taps need so many more 16-byte
 // entries than whole-window ones that they cost more. Same-process A/B on
@@ -61,7 +58,7 @@ class TableWriter {
         lanes_(ts->lanes),
         by_lanes_(ts->lanes),
         span_(pairs    ? 2 * ts->lanes
-              : narrow ? kNarrowBytes
+              : narrow ? TileState::kNarrowBytes
                        : ts->lanes),
         pad_(pad_vectors),
         pairs_(pairs) {
