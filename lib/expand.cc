@@ -251,10 +251,13 @@ HWY_INLINE void WithRowTag(uint64_t group, uint64_t vector_bytes, F&& f) {
   });
 }
 
-// On 512-bit targets, a row shorter than a vector but of at least half of
-// one takes half-width vectors: rows of 32-63 bytes (u16 K7 D4: 50), whose
-// tiles at full width overflow the tables or are large (lib/driver.cc,
-// TakesVectorRows). Same-process A/B on an Intel Xeon VM, AVX3_DL at 256
+// On 512-bit targets, rows of at least half a vector take half-width
+// vectors where the row fits four of them: rows of 32-63 bytes (u16 K7 D4:
+// 50), whose tiles at full width overflow the tables or are large
+// (lib/driver.cc, TakesVectorRows), and longer rows too, which then run as
+// aligned rows (f32 K7 D3, 76 bytes: same-process A/B against full-width
+// aligned rows, 256 KiB one-shot, 0.92 of the time, K5 D4 0.95, K7 D4
+// 0.96-0.98, K11 D3 0.99-1.03). Same-process A/B on an Intel Xeon VM, AVX3_DL at 256
 // KiB against tiles: one-shot u16 K7 D4 / K5 D4 / K11 D2 / K3 D8 0.78 /
 // 0.90 / 0.92 / 0.76 of the time (K7 D4 0.59x -> 0.75x memset; at 16 / 64
 // KiB 0.74 / 0.82), u8 K9 D4 / K5 D8 / K11 D4 0.82 / 0.77 / 0.79; plans
@@ -270,7 +273,7 @@ bool VectorRows(uint64_t group, uint64_t dilation, uint64_t taps, uint32_t* vect
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
     if constexpr (hn::MaxLanes(D()) * sizeof(T) == 64) {
       const uint64_t span = ((taps - 1) * dilation + 1) * group;
-      if (fits && span < 64 && span >= 32 && FitsVectorRows(hn::Half<D>(), group, dilation, taps)) {
+      if (fits && span >= 32 && FitsVectorRows(hn::Half<D>(), group, dilation, taps)) {
         *vector_bytes = 32;
       }
     }
@@ -401,11 +404,13 @@ HWY_INLINE void StoreFrom(D d, V v, hn::TFromD<D>* HWY_RESTRICT out, size_t lo) 
 // than an unaligned row (its phase, indices loaded per row instead of held
 // in registers, the pending vector), repaid by fewer, unsplit stores where
 // a row carries enough of them. Same-process A/B on an Intel Xeon VM,
-// AVX3_DL at 256 KiB against unaligned vector rows: one-shot f32 K7 D3 /
-// K11 D3 (228 / 348 bytes apart) 0.89 / 0.94 of the time, u16 K7 D4 (200)
-// 0.93, f64 K7 D4 0.97, AVX2 f32 K7 D4 / K7 D3 0.94 / 0.93; u8 K9 D4 (132)
-// 1.01; u16 K7 D3 (114) 1.21-1.32.
-constexpr uint64_t kMinAlignedRowStep = 192;
+// AVX3_DL at 256 KiB against unaligned vector rows (full-width, before
+// half-width rows of 64 bytes or more): one-shot f32 K7 D3 / K11 D3 (228 /
+// 348 bytes apart) 0.89 / 0.94 of the time, u16 K7 D4 (200) 0.93, f64 K7
+// D4 0.97, AVX2 f32 K7 D4 / K7 D3 0.94 / 0.93; with half-width rows f32
+// K11 D2 (168) 0.78-0.79, u8 K11 D4 (164) 0.81-0.91, but f32 K9 D2 (136)
+// 1.03-1.04, u8 K9 D4 (132) 1.01-1.04, u16 K7 D3 (114) 1.21-1.32.
+constexpr uint64_t kMinAlignedRowStep = 160;
 
 // The most whole aligned vectors of N lanes between a row of `span` lanes
 // and the next, which starts `distance` lanes after it, each, whatever the
@@ -446,6 +451,32 @@ HWY_INLINE hn::TFromD<D>* SlicesOfAlignedRows(
   const auto align = [&](T* p) HWY_ATTR {
     return p - (reinterpret_cast<uintptr_t>(p) % vb) / sizeof(T);
   };
+  // Index vector i of a row at `phase`: lanes [i N - phase, (i + 1) N -
+  // phase) of the row's indices (marks before and after), loaded from
+  // `lanes` at idx + i N; on AVX-512 with 32/64-bit lanes a two-table
+  // permute of the index vectors held in registers instead (loads from the
+  // stack between dst stores ran 0.91-1.01 of the time of unaligned rows
+  // as the stack's place changed, 4K aliasing with the stores maybe).
+  const V c0 = hn::LoadU(d, lanes);
+  const V c1 = hn::LoadU(d, lanes + N);
+  const V c2 = R > 0 ? hn::LoadU(d, lanes + 2 * N) : c1;
+  const V c3 = R > 1 ? hn::LoadU(d, lanes + 3 * N) : c2;
+  const V c4 = R > 2 ? hn::LoadU(d, lanes + 4 * N) : c3;
+  const V c5 = R > 3 ? hn::LoadU(d, lanes + 5 * N) : c4;
+  const V iota_n = hn::Iota(d, static_cast<T>(N));
+  const auto ShiftedIndices = [&](size_t i, const T* HWY_RESTRICT idx,
+                                  size_t phase) HWY_ATTR DILATE_INLINE_LAMBDA {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+    if constexpr (sizeof(T) >= 4) {
+      const V s = hn::Sub(iota_n, hn::Set(d, static_cast<T>(phase)));
+      const V a = i == 0 ? c0 : i == 1 ? c1 : i == 2 ? c2 : i == 3 ? c3 : c4;
+      const V b = i == 0 ? c1 : i == 1 ? c2 : i == 2 ? c3 : i == 3 ? c4 : c5;
+      return V{Permute2(a.raw, s.raw, b.raw, hwy::SizeTag<sizeof(T)>())};
+    }
+#endif
+    static_cast<void>(phase);
+    return hn::LoadU(d, idx + i * N);
+  };
   T* pend = align(out);  // the pending vector P: the last of the row before
   V P = fill;
   size_t lo = static_cast<size_t>(out - pend);  // lanes of the first vector not ours
@@ -459,7 +490,7 @@ HWY_INLINE hn::TFromD<D>* SlicesOfAlignedRows(
     const T* HWY_RESTRICT idx = lanes + N - phase;
     const V w = LoadWindow<kNarrow>(d, in);
     const auto vec = [&](size_t i) HWY_ATTR {
-      return PermuteWindow<kZero, kNarrow>(d, w, hn::LoadU(d, idx + i * N), fill);
+      return PermuteWindow<kZero, kNarrow>(d, w, ShiftedIndices(i, idx, phase), fill);
     };
     V v = vec(0);
     if (a == pend) {
@@ -635,14 +666,18 @@ HWY_NOINLINE void ExpandGridVectors(D d, uint8_t* HWY_RESTRICT dst, const uint8_
   // fill the same in every lane, row starts a vector apart.
   if (reinterpret_cast<uintptr_t>(dst) % sizeof(T) == 0 && sizeof(T) % st.elem_size == 0 &&
       step >= vb && to_next >= vb && step >= kMinAlignedRowStep) {
-    HWY_ALIGN T shifted[(R + 2) * hn::MaxLanes(D())];
-    for (size_t k = 0; k < N; ++k) shifted[k] = static_cast<T>(kOtherBit<T> | (N + k));
-    RowVectorIndices(d, R + 1, gl, st.dilation, span, shifted + N);
+    // A vector of marks, the row's indices, a vector of marks (apart from
+    // `lanes`: GCC then reloaded i0-i3 per row in SlicesOfVectorRows).
+    HWY_ALIGN T marked[(R + 2) * hn::MaxLanes(D())];
+    const V marks = hn::Or(hn::Set(d, kOtherBit<T>), hn::Iota(d, static_cast<T>(N)));
+    hn::Store(marks, d, marked);
+    memcpy(marked + N, lanes, R * N * sizeof(T));
+    hn::Store(marks, d, marked + (R + 1) * N);
     T* const done = SlicesOfAlignedRows<R, kZero, kNarrow>(
         d, first, first_in, o1 - o0, g.tap_rows, slice_bytes / sizeof(T),
         g.src_slice_bytes / sizeof(T), step / sizeof(T), g.src_row_bytes / sizeof(T),
         static_cast<size_t>(span), AlignedFills(step / sizeof(T), span, N),
-        AlignedFills(to_next / sizeof(T), span, N), shifted, fill, reinterpret_cast<T*>(dst + end));
+        AlignedFills(to_next / sizeof(T), span, N), marked, fill, reinterpret_cast<T*>(dst + end));
     pos = static_cast<uint64_t>(reinterpret_cast<uint8_t*>(done) - dst);
   } else {
     SlicesOfVectorRows<R, kZero, kNarrow>(d, first, first_in, o1 - o0, g.tap_rows,

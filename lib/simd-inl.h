@@ -338,6 +338,13 @@ HWY_INLINE __m512i Permute2(__m512i a, __m512i idx, __m512i b, hwy::SizeTag<1>) 
   return _mm512_permutex2var_epi8(a, idx, b);
 }
 #endif
+// 256-bit (AVX-512VL), 32- and 64-bit lanes: one uop, as at 512 bits.
+HWY_INLINE __m256i Permute2(__m256i a, __m256i idx, __m256i b, hwy::SizeTag<8>) {
+  return _mm256_permutex2var_epi64(a, idx, b);
+}
+HWY_INLINE __m256i Permute2(__m256i a, __m256i idx, __m256i b, hwy::SizeTag<4>) {
+  return _mm256_permutex2var_epi32(a, idx, b);
+}
 #endif
 
 // Tile-mode table lanes: a lane index into the window, or kOther | (N + k)
