@@ -464,6 +464,7 @@ HWY_INLINE hn::TFromD<D>* SlicesOfAlignedRows(
   const V c4 = R > 2 ? hn::LoadU(d, lanes + 4 * N) : c3;
   const V c5 = R > 3 ? hn::LoadU(d, lanes + 5 * N) : c4;
   const V iota_n = hn::Iota(d, static_cast<T>(N));
+  static_cast<void>(c0), static_cast<void>(c5), static_cast<void>(iota_n);  // loads elsewhere
   const auto ShiftedIndices = [&](size_t i, const T* HWY_RESTRICT idx,
                                   size_t phase) HWY_ATTR DILATE_INLINE_LAMBDA {
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
@@ -663,23 +664,32 @@ HWY_NOINLINE void ExpandGridVectors(D d, uint8_t* HWY_RESTRICT dst, const uint8_
   T* const first = reinterpret_cast<T*>(dst + o0 * slice_bytes + first_core);
   const T* const first_in = in + (o0 * g.src_slice_bytes + g.src_first) / sizeof(T);
   // Aligned rows where they fit (see SlicesOfAlignedRows): whole lanes, a
-  // fill the same in every lane, row starts a vector apart.
-  if (reinterpret_cast<uintptr_t>(dst) % sizeof(T) == 0 && sizeof(T) % st.elem_size == 0 &&
-      step >= vb && to_next >= vb && step >= kMinAlignedRowStep) {
-    // A vector of marks, the row's indices, a vector of marks (apart from
-    // `lanes`: GCC then reloaded i0-i3 per row in SlicesOfVectorRows).
-    HWY_ALIGN T marked[(R + 2) * hn::MaxLanes(D())];
-    const V marks = hn::Or(hn::Set(d, kOtherBit<T>), hn::Iota(d, static_cast<T>(N)));
-    hn::Store(marks, d, marked);
-    memcpy(marked + N, lanes, R * N * sizeof(T));
-    hn::Store(marks, d, marked + (R + 1) * N);
-    T* const done = SlicesOfAlignedRows<R, kZero, kNarrow>(
-        d, first, first_in, o1 - o0, g.tap_rows, slice_bytes / sizeof(T),
-        g.src_slice_bytes / sizeof(T), step / sizeof(T), g.src_row_bytes / sizeof(T),
-        static_cast<size_t>(span), AlignedFills(step / sizeof(T), span, N),
-        AlignedFills(to_next / sizeof(T), span, N), marked, fill, reinterpret_cast<T*>(dst + end));
-    pos = static_cast<uint64_t>(reinterpret_cast<uint8_t*>(done) - dst);
-  } else {
+  // fill the same in every lane, row starts a vector apart. Not with
+  // narrow windows or a zero-skipping byte permute (x86 byte rows, whose
+  // rows are short): each variant instantiated costs compile time (all of
+  // them: 40% of this file's).
+  bool aligned = false;
+  if constexpr (!kZero && !kNarrow) {
+    if (reinterpret_cast<uintptr_t>(dst) % sizeof(T) == 0 && sizeof(T) % st.elem_size == 0 &&
+        step >= vb && to_next >= vb && step >= kMinAlignedRowStep) {
+      // A vector of marks, the row's indices, a vector of marks (apart from
+      // `lanes`: GCC then reloaded i0-i3 per row in SlicesOfVectorRows).
+      HWY_ALIGN T marked[(R + 2) * hn::MaxLanes(D())];
+      const V marks = hn::Or(hn::Set(d, kOtherBit<T>), hn::Iota(d, static_cast<T>(N)));
+      hn::Store(marks, d, marked);
+      memcpy(marked + N, lanes, R * N * sizeof(T));
+      hn::Store(marks, d, marked + (R + 1) * N);
+      T* const done = SlicesOfAlignedRows<R, kZero, kNarrow>(
+          d, first, first_in, o1 - o0, g.tap_rows, slice_bytes / sizeof(T),
+          g.src_slice_bytes / sizeof(T), step / sizeof(T), g.src_row_bytes / sizeof(T),
+          static_cast<size_t>(span), AlignedFills(step / sizeof(T), span, N),
+          AlignedFills(to_next / sizeof(T), span, N), marked, fill,
+          reinterpret_cast<T*>(dst + end));
+      pos = static_cast<uint64_t>(reinterpret_cast<uint8_t*>(done) - dst);
+      aligned = true;
+    }
+  }
+  if (!aligned) {
     SlicesOfVectorRows<R, kZero, kNarrow>(d, first, first_in, o1 - o0, g.tap_rows,
                                           slice_bytes / sizeof(T), g.src_slice_bytes / sizeof(T),
                                           step / sizeof(T), g.src_row_bytes / sizeof(T), gap,
