@@ -257,10 +257,10 @@ HWY_INLINE void WithRowTag(uint64_t group, uint64_t vector_bytes, F&& f) {
 // (lib/driver.cc, TakesVectorRows), and longer rows too, which then run as
 // aligned rows (f32 K7 D3, 76 bytes: same-process A/B against full-width
 // aligned rows, 256 KiB one-shot, 0.92 of the time, K5 D4 0.95, K7 D4
-// 0.96-0.98, K11 D3 0.99-1.03). Same-process A/B on an Intel Xeon VM, AVX3_DL at 256
-// KiB against tiles: one-shot u16 K7 D4 / K5 D4 / K11 D2 / K3 D8 0.78 /
-// 0.90 / 0.92 / 0.76 of the time (K7 D4 0.59x -> 0.75x memset; at 16 / 64
-// KiB 0.74 / 0.82), u8 K9 D4 / K5 D8 / K11 D4 0.82 / 0.77 / 0.79; plans
+// 0.96-0.98, K11 D3 0.99-1.03). Same-process A/B on an Intel Xeon VM,
+// AVX3_DL at 256 KiB against tiles: one-shot u16 K7 D4 / K5 D4 / K11 D2 /
+// K3 D8 0.78 / 0.90 / 0.92 / 0.76 of the time (K7 D4 0.59x -> 0.75x
+// memset; at 16 / 64 KiB 0.74 / 0.82), u8 K9 D4 / K5 D8 / K11 D4 0.82 / 0.77 / 0.79; plans
 // u16 K7 D4 0.92, u8 K9 D4 0.90; u16 K9 D3 even; but u16 K7 D3 one-shot
 // 1.06-1.08 (a whole tile of 361 vectors), kept for the rest.
 bool VectorRows(uint64_t group, uint64_t dilation, uint64_t taps, uint32_t* vector_bytes) {
@@ -384,25 +384,9 @@ HWY_INLINE void SlicesOfVectorRows(D d, hn::TFromD<D>* HWY_RESTRICT out,
   }
 }
 
-// Stores lanes [lo, N) of v to out (an aligned vector whose first lo lanes
-// are another writer's, another thread's chunk maybe: never read or
-// written).
-template <class D, class V = hn::Vec<D>>
-HWY_INLINE void StoreFrom(D d, V v, hn::TFromD<D>* HWY_RESTRICT out, size_t lo) {
-  using T = hn::TFromD<D>;
-  if (lo == 0) return hn::StoreU(v, d, out);
-  if constexpr (MaskedAccessIsExact(sizeof(T))) {
-    hn::BlendedStore(v, hn::Not(hn::FirstN(d, lo)), d, out);
-  } else {
-    HWY_ALIGN T buf[hn::MaxLanes(D())];
-    hn::Store(v, d, buf);
-    memcpy(out + lo, buf + lo, (hn::Lanes(d) - lo) * sizeof(T));
-  }
-}
-
 // Aligned rows take rows at least this many bytes apart: each costs more
-// than an unaligned row (its phase, indices loaded per row instead of held
-// in registers, the pending vector), repaid by fewer, unsplit stores where
+// than an unaligned row (its phase, indices shifted per row instead of
+// held as they are, the pending vector), repaid by fewer, unsplit stores where
 // a row carries enough of them. Same-process A/B on an Intel Xeon VM,
 // AVX3_DL at 256 KiB against unaligned vector rows (full-width, before
 // half-width rows of 64 bytes or more): one-shot f32 K7 D3 / K11 D3 (228 /
@@ -459,12 +443,13 @@ HWY_INLINE hn::TFromD<D>* SlicesOfAlignedRows(
   // as the stack's place changed, 4K aliasing with the stores maybe).
   const V c0 = hn::LoadU(d, lanes);
   const V c1 = hn::LoadU(d, lanes + N);
-  const V c2 = R > 0 ? hn::LoadU(d, lanes + 2 * N) : c1;
+  const V c2 = hn::LoadU(d, lanes + 2 * N);
   const V c3 = R > 1 ? hn::LoadU(d, lanes + 3 * N) : c2;
   const V c4 = R > 2 ? hn::LoadU(d, lanes + 4 * N) : c3;
   const V c5 = R > 3 ? hn::LoadU(d, lanes + 5 * N) : c4;
   const V iota_n = hn::Iota(d, static_cast<T>(N));
-  static_cast<void>(c0), static_cast<void>(c5), static_cast<void>(iota_n);  // loads elsewhere
+  // Loads instead elsewhere:
+  static_cast<void>(c0), static_cast<void>(c1), static_cast<void>(c5), static_cast<void>(iota_n);
   const auto ShiftedIndices = [&](size_t i, const T* HWY_RESTRICT idx,
                                   size_t phase) HWY_ATTR DILATE_INLINE_LAMBDA {
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
@@ -497,7 +482,7 @@ HWY_INLINE hn::TFromD<D>* SlicesOfAlignedRows(
     if (a == pend) {
       v = hn::IfThenElse(hn::FirstN(d, phase), P, v);
     } else if (kEdge) {
-      StoreFrom(d, P, pend, lo);
+      StoreLanes(d, P, pend, lo, N);
       lo = 0;
       FillVectors(d, pend + N, static_cast<size_t>((a - pend) / N) - 1, fill);
     } else {
@@ -507,7 +492,7 @@ HWY_INLINE hn::TFromD<D>* SlicesOfAlignedRows(
     const size_t last = (phase + span - 1) / N;  // R - 1 or R
     if (kEdge) {
       if (last != 0) {
-        StoreFrom(d, v, a, lo);
+        StoreLanes(d, v, a, lo, N);
         lo = 0;
         for (size_t i = 1; i < last; ++i) hn::StoreU(vec(i), d, a + i * N);
         v = vec(last);
@@ -529,7 +514,9 @@ HWY_INLINE hn::TFromD<D>* SlicesOfAlignedRows(
   for (uint64_t o = 0;;) {
     T* HWY_RESTRICT r = out;
     const uint64_t x_last = o + 1 == slices ? tap_rows - 1 : tap_rows;  // inside rows end
-    for (uint64_t x = 1; x < x_last; ++x) row(r += row_lanes, in += src_row_lanes, fills_in, Inside());
+    for (uint64_t x = 1; x < x_last; ++x) {
+      row(r += row_lanes, in += src_row_lanes, fills_in, Inside());
+    }
     if (o + 1 == slices) {
       if (tap_rows > 1) row(r + row_lanes, in + src_row_lanes, 0, Edge());
       break;
@@ -542,15 +529,11 @@ HWY_INLINE hn::TFromD<D>* SlicesOfAlignedRows(
     }
     row(out, in, fills_slice, Inside());
   }
-  if (pend + N <= end) {
-    StoreFrom(d, P, pend, lo);
-    return pend + N;
-  }
-  // The chunk ends inside P (P holds no tap past it: rows end by `end`).
-  HWY_ALIGN T buf[hn::MaxLanes(D())];
-  hn::Store(P, d, buf);
-  memcpy(pend + lo, buf + lo, (static_cast<size_t>(end - pend) - lo) * sizeof(T));
-  return end;
+  // P up to the chunk's end, where that is inside it (P holds no tap past
+  // it: rows end by `end`).
+  const size_t hi = pend + N <= end ? N : static_cast<size_t>(end - pend);
+  StoreLanes(d, P, pend, lo, hi);
+  return pend + hi;
 }
 
 // Units [u0, u1) of a vector-rows grid (see ExpandGrid), R vectors a row:

@@ -554,17 +554,25 @@ HWY_INLINE hn::Vec<D> LoadWindowBounded(D d, const hn::TFromD<D>* in, uint64_t a
   }
 }
 
+// Stores lanes [lo, hi) of v to out[lo, hi), touching no other lane of out
+// (another writer's: another thread's chunk maybe).
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE void StoreLanes(D d, V v, hn::TFromD<D>* HWY_RESTRICT out, size_t lo, size_t hi) {
+  using T = hn::TFromD<D>;
+  if (lo == 0 && hi == hn::Lanes(d)) return hn::StoreU(v, d, out);
+  if constexpr (MaskedAccessIsExact(sizeof(T))) {
+    hn::BlendedStore(v, hn::AndNot(hn::FirstN(d, lo), hn::FirstN(d, hi)), d, out);
+  } else if constexpr (hn::MaxLanes(D()) > 1) {  // one lane: all or nothing, above
+    HWY_ALIGN T buf[hn::MaxLanes(D())];
+    hn::Store(v, d, buf);
+    memcpy(out + lo, buf + lo, (hi - lo) * sizeof(T));
+  }
+}
+
 // Stores the first n < Lanes(d) lanes of v to out[0, n).
 template <class D, class V = hn::Vec<D>>
 HWY_INLINE void StoreBounded(D d, V v, hn::TFromD<D>* HWY_RESTRICT out, uint64_t n) {
-  using T = hn::TFromD<D>;
-  if constexpr (MaskedAccessIsExact(sizeof(T))) {
-    hn::BlendedStore(v, hn::FirstN(d, static_cast<size_t>(n)), d, out);
-  } else {
-    HWY_ALIGN T buf[hn::MaxLanes(D())];
-    hn::Store(v, d, buf);
-    memcpy(out, buf, n * sizeof(T));
-  }
+  StoreLanes(d, v, out, 0, static_cast<size_t>(n));
 }
 
 // Stores v to out: non-temporal with kStream.
