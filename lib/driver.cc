@@ -210,9 +210,10 @@ uint64_t WholeTileVectors(const Plan& p, const ExpandKernels& k) {
   const uint64_t slices = WholeVectorSlices(per_slice, Divisor(lanes), lanes);
   if (slices > p.outer) return 0;
   const uint64_t vectors = slices * per_slice / lanes;
-  return vectors <= TileState::kMaxEntries && vectors * lanes * lane_bytes <= TileState::kIndexBytes
-             ? vectors
-             : 0;
+  const uint64_t entry =
+      ExpandEntryBytes(ExpandTakesMasks(p, k, lane_bytes, lanes, false), lane_bytes, lanes);
+  return vectors <= TileState::kMaxEntries && vectors * entry <= TileState::kIndexBytes ? vectors
+                                                                                        : 0;
 }
 
 // One-shot calls take vector rows over whole tiles of more than this many
@@ -315,7 +316,8 @@ bool TakesColumns(const Target& target) {
 // u8 / u16 0.91 / 0.87 of the time (0.62x -> 0.69x, 0.59x -> 0.67x
 // memset); one-shot at 2 MiB u8 / u16 0.84 / 0.83 (0.68x -> 0.83x), u16 at
 // 8 MiB 0.96; but one-shot at 256 KiB u8 / u16 1.15 / 1.05.
-bool TakesHalfTiles(const Plan& p, const TileState& ts, const uint8_t* out, bool reused) {
+bool TakesHalfTiles(const Plan& p, const ExpandKernels& k, const TileState& ts, const uint8_t* out,
+                    bool reused) {
   const uint64_t lb = ts.lane_bytes, lanes = ts.lanes;
   if (lanes * lb != 64 || p.dst_outer_stride % lb != 0) return false;
   if (ts.stream &&
@@ -329,8 +331,9 @@ bool TakesHalfTiles(const Plan& p, const TileState& ts, const uint8_t* out, bool
     const uint64_t slices = WholeVectorSlices(per_slice, Divisor(n), n);
     if (slices > p.outer) return 0;
     const uint64_t vectors = slices * per_slice / n;
-    return vectors <= TileState::kMaxEntries && vectors * n * lb <= TileState::kIndexBytes ? vectors
-                                                                                           : 0;
+    const uint64_t entry = ExpandEntryBytes(ExpandTakesMasks(p, k, lb, n, ts.stream != 0), lb, n);
+    return vectors <= TileState::kMaxEntries && vectors * entry <= TileState::kIndexBytes ? vectors
+                                                                                          : 0;
   };
   return whole_tile(lanes) == 0 && whole_tile(lanes / 2) != 0;
 }
@@ -345,7 +348,7 @@ bool MakeTiles(const Plan& p, const Target& target, TileSide side, const uint8_t
   ts->stream = expand && p.dst_bytes >= StreamBytes() ? 1 : 0;
   target.expand->tile_shape(p.group, &ts->lane_bytes, &ts->lanes);
   ts->half = 0;
-  if (expand && target.expand->half_tiles && TakesHalfTiles(p, *ts, out, reused)) {
+  if (expand && target.expand->half_tiles && TakesHalfTiles(p, *target.expand, *ts, out, reused)) {
     ts->lanes /= 2;
     ts->half = 1;
   }
@@ -364,7 +367,7 @@ bool MakeTiles(const Plan& p, const Target& target, TileSide side, const uint8_t
   // 0.70-0.75 of the time of columns, same-process A/B; columns are off for
   // AVX2 on Intel anyway, and unmeasured with narrow tiles on AMD).
   ts->columns = expand && TakesColumns(target) && p.dst_bytes <= kColumnBytes &&
-                        ts->out_lanes % ts->lanes == 0 && !ts->narrow
+                        ts->out_lanes % ts->lanes == 0 && !ts->narrow && !ts->masks
                     ? 1
                     : 0;
   return true;

@@ -772,6 +772,25 @@ void ExpandTiles(uint8_t* dst, const uint8_t* src, uint64_t src_bytes, uint64_t 
 // from there less the map at phase (the src lanes before the vector), holes
 // the blank lane. A few vector operations per vector, where a walk of the
 // taps cost several cycles per tap on every call.
+// Mask tiles: bit j set where lane j of a slice map (see dense_tables) is a
+// tap (its top bit clear).
+template <class D>
+HWY_INLINE uint64_t TapBits(D d, hn::Vec<D> x) {
+  static_cast<void>(d);
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  if constexpr (ExpandMasks(D())) {
+    using T = hn::TFromD<D>;
+    const __m512i top = hn::Set(d, kOtherBit<T>).raw;
+    if constexpr (sizeof(T) == 1) return _mm512_testn_epi8_mask(x.raw, top);
+    if constexpr (sizeof(T) == 2) return _mm512_testn_epi16_mask(x.raw, top);
+    if constexpr (sizeof(T) == 4) return _mm512_testn_epi32_mask(x.raw, top);
+    if constexpr (sizeof(T) == 8) return _mm512_testn_epi64_mask(x.raw, top);
+  }
+#endif
+  static_cast<void>(x);
+  return 0;
+}
+
 template <class D>
 bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts) {
   using T = hn::TFromD<D>;
@@ -818,6 +837,42 @@ bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts
     next += whole;
     for (phase += N; phase >= slice;) phase -= slice;
   };
+  if (ts->masks && !ExpandMasks(D())) return false;
+  if constexpr (ExpandMasks(D())) {
+    if (ts->masks) {
+      // Entry k: the taps of the map at the vector's phase as a lane mask,
+      // the window at the vector's first tap (a vector without taps reads
+      // there too, inside the input and unused). Built per call for tiles
+      // of up to 1024 vectors (u8 K7 D4: 625), so it is lean: phases rise
+      // by N without a wrap until the slice's end (no chain of compares
+      // per vector), and no has_taps or count (ApplyMasks reads neither).
+      uint64_t* HWY_RESTRICT masks = reinterpret_cast<uint64_t*>(ts->index);
+      // (A tile's last vector may be partly the next tile's: its lanes
+      // there take that tile's taps, as the map and src continue.)
+      uint64_t k = 0;
+      while (k < vectors) {
+        uint64_t run = phase < slice ? (slice - phase + N - 1) / N : 1;
+        if (run > vectors - k) run = vectors - k;
+        const T* HWY_RESTRICT v = map + phase;
+        for (uint64_t j = 0; j < run; ++j) {
+          const uint64_t bits = TapBits(d, hn::LoadU(d, v + j * N));
+          masks[k + j] = bits;
+          offset[k + j] = static_cast<uint32_t>(next);
+          next += static_cast<uint64_t>(__builtin_popcountll(bits));
+        }
+        k += run;
+        phase += run * N;
+        while (phase >= slice) phase -= slice;
+      }
+      ts->one_per_vector = 1;
+      ts->all_taps = 0;
+      ts->vector_pairs = 0;
+      ts->pair_entries = 0;
+      ts->max_read_end = uint64_t{offset[vectors - 1]} + N;
+      ts->narrow = 0;
+      return true;
+    }
+  }
   const uint64_t full = out_lanes / N < vectors ? out_lanes / N : vectors;
   uint64_t k0 = 0;
   if constexpr (kPairs) {
@@ -968,6 +1023,14 @@ constexpr uint32_t NarrowLanes() {
 
 constexpr bool HalfTiles() { return HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL; }
 
+// ExpandKernels::mask_lane_bytes of this target.
+constexpr uint32_t MaskLaneBytes() {
+  return (ExpandMasks(hn::ScalableTag<uint8_t>()) ? 1u : 0u) |
+         (ExpandMasks(hn::ScalableTag<uint16_t>()) ? 2u : 0u) |
+         (ExpandMasks(hn::ScalableTag<uint32_t>()) ? 4u : 0u) |
+         (ExpandMasks(hn::ScalableTag<uint64_t>()) ? 8u : 0u);
+}
+
 }  // namespace
 
 const ExpandKernels* GetExpandKernels() {
@@ -991,7 +1054,8 @@ const ExpandKernels* GetExpandKernels() {
                                              PairLaneBytes(),
                                              &VectorRows,
                                              HalfTiles(),
-                                             NarrowLanes()};
+                                             NarrowLanes(),
+                                             MaskLaneBytes()};
   return &kKernels;
 }
 

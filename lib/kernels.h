@@ -119,6 +119,12 @@ struct alignas(64) TileState {
   // dense_tables (expand, one entry per vector) and by the general writer
   // for a contract's byte tables (ExpandKernels::narrow_lanes).
   uint32_t narrow;
+  // Non-zero: one_per_vector, and entry k is a 64-bit lane mask in index
+  // (8 bytes an entry) over the window at offset[k], whose first lanes are
+  // the vector's taps in order (ExpandMasks in lib/simd-inl.h). Only
+  // dense_tables writes this form, where BuildTiles asked for it
+  // (ExpandKernels::mask_lane_bytes).
+  uint32_t masks;
   static constexpr uint64_t kNarrowBytes = 16;  // the window of a narrow entry
   static constexpr size_t kMaxEntries = 1024;
   static constexpr size_t kIndexBytes = 32768;
@@ -205,6 +211,9 @@ struct ExpandKernels {
   // (TileState::narrow), 0 for none: a contract's general tables then take
   // 16-byte entries.
   uint32_t narrow_lanes;
+  // Bit b set: expand tiles of lanes of b bytes, at full width, may take
+  // lane masks instead of index vectors (TileState::masks).
+  uint32_t mask_lane_bytes;
 };
 
 struct ContractKernels {

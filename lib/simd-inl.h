@@ -634,6 +634,86 @@ HWY_INLINE void ApplyPairs(D d, hn::TFromD<D>* HWY_RESTRICT out,
   });
 }
 
+// Mask tiles (TileState::masks): on AVX-512 an expand tile's output vector
+// k is VPEXPAND of the window at offset[k] under a lane mask (bit j: lane
+// j is a tap; the taps are the window's first lanes in order), the fill
+// elsewhere. Its table is 8 bytes a vector instead of a vector of indices,
+// so whole-vector tiles (aligned stores, nothing spilled into the next
+// tile) fit where index tables did not: u8 K7 D4 takes 625 vectors a tile
+// (40 KiB of indices against 5 KiB of masks). Bytes and 16-bit lanes need
+// VBMI2 (AVX3_DL); 32 and 64-bit lanes AVX-512F. Same-process A/B on the
+// Intel Xeon VM (AVX-512, AMX), u8 K7 D4 against tiles of 49 index
+// vectors (every store across two lines) or half-width tiles: one-shot
+// 256 KiB / 2 MiB / 64 MiB / 256 MiB 0.83-0.86 / 0.93 / 0.91 / 0.97 of
+// the time (256 KiB 0.60x -> 0.70x memset), a plan at 256 KiB 0.85-0.88
+// (0.68x -> 0.79x); streaming f32 K7 D4 at 256 MiB 0.94. Where index
+// tiles fit, masks lost (f32 K3 D2 / K7 D3 1.03 / 1.04, u8 / u16 K3 D2
+// 1.03): lib/tiles.cc takes them only where those overflow
+// (ExpandTakesMasks).
+template <class D>
+constexpr bool ExpandMasks(D) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  using T = hn::TFromD<D>;
+  return hn::MaxLanes(D()) * sizeof(T) == 64 && hwy::IsSame<T, hwy::MakeUnsigned<T>>() &&
+         (sizeof(T) >= 4 || HWY_TARGET == HWY_AVX3_DL);
+#else
+  return false;
+#endif
+}
+
+// LoadU kept a separate instruction: GCC folds a load into VPEXPAND's
+// memory form, which ran 5-7% slower than a load and the register form in
+// L2 on the Intel Xeon VM (a stand-alone loop over mask tables, u8 / f32,
+// K3-K7, D2-D4).
+template <class D>
+HWY_INLINE hn::Vec<D> LoadRegister(D d, const hn::TFromD<D>* HWY_RESTRICT at) {
+  auto v = hn::LoadU(d, at);
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  __asm__("" : "+v"(v.raw));
+#endif
+  return v;
+}
+
+// Lane j of the result: window lane popcount(mask & (2^j - 1)) where mask
+// bit j is set, base lane j elsewhere (ExpandMasks).
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V MaskExpand(D d, V base, uint64_t mask, V window) {
+  static_assert(ExpandMasks(D()), "mask tiles only where ExpandMasks");
+  (void)d;
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  using T = hn::TFromD<D>;
+  if constexpr (sizeof(T) == 8) {
+    return V{_mm512_mask_expand_epi64(base.raw, static_cast<__mmask8>(mask), window.raw)};
+  } else if constexpr (sizeof(T) == 4) {
+    return V{_mm512_mask_expand_epi32(base.raw, static_cast<__mmask16>(mask), window.raw)};
+  }
+#if HWY_TARGET == HWY_AVX3_DL
+  else if constexpr (sizeof(T) == 2) {
+    return V{_mm512_mask_expand_epi16(base.raw, static_cast<__mmask32>(mask), window.raw)};
+  } else {
+    return V{_mm512_mask_expand_epi8(base.raw, static_cast<__mmask64>(mask), window.raw)};
+  }
+#endif
+#endif
+  return base;
+}
+
+// The mask-tile loop (TileState::masks): output vectors [0, vectors) of
+// the tile at out, in. No branch on vectors of pure fill: their mask is 0
+// and their window (where the last taps were read) is inside the input.
+template <bool kStream, class D, class V = hn::Vec<D>>
+HWY_INLINE void ApplyMasks(D d, hn::TFromD<D>* HWY_RESTRICT out,
+                           const hn::TFromD<D>* HWY_RESTRICT in, const TileState& ts, V base,
+                           size_t vectors) {
+  const size_t N = hn::Lanes(d);
+  const uint64_t* HWY_RESTRICT masks = reinterpret_cast<const uint64_t*>(ts.index);
+  const uint32_t* HWY_RESTRICT offset = ts.offset;
+  Unrolled4(vectors, [&](size_t k) HWY_ATTR DILATE_INLINE_LAMBDA {
+    StoreVector<kStream>(d, MaskExpand(d, base, masks[k], LoadRegister(d, in + offset[k])),
+                         out + k * N);
+  });
+}
+
 // Tile mode (see TileState in kernels.h), shared by expand and contract:
 // output vector k of a tile starts as `base` (the fill, or zero) and takes
 // the marked lanes of each of its count[k] table entries. The last vector of
@@ -651,6 +731,9 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
   if (ts.one_per_vector) {
     const size_t vectors = ts.vectors;  // a local: stores to out may alias ts
     const uint8_t* HWY_RESTRICT has_taps = ts.has_taps;
+    if constexpr (ExpandMasks(D())) {
+      if (ts.masks) return ApplyMasks<kStream>(d, out, in, ts, base, vectors);
+    }
     if constexpr (VectorPairs(D())) {
       if (ts.vector_pairs) {  // pairs of input vectors, each loaded once
         ApplyPairs<kStream, kAllTaps>(d, out, in, ts, base, vectors);
@@ -839,6 +922,29 @@ HWY_NOINLINE void ApplyTileBounded(D d, hn::TFromD<D>* HWY_RESTRICT out, uint64_
   const size_t N = hn::Lanes(d);
   const T* index = reinterpret_cast<const T*>(ts.index);
   size_t e = 0, k0 = 0;
+  if constexpr (ExpandMasks(D())) {
+    if (ts.masks) {
+      // Vectors before the first that ends past out_limit or reads past the
+      // input take the loop of whole tiles.
+      size_t safe = static_cast<size_t>(out_limit / N);
+      if (safe > ts.vectors) safe = ts.vectors;
+      while (safe != 0 && in_base + ts.offset[safe - 1] + N > in_total) --safe;
+      ApplyMasks<false>(d, out, in + in_base, ts, base, safe);
+      const uint64_t* masks = reinterpret_cast<const uint64_t*>(ts.index);
+      for (size_t k = safe; k < ts.vectors && k * N < out_limit; ++k) {
+        const uint64_t at = in_base + ts.offset[k];
+        const V w =
+            at + N <= in_total ? hn::LoadU(d, in + at) : LoadWindowBounded(d, in, at, in_total);
+        const V r = MaskExpand(d, base, masks[k], w);
+        if (k * N + N <= out_limit) {
+          hn::StoreU(r, d, out + k * N);
+        } else {
+          StoreBounded(d, r, out + k * N, out_limit - k * N);
+        }
+      }
+      return;
+    }
+  }
   // Vector pairs: the two vectors at offset[k] (one entry per vector).
   const bool pairs = VectorPairs(D()) && ts.vector_pairs;
   if (pairs) {
@@ -918,12 +1024,23 @@ HWY_INLINE void ApplyTileColumns(D d, hn::TFromD<D>* HWY_RESTRICT out,
   for (size_t c = 0; c <= last; ++c) {
     const size_t k = c == 0 ? last : c - 1;
     T* HWY_RESTRICT o = out + k * N;
-    if (!ts.has_taps[k]) {  // a column of pure fill
+    if (ts.masks ? reinterpret_cast<const uint64_t*>(ts.index)[k] == 0 : !ts.has_taps[k]) {
+      // a column of pure fill
       for (size_t j = 0; j < tiles; ++j) hn::StoreU(base, d, o + j * out_step);
       continue;
     }
-    const V idx = hn::Load(d, index + k * N);
     const T* HWY_RESTRICT i = in + offset[k];
+    if constexpr (ExpandMasks(D())) {
+      if (ts.masks) {
+        const uint64_t mask = reinterpret_cast<const uint64_t*>(ts.index)[k];
+        for (size_t j = 0; j < tiles; ++j) {
+          hn::StoreU(MaskExpand(d, base, mask, LoadRegister(d, i + j * in_step)), d,
+                     o + j * out_step);
+        }
+        continue;
+      }
+    }
+    const V idx = hn::Load(d, index + k * N);
     for (size_t j = 0; j < tiles; ++j) {
       hn::StoreU(PermuteOr(d, hn::LoadU(d, i + j * in_step), idx, base), d, o + j * out_step);
     }

@@ -176,6 +176,9 @@ class TableWriter {
 // their tables, so tiles stay within `max_vectors` when they can: the fewest
 // slices with no waste, else with the least waste, else one.
 constexpr uint64_t kCachedVectors = 64;
+// Mask tables (TileState::masks) cost 8 bytes and a few instructions a
+// vector: a call's own may cover a whole-vector tile up to 1/4 of dst.
+constexpr uint64_t kMaskTableShare = 4;
 constexpr uint64_t kFewVectors = 4;
 
 uint64_t ChooseSlices(uint64_t out_lanes_per_slice, uint64_t lanes, const Divisor& by_lanes,
@@ -427,7 +430,7 @@ uint64_t WriteAnyTables(const Plan& p, const ExpandKernels& k, bool expand, Tile
   const uint64_t entries = expand  ? WriteDenseExpandTables<T>(p, k, ts)
                            : pairs ? WriteDenseContractTables<T>(p, k, ts)
                                    : 0;
-  if (entries != 0) return entries;
+  if (entries != 0 || ts->masks) return entries;  // masks only from the dense writer
   // A contract's byte tables on targets with narrow windows: entries of 16
   // bytes (more of them, each one broadcast load and one in-lane shuffle),
   // or, where those overflow the tables, whole windows.
@@ -443,6 +446,22 @@ uint64_t WriteAnyTables(const Plan& p, const ExpandKernels& k, bool expand, Tile
 
 uint64_t WholeVectorSlices(uint64_t out_lanes_per_slice, const Divisor& by_lanes, uint64_t lanes) {
   return Divisor(by_lanes.GcdWith(by_lanes.Mod(out_lanes_per_slice))).Div(lanes);
+}
+
+bool ExpandTakesMasks(const Plan& p, const ExpandKernels& k, uint64_t lane_bytes, uint64_t lanes,
+                      bool stream) {
+  if ((k.mask_lane_bytes & lane_bytes) == 0 || lane_bytes * lanes != 64 || !AllSrcAreTaps(p) ||
+      p.dst_outer_stride % lane_bytes != 0 || (lane_bytes != 1 && !stream)) {
+    return false;
+  }
+  const uint64_t per_slice = p.dst_outer_stride / lane_bytes;  // output lanes
+  if ((per_slice + lanes + 1) * lane_bytes > kMaxMapBytes) return false;
+  // Only where a whole-vector tile overflows the index as index vectors but
+  // fits it as masks.
+  const uint64_t slices = WholeVectorSlices(per_slice, Divisor(lanes), lanes);
+  const uint64_t vectors = slices * per_slice / lanes;
+  return slices <= p.outer && vectors <= TileState::kMaxEntries &&
+         vectors * lanes * lane_bytes > TileState::kIndexBytes;
 }
 
 bool ContractTakesPairs(const Plan& p, const ExpandKernels& k, uint64_t lane_bytes,
@@ -476,14 +495,18 @@ bool BuildTiles(const Plan& p, const ExpandKernels& k, TileSide side, TileSize s
   // A/B, one-shot f32 on AVX-512, K5 D2 / K7 D2 / K3 D4 at 256 KiB 19 / 13 /
   // 10% faster, the K<=7 D<=4 grid at 1 and 4 MiB 7-16% (to dst/4 instead:
   // K7 D3 and K5 D4 at 256 KiB 10-13% slower).
-  const uint64_t table_vectors = by_vector.Div(TileState::kIndexBytes);
+  const bool masks =
+      expand && size != TileSize::kFew && ExpandTakesMasks(p, k, lb, lanes, ts->stream != 0);
+  ts->masks = masks ? 1 : 0;
+  const uint64_t entry_bytes = ExpandEntryBytes(masks, lb, lanes);
+  const uint64_t table_vectors = TileState::kIndexBytes / entry_bytes;
   const uint64_t limit_vectors =
       table_vectors < TileState::kMaxEntries ? table_vectors : TileState::kMaxEntries;
   uint64_t max_vectors = size == TileSize::kLarge
                              ? limit_vectors
                              : (size == TileSize::kFew ? kFewVectors : kCachedVectors);
   if (size == TileSize::kCached && expand) {
-    const uint64_t by_size = by_vector.Div(p.dst_bytes / 16);
+    const uint64_t by_size = by_vector.Div(p.dst_bytes / (masks ? kMaskTableShare : 16));
     if (by_size > max_vectors) max_vectors = by_size < limit_vectors ? by_size : limit_vectors;
   }
   uint64_t m = ChooseSlices(out_per_slice, lanes, by_lanes, p.outer, max_vectors);
@@ -504,7 +527,7 @@ bool BuildTiles(const Plan& p, const ExpandKernels& k, TileSide side, TileSize s
   // index, say so before walking a tap. (A walk that overflowed at the end
   // cost more than the row mode that followed: K5 D3 f32 HWIO inner 64, 256
   // KiB, AVX-512, same-process A/B 9.9 -> 6.0 us.)
-  if (expand && uint64_t{ts->vectors} * lanes * lb > TileState::kIndexBytes) return false;
+  if (expand && uint64_t{ts->vectors} * entry_bytes > TileState::kIndexBytes) return false;
 
   uint64_t entries = 0;
   switch (lb) {

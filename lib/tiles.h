@@ -32,6 +32,23 @@ uint64_t WholeVectorSlices(uint64_t out_lanes_per_slice, const Divisor& by_lanes
 // 256 MiB with pairs.)
 bool ContractTakesPairs(const Plan& p, const ExpandKernels& k, uint64_t lane_bytes, uint64_t lanes);
 
+// Whether an expand's tiles of `lanes` lanes of `lane_bytes` take lane masks
+// (TileState::masks): where the target has them for that lane size at this
+// width, the dense writer applies (every src element a tap, the slice map
+// within bounds), and a whole-vector tile overflows the index as index
+// vectors but fits it as masks; bytes in cache or streaming, wider lanes
+// only streaming (in cache vector pairs and vector rows ran as fast or
+// faster: same-process A/B, f32 / u16 plans of K7 D4 at 256 KiB took 1.05 /
+// 1.06 of the time with masks).
+bool ExpandTakesMasks(const Plan& p, const ExpandKernels& k, uint64_t lane_bytes, uint64_t lanes,
+                      bool stream);
+
+// Bytes of the index an expand tile's entry takes: 8 with masks, else a
+// vector.
+inline uint64_t ExpandEntryBytes(bool masks, uint64_t lane_bytes, uint64_t lanes) {
+  return masks ? 8 : lane_bytes * lanes;
+}
+
 // Fills ts->slices, lane/entry counts and the tables, given ts->lane_bytes
 // and ts->lanes (from k.tile_shape; k.dense_tables writes dense expand
 // tables). Returns false when tile mode does not fit this plan; the caller

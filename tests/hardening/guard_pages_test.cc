@@ -176,6 +176,33 @@ TEST_P(GuardPages, RowSweep) {
   }
 }
 
+// Dense rank-2 kernels of hundreds of lanes a slice (K 5-9, D 3-5) and
+// tens to hundreds of slices: whole-vector tiles that overflow index tables
+// (AVX-512 with VBMI2 writes u8 ones from lane masks, TileState::masks),
+// the last tile's windows reaching src's end.
+TEST_P(GuardPages, LargeDenseSlices) {
+  const uint32_t elem = GetParam();
+  Rng rng(0x5A1CE + elem);
+  for (int c = 0; c < 6; ++c) {
+    Shape s;
+    dilate_desc_init(&s.desc);
+    s.desc.dtype = DtypeOfSize(elem);
+    s.desc.rank = 2;
+    const uint64_t k = 5 + rng.Below(5), dil = 3 + rng.Below(3);
+    for (uint32_t a = 0; a < 2; ++a) {
+      s.desc.src_dims[a] = k;
+      s.desc.dilation[a] = dil;
+    }
+    s.desc.outer = 64 + rng.Below(200);
+    s.shape.struct_size = sizeof(s.shape);
+    ASSERT_EQ(dilate_query_shape(&s.desc, &s.shape), DILATE_OK);
+    SCOPED_TRACE(testing::Message() << "K" << k << " D" << dil << " outer " << s.desc.outer);
+    CheckOne(s, true, rng.Next());
+    CheckOne(s, false, rng.Next());
+    if (HasFatalFailure()) return;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(ElementSizes, GuardPages, ::testing::Values(1u, 2u, 4u, 8u));
 
 }  // namespace
