@@ -700,11 +700,14 @@ HWY_INLINE V MaskExpand(D d, V base, uint64_t mask, V window) {
 
 // The mask-tile loop (TileState::masks): output vectors [0, vectors) of
 // the tile at out, in. No branch on vectors of pure fill: their mask is 0
-// and their window (where the last taps were read) is inside the input.
+// and their window (at the next tap) is inside the input. Not inlined: one
+// copy per lane size and store kind, not one per ApplyTile variant (each
+// copy costs compile time; a call per tile of hundreds of vectors costs
+// nothing).
 template <bool kStream, class D, class V = hn::Vec<D>>
-HWY_INLINE void ApplyMasks(D d, hn::TFromD<D>* HWY_RESTRICT out,
-                           const hn::TFromD<D>* HWY_RESTRICT in, const TileState& ts, V base,
-                           size_t vectors) {
+HWY_NOINLINE void ApplyMasks(D d, hn::TFromD<D>* HWY_RESTRICT out,
+                             const hn::TFromD<D>* HWY_RESTRICT in, const TileState& ts, V base,
+                             size_t vectors) {
   const size_t N = hn::Lanes(d);
   const uint64_t* HWY_RESTRICT masks = reinterpret_cast<const uint64_t*>(ts.index);
   const uint32_t* HWY_RESTRICT offset = ts.offset;
@@ -1024,22 +1027,11 @@ HWY_INLINE void ApplyTileColumns(D d, hn::TFromD<D>* HWY_RESTRICT out,
   for (size_t c = 0; c <= last; ++c) {
     const size_t k = c == 0 ? last : c - 1;
     T* HWY_RESTRICT o = out + k * N;
-    if (ts.masks ? reinterpret_cast<const uint64_t*>(ts.index)[k] == 0 : !ts.has_taps[k]) {
-      // a column of pure fill
+    if (!ts.has_taps[k]) {  // a column of pure fill
       for (size_t j = 0; j < tiles; ++j) hn::StoreU(base, d, o + j * out_step);
       continue;
     }
     const T* HWY_RESTRICT i = in + offset[k];
-    if constexpr (ExpandMasks(D())) {
-      if (ts.masks) {
-        const uint64_t mask = reinterpret_cast<const uint64_t*>(ts.index)[k];
-        for (size_t j = 0; j < tiles; ++j) {
-          hn::StoreU(MaskExpand(d, base, mask, LoadRegister(d, i + j * in_step)), d,
-                     o + j * out_step);
-        }
-        continue;
-      }
-    }
     const V idx = hn::Load(d, index + k * N);
     for (size_t j = 0; j < tiles; ++j) {
       hn::StoreU(PermuteOr(d, hn::LoadU(d, i + j * in_step), idx, base), d, o + j * out_step);
@@ -1187,7 +1179,7 @@ HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uin
     }
   }
   for (uint64_t s = s0; s < s1;) {
-    if (ts.one_per_vector && ts.columns && !ts.vector_pairs) {
+    if (ts.one_per_vector && ts.columns && !ts.vector_pairs && !ts.masks) {
       // Column order over groups of kColumnTiles whole tiles.
       constexpr uint64_t kColumnTiles = 8;
       uint64_t n = 0;
