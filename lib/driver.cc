@@ -96,6 +96,7 @@ void InitRowState(const Plan& p, const uint8_t* pattern, bool stream, RowState* 
   st->dilation = p.axis[p.rank - 1].dilation;
   st->elem_size = p.elem_size;
   st->stream = stream ? 1 : 0;
+  st->in_cache = p.dst_bytes < kColumnBytes ? 1 : 0;
   st->row_vectors = 0;
 }
 

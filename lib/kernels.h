@@ -58,6 +58,7 @@ struct alignas(64) RowState {
   uint64_t dilation;       // of the row axis
   uint32_t elem_size;
   uint32_t stream;  // non-zero: non-temporal stores for long runs
+  uint32_t in_cache;  // non-zero: dst fits L2 (under 1 MiB): see CopyRun
   // Non-zero: expand_grid writes each tap row as whole permuted vectors of
   // this many bytes (ExpandKernels::vector_rows said the row fits and gave
   // their width; lib/driver.cc chose it).
