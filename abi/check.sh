@@ -31,13 +31,16 @@ jobs=${HARDEN_JOBS:-2}
 
 say() { printf '\n== abi: %s\n' "$*"; }
 
-# Builds libdilate.so with debug info from source tree $1 into $2.
+# Builds libdilate.so with debug info from source tree $1 into $2; extra
+# cmake arguments after them.
 build_lib() {
-  cmake -S "$1" -B "$2" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  local src=$1 dir=$2
+  shift 2
+  cmake -S "$src" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DDILATE_BUILD_TESTS=OFF -DDILATE_BUILD_BENCHMARKS=OFF -DDILATE_BUILD_TOOLS=OFF \
-    -DDILATE_BUILD_FUZZERS=OFF -DDILATE_INSTALL=OFF >"$2.configure.log" 2>&1 ||
-    { cat "$2.configure.log"; return 1; }
-  ninja -C "$2" -j"$jobs" dilate >"$2.build.log" 2>&1 || { tail -50 "$2.build.log"; return 1; }
+    -DDILATE_BUILD_FUZZERS=OFF -DDILATE_INSTALL=OFF "$@" >"$dir.configure.log" 2>&1 ||
+    { cat "$dir.configure.log"; return 1; }
+  ninja -C "$dir" -j"$jobs" dilate >"$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; return 1; }
 }
 
 # abidw of the library in build dir $1 (public types of header dir $2 only).
@@ -99,7 +102,9 @@ if [[ $mode == demo ]]; then
     if cmp -s "$hdr" "$root/include/dilate/dilate.h"; then
       echo "demo: the patch did not apply"; exit 1
     fi
-    build_lib "$tmp/$change" "$tmp/$change-build"
+    # Only the static Highway target: the exported ABI does not depend on
+    # the SIMD targets compiled, and this build takes a fraction of the time.
+    build_lib "$tmp/$change" "$tmp/$change-build" -DDILATE_HWY_TARGETS=static
     rc=0
     diff_abi "$tmp/$change-build" || rc=$?
     if (( rc != 2 )); then
