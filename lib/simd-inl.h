@@ -217,6 +217,25 @@ HWY_INLINE void FillRun(uint8_t* HWY_RESTRICT dst, uint64_t n, const RowState& s
   if (i < n) hn::StoreU(v, d, dst + n - N);  // n - N is a whole number of elements
 }
 
+// Copies [i, n) of src to dst four vectors of D at a time while four fit;
+// returns where it stopped.
+template <class D>
+HWY_INLINE uint64_t CopyBy4(D d, uint8_t* HWY_RESTRICT dst, const uint8_t* HWY_RESTRICT src,
+                            uint64_t i, uint64_t n) {
+  const size_t N = hn::Lanes(d);
+  for (; i + 4 * N <= n; i += 4 * N) {
+    const auto v0 = hn::LoadU(d, src + i);
+    const auto v1 = hn::LoadU(d, src + i + N);
+    const auto v2 = hn::LoadU(d, src + i + 2 * N);
+    const auto v3 = hn::LoadU(d, src + i + 3 * N);
+    hn::StoreU(v0, d, dst + i);
+    hn::StoreU(v1, d, dst + i + N);
+    hn::StoreU(v2, d, dst + i + 2 * N);
+    hn::StoreU(v3, d, dst + i + 3 * N);
+  }
+  return i;
+}
+
 // dst[0, n) = src[0, n); the ranges do not overlap.
 // Runs of at most this many bytes copy in 256-bit vectors on AVX-512 (CopyRun).
 constexpr uint64_t kHalfCopyBytes = 512;
@@ -252,29 +271,10 @@ HWY_INLINE void CopyRun(uint8_t* HWY_RESTRICT dst, const uint8_t* HWY_RESTRICT s
     // copies had run it 0.93 of AVX3_DL's), inner 64 K5 D3 1.00-1.02; runs
     // of 2 KiB (inner 512) took 1.03 this way, and at 64 MiB inner 64 K5 D3
     // 1.03-1.04: those keep 512-bit vectors.
-    const hn::CappedTag<uint8_t, 32> dh;
-    const size_t H = 32;
-    for (; st.in_cache && n <= kHalfCopyBytes && i + 4 * H <= n; i += 4 * H) {
-      const auto v0 = hn::LoadU(dh, src + i);
-      const auto v1 = hn::LoadU(dh, src + i + H);
-      const auto v2 = hn::LoadU(dh, src + i + 2 * H);
-      const auto v3 = hn::LoadU(dh, src + i + 3 * H);
-      hn::StoreU(v0, dh, dst + i);
-      hn::StoreU(v1, dh, dst + i + H);
-      hn::StoreU(v2, dh, dst + i + 2 * H);
-      hn::StoreU(v3, dh, dst + i + 3 * H);
-    }
+    if (st.in_cache && n <= kHalfCopyBytes)
+      i = CopyBy4(hn::CappedTag<uint8_t, 32>(), dst, src, i, n);
 #endif
-    for (; i + 4 * N <= n; i += 4 * N) {
-      const auto v0 = hn::LoadU(d, src + i);
-      const auto v1 = hn::LoadU(d, src + i + N);
-      const auto v2 = hn::LoadU(d, src + i + 2 * N);
-      const auto v3 = hn::LoadU(d, src + i + 3 * N);
-      hn::StoreU(v0, d, dst + i);
-      hn::StoreU(v1, d, dst + i + N);
-      hn::StoreU(v2, d, dst + i + 2 * N);
-      hn::StoreU(v3, d, dst + i + 3 * N);
-    }
+    i = CopyBy4(d, dst, src, i, n);
     for (; i + N <= n; i += N) hn::StoreU(hn::LoadU(d, src + i), d, dst + i);
   }
   if (i < n) hn::StoreU(hn::LoadU(d, src + n - N), d, dst + n - N);
