@@ -11,6 +11,7 @@
 #
 # e.g. tools/ab.sh 4a13d57 HEAD expand 5 2 262144
 #      AB_DTYPE=u8 tools/ab.sh HEAD WORKTREE contract 3 2 262144   (u8, u16, f32, f64)
+#      AB_RANK=1 tools/ab.sh HEAD WORKTREE expand 3 2 262144        (1-D or 3-D kernels)
 #      tools/ab.sh HEAD~1 WORKTREE expand 5 3 262144 64
 #      AB_TARGET_B=AVX2 tools/ab.sh HEAD HEAD expand 7 4 268435456 1 20
 #        (AB_TARGET_A / AB_TARGET_B force a target on one side: two targets

@@ -10,8 +10,8 @@
  * times, round after round on the same buffers, the limit (memset of dst
  * for expand, memcpy of the expanded bytes for contract), A and B, with A
  * and B in alternating order; prints the medians, each build's ratio to the
- * limit and B / A. f32 (or the dtype in $AB_DTYPE: u8, u16, f32, f64), rank 2,
- * K x K kernels, dilation D on both axes,
+ * limit and B / A. f32 (or the dtype in $AB_DTYPE: u8, u16, f32, f64), rank 2
+ * (or $AB_RANK: 1, 2 or 3), K x ... x K kernels, dilation D on every axis,
  * `inner` elements per tap (1: OIHW, 64: HWIO-like), N chosen so the
  * expanded tensor is about BYTES. One thread. The ratios are this loop's own (single
  * calls, not the benchmark suite's batches): compare B / A, not its ratios
@@ -149,22 +149,32 @@ int main(int argc, char** argv) {
     fprintf(stderr, "AB_DTYPE must be u8, u16, f32 or f64\n");
     return 2;
   }
-  unsigned long n = bytes / (l * l * inner * esize);
+  /* Rank: $AB_RANK (1, 2 or 3), 2 by default. */
+  const int rank = getenv("AB_RANK") ? atoi(getenv("AB_RANK")) : 2;
+  if (rank < 1 || rank > 3) {
+    fprintf(stderr, "AB_RANK must be 1, 2 or 3\n");
+    return 2;
+  }
+  unsigned long kk = 1, ll = 1; /* K^rank, L^rank */
+  for (int i = 0; i < rank; ++i) kk *= k, ll *= l;
+  unsigned long n = bytes / (ll * inner * esize);
   if (n == 0) n = 1;
 
   dilate_desc desc;
   memset(&desc, 0, sizeof desc);
   desc.struct_size = sizeof desc;
   desc.dtype = dtype;
-  desc.rank = 2;
+  desc.rank = (uint32_t)rank;
   desc.outer = n;
   desc.inner = inner;
-  desc.src_dims[0] = desc.src_dims[1] = k;
-  desc.dilation[0] = desc.dilation[1] = d;
+  for (int i = 0; i < rank; ++i) {
+    desc.src_dims[i] = k;
+    desc.dilation[i] = d;
+  }
   /* $AB_TARGET_A / $AB_TARGET_B: a target forced on that side (dilate_set_target). */
   const side sa = load(argv[1], contract, plan, &desc, getenv("AB_TARGET_A"));
   const side sb = load(argv[2], contract, plan, &desc, getenv("AB_TARGET_B"));
-  const size_t src_bytes = n * k * k * inner * esize, dst_bytes = n * l * l * inner * esize;
+  const size_t src_bytes = n * kk * inner * esize, dst_bytes = n * ll * inner * esize;
   const size_t in_bytes = contract ? dst_bytes : src_bytes;
   const size_t out_bytes = contract ? src_bytes : dst_bytes;
   unsigned char* in = alloc_or_die(in_bytes);
@@ -206,10 +216,10 @@ int main(int argc, char** argv) {
   }
   const double ml = median(t_limit, rounds), ma = median(t_a, rounds), mb = median(t_b, rounds);
   printf(
-      "%s %s K%lu D%lu inner %lu N %lu, %zu bytes expanded: %s %.0f ns, A %.0f ns (%.2fx), "
+      "%s %s %d-D K%lu D%lu inner %lu N %lu, %zu bytes expanded: %s %.0f ns, A %.0f ns (%.2fx), "
       "B %.0f ns (%.2fx), B/A %.3f\n",
-      op, dtype_name, k, d, inner, n, dst_bytes, contract ? "memcpy" : "memset", ml, ma, ml / ma,
-      mb, ml / mb, mb / ma);
+      op, dtype_name, rank, k, d, inner, n, dst_bytes, contract ? "memcpy" : "memset", ml, ma,
+      ml / ma, mb, ml / mb, mb / ma);
   free(t_limit);
   free(t_a);
   free(t_b);
