@@ -233,6 +233,15 @@ struct ContractKernels {
                          uint64_t slice_begin, uint64_t slice_end, const TileState& state);
 };
 
+// The tiles whose loops hold their indices in registers (lib/simd-inl.h,
+// ApplyPairTilesInRegisters and ApplyPairTwoTilesInRegisters): an expand
+// tile of kPairRegVectors vector-pair entries, a contract tile of
+// kPairTwoRegVectors output vectors of two pair entries each (a 3x3 kernel
+// with dilation 2 at every lane size). lib/tiles.cc grows smaller tiles to
+// them (MinTileVectors).
+constexpr size_t kPairRegVectors = 25;
+constexpr size_t kPairTwoRegVectors = 9;
+
 // After non-temporal stores, before the call returns.
 void FlushStreamingStores();
 

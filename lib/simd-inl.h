@@ -864,8 +864,7 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
 // the tile unrolled: no index load per vector. `tiles` tiles at out + j *
 // out_step, in + j * in_step. (benchmarks/loop_limits.cc, K3 D2 f32 in
 // L2: 0.72-0.80x memset with the indices in registers, 0.66-0.69x for the
-// pair loop loading one per vector.)
-constexpr size_t kPairRegVectors = 25;
+// pair loop loading one per vector.) kPairRegVectors: lib/kernels.h.
 
 template <bool kStream, bool kAllTaps, class D, class V = hn::Vec<D>>
 HWY_NOINLINE void ApplyPairTilesInRegisters(D d, hn::TFromD<D>* HWY_RESTRICT out,
@@ -910,8 +909,7 @@ HWY_NOINLINE void ApplyPairTilesInRegisters(D d, hn::TFromD<D>* HWY_RESTRICT out
 // entries each (a 3x3 kernel with dilation 2 at every lane size: 9 taps
 // per slice, N slices per tile), the 18 indices held in registers from tile
 // to tile, the tile unrolled: `tiles` tiles at out + j * out_step,
-// in + j * in_step.
-constexpr size_t kPairTwoRegVectors = 9;
+// in + j * in_step. kPairTwoRegVectors: lib/kernels.h.
 
 template <class D, class V = hn::Vec<D>>
 HWY_NOINLINE void ApplyPairTwoTilesInRegisters(D d, hn::TFromD<D>* HWY_RESTRICT out,

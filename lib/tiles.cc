@@ -175,21 +175,26 @@ class TableWriter {
 // lanes, aligned stores) but cost more to build per call and more L1 for
 // their tables, so tiles stay within `max_vectors` when they can: the fewest
 // slices with no waste (repeated up to `min_vectors` vectors, see
-// kMinTileVectors), else with the least waste, else one.
+// MinTileVectors), else with the least waste, else one.
 constexpr uint64_t kCachedVectors = 64;
 // In cache, a whole-vector tile of fewer vectors repeats its slices up to
 // at least this many (within max_vectors): each tile pays a call, its bounds
 // check and its first window, which small tiles (1-D kernels: K3 D2 f32
-// takes 5 vectors a tile) paid every few vectors; 25 is kPairRegVectors, so
-// tiles of 5 vectors take the loop with the indices in registers.
+// takes 5 vectors a tile) paid every few vectors. An expand grows to
+// kPairRegVectors (25), so tiles of 5 vectors take the loop with the
+// indices in registers; a contract to kPairTwoRegVectors (9), the size of
+// its own such loop (2-D K3 D2, 9 vectors a tile: grown to 27 it lost that
+// loop, u8 / f32 K3 D2 1.22x -> 0.95x / 1.34x -> 1.25x memcpy in the suite).
 // Same-process A/B on the Zen 4 EPYC VM (AVX-512), 1-D at 256 KiB: f32 K3
 // D2 0.69 of the time (0.37x -> 0.53x memset), with a plan 0.67-0.72, K5 D2
 // / K3 D3 / K3 D4 0.86 / 0.84 / 0.83, u8 / u16 K3 D2 0.62 / 0.72, AVX2 /
-// SSE4 0.86 / 0.83, contract 0.79 (a plan's 0.74), 4 MiB 0.80, 2-D K2 D2
-// 0.83; tiles of 16 or of 32-40 vectors gained less. Streaming tiles
-// keep the fewest slices: at 64 MiB and 256 MiB 1.02-1.03, where the same
-// build against itself moved by 3%.
-constexpr uint64_t kMinTileVectors = 25;
+// SSE4 0.86 / 0.83, 4 MiB 0.80, 2-D K2 D2 0.83; tiles of 16 or of 32-40
+// vectors gained less. Streaming tiles keep the fewest slices: at 64 MiB
+// and 256 MiB 1.02-1.03, where the same build against itself moved by 3%.
+uint64_t MinTileVectors(TileSide side, bool stream) {
+  if (stream) return 0;
+  return side == TileSide::kExpand ? kPairRegVectors : kPairTwoRegVectors;
+}
 // Mask tables (TileState::masks) cost 8 bytes and a few instructions a
 // vector: a call's own may cover a whole-vector tile up to 1/4 of dst.
 constexpr uint64_t kMaskTableShare = 4;
@@ -530,7 +535,7 @@ bool BuildTiles(const Plan& p, const ExpandKernels& k, TileSide side, TileSize s
     const uint64_t by_size = by_vector.Div(p.dst_bytes / (masks ? kMaskTableShare : 16));
     if (by_size > max_vectors) max_vectors = by_size < limit_vectors ? by_size : limit_vectors;
   }
-  const uint64_t min_vectors = ts->stream != 0 ? 0 : kMinTileVectors;
+  const uint64_t min_vectors = MinTileVectors(side, ts->stream != 0);
   uint64_t m = ChooseSlices(out_per_slice, lanes, by_lanes, p.outer, max_vectors, min_vectors);
   // No whole-vector tile fits the tables: small tiles, which stream through
   // a staging buffer instead (ApplyTilesStaged).
