@@ -218,20 +218,27 @@ HWY_INLINE void FillRun(uint8_t* HWY_RESTRICT dst, uint64_t n, const RowState& s
 }
 
 // Copies [i, n) of src to dst four vectors of D at a time while four fit;
-// returns where it stopped.
-template <class D>
+// returns where it stopped. kStream: non-temporal stores (dst + i aligned).
+template <bool kStream = false, class D>
 HWY_INLINE uint64_t CopyBy4(D d, uint8_t* HWY_RESTRICT dst, const uint8_t* HWY_RESTRICT src,
                             uint64_t i, uint64_t n) {
   const size_t N = hn::Lanes(d);
+  const auto store = [&](hn::Vec<D> v, uint8_t* HWY_RESTRICT to) HWY_ATTR DILATE_INLINE_LAMBDA {
+    if constexpr (kStream) {
+      hn::Stream(v, d, to);
+    } else {
+      hn::StoreU(v, d, to);
+    }
+  };
   for (; i + 4 * N <= n; i += 4 * N) {
     const auto v0 = hn::LoadU(d, src + i);
     const auto v1 = hn::LoadU(d, src + i + N);
     const auto v2 = hn::LoadU(d, src + i + 2 * N);
     const auto v3 = hn::LoadU(d, src + i + 3 * N);
-    hn::StoreU(v0, d, dst + i);
-    hn::StoreU(v1, d, dst + i + N);
-    hn::StoreU(v2, d, dst + i + 2 * N);
-    hn::StoreU(v3, d, dst + i + 3 * N);
+    store(v0, dst + i);
+    store(v1, dst + i + N);
+    store(v2, dst + i + 2 * N);
+    store(v3, dst + i + 3 * N);
   }
   return i;
 }
@@ -252,16 +259,7 @@ HWY_INLINE void CopyRun(uint8_t* HWY_RESTRICT dst, const uint8_t* HWY_RESTRICT s
   if (StreamsRun(st, dst, n, N)) {
     i = HeadToAlign(dst, N);
     if (i != 0) hn::StoreU(hn::LoadU(d, src), d, dst);
-    for (; i + 4 * N <= n; i += 4 * N) {
-      const auto v0 = hn::LoadU(d, src + i);
-      const auto v1 = hn::LoadU(d, src + i + N);
-      const auto v2 = hn::LoadU(d, src + i + 2 * N);
-      const auto v3 = hn::LoadU(d, src + i + 3 * N);
-      hn::Stream(v0, d, dst + i);
-      hn::Stream(v1, d, dst + i + N);
-      hn::Stream(v2, d, dst + i + 2 * N);
-      hn::Stream(v3, d, dst + i + 3 * N);
-    }
+    i = CopyBy4<true>(d, dst, src, i, n);
     for (; i + N <= n; i += N) hn::Stream(hn::LoadU(d, src + i), d, dst + i);
   } else {
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
