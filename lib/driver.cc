@@ -269,8 +269,14 @@ bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side, bool pe
 // kMinPairTiles tiles of whole vectors to apply one tile's tables to.
 // Same-process A/B, f32 on AVX-512 at 256 KiB, against few-vector tiles:
 // K3 D2 / K5 D2 / K5 D3 / K3 D4 26 / 34 / 37 / 13% less time; but K7 D4, 6
-// such tiles, 59% more.
-constexpr uint64_t kMinPairTiles = 16;
+// such tiles, 59% more. From 16 tiles down to 8 (the Zen 4 EPYC VM, f32
+// one-shot against 16): K3 D2 at 16 KiB (10 tiles) 0.52 of the time, 12.8
+// KiB (8) 0.62, K3 D3 at 25 KiB (8) 0.58, K5 D2 / K3 D4 at 64 KiB (12)
+// 0.60 / 0.71, K7 D2 at 86 KiB (8) 0.83, K7 D3 at 256 KiB (11) 0.90, K7 D4
+// at 320 KiB (8) 0.91, K5 D3 at 86 / 99 KiB (8 / 9) 0.99 / 0.91; u8 / u16
+// / f64 K3 D2 at 16 KiB 0.86 / 0.82 / 0.66. Down to 4 lost where tiles are
+// large: K5 D3 at 64 KiB (6 tiles of 25 vectors) 1.06.
+constexpr uint64_t kMinPairTiles = 8;
 
 bool PairTilesPay(const Plan& p, const Target& target, const TileState& ts) {
   if (!ContractTakesPairs(p, *target.expand, ts.lane_bytes, ts.lanes)) return false;
