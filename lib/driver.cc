@@ -13,6 +13,8 @@
 // on any thread with identical results.
 #include "lib/driver.h"
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,16 +39,57 @@ constexpr uint64_t kMinParallelBytes = 256 * 1024;
 // a quarter of the L3 where that is larger (StreamBytes).
 constexpr uint64_t kStreamBytes = 16u << 20;
 
+// The size of the L3 that CPU 0 shares, as Linux reports it in sysfs
+// (cache/index*/level 3, "32768K"), or 0 where there is none to read. This
+// is one L3 instance: on the Zen 4 EPYC VM sysfs says 32 MiB while glibc's
+// sysconf(_SC_LEVEL3_CACHE_SIZE) says 320 MiB (from the VM's CPUID); on the
+// Intel Xeon VM both said 480 MiB.
+uint64_t SysfsL3Bytes() {
+#if defined(__linux__)
+  // A file of a few bytes, as a string (empty when unreadable).
+  const auto read_small = [](const char* path, char* buf, size_t cap) {
+    buf[0] = '\0';
+    const int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    const ssize_t n = ::read(fd, buf, cap - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = '\0';
+  };
+  for (int i = 0; i < 16; ++i) {
+    char path[80], text[32];
+    snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/level", i);
+    read_small(path, text, sizeof(text));
+    if (text[0] == '\0') return 0;  // no more caches
+    if (strcmp(text, "3\n") != 0 && strcmp(text, "3") != 0) continue;
+    snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+    read_small(path, text, sizeof(text));
+    char* end = nullptr;
+    const unsigned long long v = strtoull(text, &end, 10);
+    if (end == text || v == 0 || v > (1ull << 40)) return 0;
+    const uint64_t unit = *end == 'K'   ? 1ull << 10
+                          : *end == 'M' ? 1ull << 20
+                          : *end == 'G' ? 1ull << 30
+                                        : 1;
+    return static_cast<uint64_t>(v) * unit;
+  }
+#endif
+  return 0;
+}
+
 // The dst bytes from which an expand streams: kStreamBytes, or a quarter of
-// the L3 where the C library reports one larger than 64 MiB (glibc reads
-// CPUID; its own memset streams only from 3/4 of it). Measured on an Intel
-// Xeon VM reporting a 480 MiB L3 (same-process A/B, tools/ab.sh, f32 K3 D2,
+// the L3 where one larger than 64 MiB is reported (sysfs, else the C
+// library: glibc reads CPUID; its own memset streams only from 3/4 of it).
+// Measured on an Intel Xeon VM reporting a 480 MiB L3 (same-process A/B, tools/ab.sh, f32 K3 D2,
 // plain stores against streaming): 32 MiB 0.62-0.64 of the time in three
 // runs an hour apart (0.55x -> 0.88x memset); 64 MiB 0.61-0.75 in seven
 // (inner 64, K7 D4 and u8 alike), though one suite run there streamed at
 // 1.7x the plain stores' speed; 128 MiB 0.89 once, but 1.52-1.81 later;
 // 256 MiB 1.96 (streams). The VM's DRAM writes are bimodal; a quarter of
-// its L3 (120 MiB) keeps what held in most runs. DILATE_STREAM_BYTES
+// its L3 (120 MiB) keeps what held in most runs. On the Zen 4 EPYC VM
+// (a 32 MiB L3 in sysfs, 320 MiB from glibc), streaming from 16 MiB
+// against from 80 MiB: f32 K3 D2 at 24 / 32 / 64 MiB 0.96 / 0.91 / 0.88
+// of the time, K7 D4 at 64 MiB 0.43, HWIO inner 64 K3 D2 / K5 D3 at 64 MiB
+// 0.52 / 0.49 (K5 D3 at 24 MiB 0.63). DILATE_STREAM_BYTES
 // (decimal bytes, read once) overrides it: the tests pin 16 MiB, so every
 // machine runs the streaming paths at the sizes they use.
 uint64_t StreamBytes() {
@@ -56,11 +99,14 @@ uint64_t StreamBytes() {
       const unsigned long long v = strtoull(env, &end, 10);
       if (end != env && *end == '\0' && v != 0) return static_cast<uint64_t>(v);
     }
-    uint64_t quarter = 0;
+    uint64_t l3 = SysfsL3Bytes();
 #ifdef _SC_LEVEL3_CACHE_SIZE
-    const long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);
-    if (l3 > 0) quarter = static_cast<uint64_t>(l3) / 4;
+    if (l3 == 0) {
+      const long reported = sysconf(_SC_LEVEL3_CACHE_SIZE);
+      if (reported > 0) l3 = static_cast<uint64_t>(reported);
+    }
 #endif
+    const uint64_t quarter = l3 / 4;
     return quarter > kStreamBytes ? quarter : kStreamBytes;
   }();
   return bytes;
