@@ -65,7 +65,7 @@ uint64_t SysfsL3Bytes() {
     read_small(path, text, sizeof(text));
     char* end = nullptr;
     const unsigned long long v = strtoull(text, &end, 10);
-    if (end == text || v == 0 || v > (1ull << 40)) return 0;
+    if (end == text || v == 0 || v > (1ull << 30)) return 0;  // (no overflow below)
     const uint64_t unit = *end == 'K'   ? 1ull << 10
                           : *end == 'M' ? 1ull << 20
                           : *end == 'G' ? 1ull << 30
