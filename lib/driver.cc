@@ -320,15 +320,28 @@ bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side, bool pe
 // KiB (8) 0.62, K3 D3 at 25 KiB (8) 0.58, K5 D2 / K3 D4 at 64 KiB (12)
 // 0.60 / 0.71, K7 D2 at 86 KiB (8) 0.83, K7 D3 at 256 KiB (11) 0.90, K7 D4
 // at 320 KiB (8) 0.91, K5 D3 at 86 / 99 KiB (8 / 9) 0.99 / 0.91; u8 / u16
-// / f64 K3 D2 at 16 KiB 0.86 / 0.82 / 0.66. Down to 4 lost where tiles are
-// large: K5 D3 at 64 KiB (6 tiles of 25 vectors) 1.06.
+// / f64 K3 D2 at 16 KiB 0.86 / 0.82 / 0.66. Down to 4 lost where the taps
+// are sparse (more pair entries a tile): K5 D3 at 43 / 65 KiB (4 / 6 tiles)
+// 1.12 / 1.04, K7 D4 at 200 KiB (5) 1.04.
 constexpr uint64_t kMinPairTiles = 8;
+// Where the expanded tensor has at most kDensePairRatio bytes per dense
+// byte (dilation 2 on both axes: 2.8-3.4), with lanes of 32 or 64 bits,
+// from kMinDensePairTiles: against
+// 16 tiles, K3 D2 at 3.2 / 4.8 / 8 / 11 KiB (2 / 3 / 5 / 7 tiles) 0.63 /
+// 0.64 / 0.63 / 0.60 of the time, K5 D2 at 15.6 / 20.7 / 36 KiB (3 / 4 /
+// 7) 0.77 / 0.70 / 0.64, K7 D2 at 32 / 43 / 65 KiB (2 / 4 / 6) 0.98 / 0.92
+// / 0.84.
+constexpr uint64_t kDensePairRatio = 4;
+constexpr uint64_t kMinDensePairTiles = 2;
 
 bool PairTilesPay(const Plan& p, const Target& target, const TileState& ts) {
   if (!ContractTakesPairs(p, *target.expand, ts.lane_bytes, ts.lanes)) return false;
   const uint64_t per_slice = Divisor(ts.lane_bytes).Div(p.src_outer_stride);  // output lanes
   const Divisor whole(WholeVectorSlices(per_slice, Divisor(ts.lanes), ts.lanes));
-  return whole.Div(p.outer) >= kMinPairTiles;
+  // (Not for 8 and 16-bit lanes, whose pair tables are built a lane at a
+  // time: u8 / u16 K3 D2 at 4.7 KiB, 3 tiles, 1.37 / 1.26.)
+  const bool dense = ts.lane_bytes >= 4 && p.dst_bytes / kDensePairRatio <= p.src_bytes;
+  return whole.Div(p.outer) >= (dense ? kMinDensePairTiles : kMinPairTiles);
 }
 
 // Whether whole-vector tiles take column order on this target and CPU
