@@ -326,22 +326,29 @@ bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side, bool pe
 constexpr uint64_t kMinPairTiles = 8;
 // Where the expanded tensor has at most kDensePairRatio bytes per dense
 // byte (dilation 2 on both axes: 2.8-3.4), with lanes of 32 or 64 bits,
-// from kMinDensePairTiles: against
-// 16 tiles, K3 D2 at 3.2 / 4.8 / 8 / 11 KiB (2 / 3 / 5 / 7 tiles) 0.63 /
-// 0.64 / 0.63 / 0.60 of the time, K5 D2 at 15.6 / 20.7 / 36 KiB (3 / 4 /
-// 7) 0.77 / 0.70 / 0.64, K7 D2 at 32 / 43 / 65 KiB (2 / 4 / 6) 0.98 / 0.92
-// / 0.84.
+// from one whole tile per kDensePairTileVectors vectors of a tile (at
+// least one). Against 8 tiles: f32 K3 D2 (9-vector tiles) at 1.6 / 2 / 3 /
+// 3.2 / 4.8 / 8 / 11 KiB (1 / 1 / 1 / 2 / 3 / 5 / 7 tiles) 0.58 / 0.63 /
+// 0.62 / 0.63 / 0.64 / 0.63 / 0.60 of the time, f64 K3 D2 at 2 / 4.7 KiB
+// 0.80 / 0.79; K5 D2 (25 vectors) at 6.8 / 15.6 / 20.7 / 36 KiB (1 / 3 /
+// 4 / 7) 1.00 / 0.77 / 0.70 / 0.64; K7 D2 (49 vectors) at 12.8 / 32 / 43 /
+// 65 KiB (1 / 3 / 4 / 6) 1.26 / 0.98 / 0.92 / 0.84.
 constexpr uint64_t kDensePairRatio = 4;
-constexpr uint64_t kMinDensePairTiles = 2;
+constexpr uint64_t kDensePairTileVectors = 16;
 
 bool PairTilesPay(const Plan& p, const Target& target, const TileState& ts) {
   if (!ContractTakesPairs(p, *target.expand, ts.lane_bytes, ts.lanes)) return false;
   const uint64_t per_slice = Divisor(ts.lane_bytes).Div(p.src_outer_stride);  // output lanes
-  const Divisor whole(WholeVectorSlices(per_slice, Divisor(ts.lanes), ts.lanes));
+  const uint64_t slices = WholeVectorSlices(per_slice, Divisor(ts.lanes), ts.lanes);
+  const uint64_t tiles = Divisor(slices).Div(p.outer);
   // (Not for 8 and 16-bit lanes, whose pair tables are built a lane at a
   // time: u8 / u16 K3 D2 at 4.7 KiB, 3 tiles, 1.37 / 1.26.)
-  const bool dense = ts.lane_bytes >= 4 && p.dst_bytes / kDensePairRatio <= p.src_bytes;
-  return whole.Div(p.outer) >= (dense ? kMinDensePairTiles : kMinPairTiles);
+  if (ts.lane_bytes >= 4 && p.dst_bytes / kDensePairRatio <= p.src_bytes) {  // expanded, dense
+    const uint64_t vectors = slices * per_slice / ts.lanes;                  // a whole tile's
+    const uint64_t min_tiles = vectors / kDensePairTileVectors;
+    return tiles >= (min_tiles > 1 ? min_tiles : 1);
+  }
+  return tiles >= kMinPairTiles;
 }
 
 // Whether whole-vector tiles take column order on this target and CPU
