@@ -614,6 +614,10 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
     case Route::kCopy:
       return CopyAll(p, src, dst, threading);
     case Route::kWalk:
+      if (prepared == nullptr && p.dst_bytes / 16 + p.src_bytes / p.elem_size <= kSquareStores &&
+          ExpandIfSquare(p, src, dst)) {
+        return;
+      }
       if (TryTiles(p, target, TileSide::kExpand, src, p.src_bytes, dst, threading, prepared)) {
         return;
       }

@@ -35,8 +35,9 @@ void ContractListed(const Plan& p, const uint16_t* pairs, uint32_t n, const uint
 // dilate_expand_2d's own case without a Plan: n square k x k kernels of
 // elem_size-byte elements, dilation d on both axes, zero holes, no padding.
 // The caller has checked that the arguments are valid and that dst,
-// n * L * L * elem_size bytes with L = (k - 1) * d + 1, is at most
-// kSmallBytes (so is src). Byte-for-byte what ExpandSmall gives for the
+// n * L * L * elem_size bytes with L = (k - 1) * d + 1, is small: at most
+// kSmallBytes, or within kSquareStores (a speed limit only: any size is
+// correct). Byte-for-byte what ExpandSmall gives for the
 // equivalent plan. Returns DILATE_OK, so that dilate_expand_2d can end in a
 // jump to it.
 using SquareSmallFn = dilate_status (*)(uint64_t n, uint64_t k, uint64_t d, const uint8_t* src,
@@ -52,6 +53,19 @@ extern const SquareSmallFn kExpandSquareSmall[4][kSquareFixedK];
 inline SquareSmallFn ExpandSquareSmallFor(uint32_t elem_size, uint64_t k) {
   return kExpandSquareSmall[__builtin_ctz(elem_size) & 3][k < kSquareFixedK ? k : 0];
 }
+
+// A one-shot expand of dilate_expand_2d's case larger than kSmallBytes
+// takes that loop too while it makes at most this many stores (dst_bytes /
+// 16 of zeros, one per tap): below that it costs less than the call's tile
+// tables. Same-process A/B on the Zen 4 EPYC VM against tile mode, stores
+// in brackets: f32 K3 D2 at 1.1 / 2 / 3 / 4 KiB (168 / 305 / 458 / 610)
+// 0.32 / 0.44 / 0.52 / 0.61 of the time, K5 D2 / K3 D4 at 3.9 KiB 0.43 /
+// 0.50, K7 D3 / K7 D4 (one or two kernels) 0.34 / 0.36, u16 / u8 K3 D2 at
+// 2 KiB (485 / 856) 0.50 / 0.73, f64 at 2 / 4 KiB 0.35 / 0.48; beyond it,
+// f32 K3 D2 at 5.9 / 7.9 / 11.7 KiB (915 / 1235 / 1830) 0.80 / 0.97 / 1.19,
+// u8 at 4 KiB (1722) 1.25, though sparse kernels won further (K3 D4 at 16
+// KiB, 1462 stores, 0.71).
+constexpr uint64_t kSquareStores = 1024;
 
 // A small plan (dst_bytes <= kSmallBytes) that is dilate_expand_2d's case
 // (outer square k x k kernels, k < kSquareFixedK, one dilation, inner 1,
