@@ -235,6 +235,52 @@ dilate_status ExpandSquareSmallK(uint64_t n, uint64_t, uint64_t d,
   return DILATE_OK;
 }
 
+// dilate_expand_2d's case backwards (a contract without verify): one load
+// and one store per tap, the holes unread. K known at compile time (K = 0:
+// the run-time k).
+template <typename T, uint64_t K>
+void ContractSquareK(uint64_t n, uint64_t k, uint64_t d, const uint8_t* DILATE_RESTRICT expanded,
+                     uint8_t* DILATE_RESTRICT dense) {
+  if (K != 0) k = K;
+  const uint64_t l = (k - 1) * d + 1;
+  const uint64_t plane = l * l, row = d * l;  // elements
+  for (uint64_t o = 0; o < n; ++o, dense += k * k * sizeof(T), expanded += plane * sizeof(T)) {
+#pragma GCC unroll 8
+    for (uint64_t y = 0; y < k; ++y) {
+#pragma GCC unroll 8
+      for (uint64_t x = 0; x < k; ++x) {
+        StoreAt(dense, y * k + x, LoadAt<T>(expanded, y * row + x * d));
+      }
+    }
+  }
+}
+
+using ContractSquareFn = void (*)(uint64_t n, uint64_t k, uint64_t d, const uint8_t* expanded,
+                                  uint8_t* dense);
+
+// [log2 elem_size][k < kSquareFixedK ? k : 0], as kExpandSquareSmall.
+// clang-format off
+#define DILATE_CONTRACT_SQUARE_ROW(T)                                        \
+  {ContractSquareK<T, 0>, ContractSquareK<T, 1>, ContractSquareK<T, 2>,      \
+   ContractSquareK<T, 3>, ContractSquareK<T, 4>, ContractSquareK<T, 5>,      \
+   ContractSquareK<T, 6>, ContractSquareK<T, 7>}
+// clang-format on
+const ContractSquareFn kContractSquare[4][kSquareFixedK] = {
+    DILATE_CONTRACT_SQUARE_ROW(uint8_t), DILATE_CONTRACT_SQUARE_ROW(uint16_t),
+    DILATE_CONTRACT_SQUARE_ROW(uint32_t), DILATE_CONTRACT_SQUARE_ROW(uint64_t)};
+#undef DILATE_CONTRACT_SQUARE_ROW
+
+// Whether p is dilate_expand_2d's case: n square k x k kernels, one
+// dilation on both axes, no padding, single elements (the fill is the
+// caller's to check).
+bool IsSquare(const Plan& p) {
+  if (p.rank != 2 || p.group != p.elem_size) return false;
+  const Axis &y = p.axis[0], &x = p.axis[1];
+  const uint64_t k = x.src_dim, d = x.dilation;
+  return k != 0 && y.src_dim == k && y.dilation == d && y.lo == 0 && x.lo == 0 &&
+         x.dst_dim == (k - 1) * d + 1 && y.dst_dim == x.dst_dim;
+}
+
 }  // namespace
 
 // Entry 0 of each row: the run-time loop, for k >= kSquareFixedK.
@@ -250,16 +296,19 @@ const SquareSmallFn kExpandSquareSmall[4][kSquareFixedK] = {
 #undef DILATE_SQUARE_ROW
 
 bool ExpandIfSquare(const Plan& p, const uint8_t* src, uint8_t* dst) {
-  if (p.rank != 2 || p.group != p.elem_size) return false;
-  const Axis &y = p.axis[0], &x = p.axis[1];
-  const uint64_t k = x.src_dim, d = x.dilation;
   uint64_t fill;
   memcpy(&fill, p.fill8, 8);
-  if (k >= kSquareFixedK || y.src_dim != k || y.dilation != d || fill != 0 || y.lo != 0 ||
-      x.lo != 0 || x.dst_dim != (k - 1) * d + 1 || y.dst_dim != x.dst_dim) {
-    return false;
-  }
-  ExpandSquareSmallFor(p.elem_size, k)(p.outer, k, d, src, dst);
+  const uint64_t k = p.axis[p.rank - 1].src_dim;
+  if (k >= kSquareFixedK || fill != 0 || !IsSquare(p)) return false;
+  ExpandSquareSmallFor(p.elem_size, k)(p.outer, k, p.axis[1].dilation, src, dst);
+  return true;
+}
+
+bool ContractIfSquare(const Plan& p, const uint8_t* expanded, uint8_t* dense) {
+  if (!IsSquare(p)) return false;
+  const uint64_t k = p.axis[1].src_dim;
+  kContractSquare[__builtin_ctz(p.elem_size) & 3][k < kSquareFixedK ? k : 0](
+      p.outer, k, p.axis[1].dilation, expanded, dense);
   return true;
 }
 

@@ -55,7 +55,7 @@ inline SquareSmallFn ExpandSquareSmallFor(uint32_t elem_size, uint64_t k) {
 }
 
 // A one-shot expand of dilate_expand_2d's case larger than kSmallBytes
-// takes that loop too while it makes at most this many stores (dst_bytes /
+// (ExpandIfSquare) takes that loop too while it makes at most this many stores (dst_bytes /
 // 16 of zeros, one per tap): below that it costs less than the call's tile
 // tables. Same-process A/B on the Zen 4 EPYC VM against tile mode, stores
 // in brackets: f32 K3 D2 at 1.1 / 2 / 3 / 4 KiB (168 / 305 / 458 / 610)
@@ -71,6 +71,12 @@ constexpr uint64_t kSquareStores = 1024;
 // (outer square k x k kernels, k < kSquareFixedK, one dilation, inner 1,
 // no padding, zero fill) expands through that loop: true when it did.
 bool ExpandIfSquare(const Plan& p, const uint8_t* src, uint8_t* dst);
+
+// The same case contracted without verify (holes unread: any fill), one load
+// and one store per tap: true when it did. For small tensors without a plan's
+// tap list, and one-shot contracts of up to kSquareStores + expanded bytes /
+// 16 taps below 256 KiB (lib/driver.cc, RunContract).
+bool ContractIfSquare(const Plan& p, const uint8_t* expanded, uint8_t* dense);
 
 }  // namespace dilate
 
