@@ -892,11 +892,13 @@ HWY_NOINLINE bool ApplyPairTilesInRegisters(D d, hn::TFromD<D>* HWY_RESTRICT out
     idx[k] = hn::Load(d, index + k * N);
     if (ts.has_taps[k]) {
       taps |= 1u << k;
-      if (ts.offset[k] != at) moves |= 1u << k;
-      // A move is to the next vector (the dense writer's pairs: a vector
-      // has at most N taps), so the loop below steps a pointer instead of
-      // reloading 25 offsets from the stack per tile.
-      if (ts.offset[k] != at && ts.offset[k] != at + N) return false;
+      if (ts.offset[k] != at) {
+        // A move is to the next vector (the dense writer's pairs: a vector
+        // has at most N taps), so the loop below steps a pointer instead of
+        // reloading 25 offsets from the stack per tile.
+        if (ts.offset[k] != at + N) return false;
+        moves |= 1u << k;
+      }
       at = ts.offset[k];
     }
   }
