@@ -217,19 +217,32 @@ constexpr uint64_t kLineBytes = 64;
 constexpr uint64_t kLongRowBytes = 4096;
 
 // Vector rows (RowState::row_vectors, ExpandGridVectors in lib/expand.cc)
-// fit a rank-2 expand while dst fits L2 (below kColumnBytes) whose tap rows
-// span at least a vector and fit the target's few, where whole-vector
-// stores from each row's start write at most 100 / kMinVectorRowsShare
-// times the bytes dst has. (Same-process A/B against tile mode, one-shot
-// f32 on AVX-512: K7 D4 at 1 MiB 0.68 of the time, 2 MiB 0.88, 4 MiB 1.12;
-// K7 D3 at 1 MiB 1.06, 4 MiB 1.16: their spilled and unaligned stores cost
-// more beyond L2.)
+// fit a rank-2 expand whose tap rows span at least a vector and fit the
+// target's few, where whole-vector stores from each row's start write at
+// most 100 / kMinVectorRowsShare times the bytes dst has: while dst fits
+// L2 (below kColumnBytes) always, and from there until it streams
+// (StreamBytes) where the rows run aligned (tap rows kMinAlignedRowStep
+// apart or more, lib/kernels.h) in lanes of 16 bits or more. (Against
+// tile mode, one-shot f32 on AVX-512, the Zen 5 EPYC before aligned rows:
+// K7 D4 at 1 MiB 0.68 of the time, 2 MiB 0.88, 4 MiB 1.12; K7 D3 at 1 MiB
+// 1.06, 4 MiB 1.16: spilled and unaligned stores cost more beyond L2. With
+// aligned rows, same-process A/B on the Zen 4 EPYC VM, one-shot at 4 MiB:
+// f32 K7 D4 / K7 D3 / K5 D4 / K11 D2 / K11 D3 0.69 / 0.81 / 0.95 / 0.79 /
+// 0.60 of the time, f64 K7 D4 / K7 D3 0.67 / 0.72, u16 K7 D4 0.92; K7 D4 at
+// 2 / 8 / 15 MiB 0.69 / 0.70 / 0.70; plans K7 D4 / K11 D3 0.71 / 0.63.
+// Unaligned or byte rows there: f32 K9 D2 even, u16 K7 D3 0.94, but u8
+// K9 D4 / K11 D4 1.20 / 1.46.)
 constexpr uint64_t kMinVectorRowsShare = 80;  // percent
 
 // Returns the vectors' bytes (RowState::row_vectors), 0 where they do not fit.
 uint32_t VectorRowsFit(const Plan& p, const ExpandKernels& k) {
-  if (p.rank != 2 || p.dst_bytes >= kColumnBytes || p.outer == 0) return 0;
+  if (p.rank != 2 || p.outer == 0) return 0;
   const Axis &a0 = p.axis[0], &a1 = p.axis[1];
+  const uint64_t step = a0.dilation * a0.dst_stride;  // from one tap row to the next
+  if (p.dst_bytes >= kColumnBytes &&
+      (p.dst_bytes >= StreamBytes() || step < kMinAlignedRowStep || p.group % 2 != 0)) {
+    return 0;
+  }
   const uint64_t rows = a0.Taps(), taps = a1.Taps();
   uint32_t vb = 0;
   if (rows == 0 || !k.vector_rows(p.group, a1.dilation, taps, &vb)) return 0;
@@ -241,7 +254,6 @@ uint32_t VectorRowsFit(const Plan& p, const ExpandKernels& k) {
     const uint64_t n = (bytes + vb - 1) / vb;
     return n > row_vectors ? n : row_vectors;
   };
-  const uint64_t step = a0.dilation * a0.dst_stride;
   const uint64_t last = p.dst_outer_stride - (rows - 1) * step;  // to the next slice's first
   const uint64_t written = ((rows - 1) * stores(step) + stores(last)) * vb;
   return p.dst_outer_stride * 100 >= written * kMinVectorRowsShare ? vb : 0;

@@ -242,6 +242,19 @@ struct ContractKernels {
 constexpr size_t kPairRegVectors = 25;
 constexpr size_t kPairTwoRegVectors = 9;
 
+// Vector rows (ExpandGridVectors, lib/expand.cc) run aligned rows
+// (SlicesOfAlignedRows) for tap rows at least this many bytes apart: each costs more
+// than an unaligned row (its phase, indices shifted per row instead of
+// held as they are, the pending vector), repaid by fewer, unsplit stores where
+// a row carries enough of them. Same-process A/B on an Intel Xeon VM,
+// AVX3_DL at 256 KiB against unaligned vector rows (full-width, before
+// half-width rows of 64 bytes or more): one-shot f32 K7 D3 / K11 D3 (228 /
+// 348 bytes apart) 0.89 / 0.94 of the time, u16 K7 D4 (200) 0.93, f64 K7
+// D4 0.97, AVX2 f32 K7 D4 / K7 D3 0.94 / 0.93; with half-width rows f32
+// K11 D2 (168) 0.78-0.79, u8 K11 D4 (164) 0.81-0.91, but f32 K9 D2 (136)
+// 1.03-1.04, u8 K9 D4 (132) 1.01-1.04, u16 K7 D3 (114) 1.21-1.32.
+constexpr uint64_t kMinAlignedRowStep = 160;
+
 // After non-temporal stores, before the call returns.
 void FlushStreamingStores();
 

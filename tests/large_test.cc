@@ -129,9 +129,9 @@ TEST_P(Large, LongRowsAndBigGroups) {
   }
 }
 
-// The streaming cases, each with dst >= 16 MiB. dilate_ref is slow at this
-// size, so its result is kept for the next target (gtest runs one test on
-// every target in a row).
+// The streaming cases, each with dst >= 16 MiB, and the "rows_" cases
+// between L2 and that. dilate_ref is slow at this size, so its result is
+// kept for the next target (gtest runs one test on every target in a row).
 struct BigCase {
   std::string name;
   dilate_desc desc;
@@ -202,6 +202,26 @@ const BigCase& GetBigCase(const std::string& name) {
     d.inner = 16;
     d.src_dims[0] = d.src_dims[1] = 7;
     d.dilation[0] = d.dilation[1] = 4;
+  } else if (name == "rows_f32") {  // 1,700 f32 7x7 kernels by 4 (4.2 MB): vector rows past L2
+    d.dtype = DILATE_DTYPE_F32;
+    d.rank = 2;
+    d.outer = 1700;
+    d.src_dims[0] = d.src_dims[1] = 7;
+    d.dilation[0] = d.dilation[1] = 4;
+  } else if (name == "rows_f64") {  // 700 f64 7x7 kernels by 3, padded: rows 160 bytes long
+    d.dtype = DILATE_DTYPE_F64;
+    d.rank = 2;
+    d.outer = 700;
+    d.src_dims[0] = d.src_dims[1] = 7;
+    d.dilation[0] = d.dilation[1] = 3;
+    d.pad_lo[1] = 1;
+    d.pad_hi[0] = 2;
+  } else if (name == "rows_u16") {  // 3,000 u16 7x7 kernels by 4: half-width rows of 50 bytes
+    d.dtype = DILATE_DTYPE_U16;
+    d.rank = 2;
+    d.outer = 3000;
+    d.src_dims[0] = d.src_dims[1] = 7;
+    d.dilation[0] = d.dilation[1] = 4;
   } else {  // "runs": 4 KiB groups with 16 KiB of fill between them
     d.dtype = DILATE_DTYPE_U8;
     d.rank = 1;
@@ -212,7 +232,12 @@ const BigCase& GetBigCase(const std::string& name) {
   }
   EXPECT_EQ(dilate_desc_set_fill(&d, fill), DILATE_OK);
   const ExpectedShape shape = ComputeShape(d);
-  EXPECT_GE(shape.dst_bytes, 16u << 20);
+  if (name.compare(0, 5, "rows_") == 0) {  // past L2, below the streaming threshold
+    EXPECT_GT(shape.dst_bytes, 1u << 20);
+    EXPECT_LT(shape.dst_bytes, 16u << 20);
+  } else {
+    EXPECT_GE(shape.dst_bytes, 16u << 20);
+  }
   cached.src.resize(shape.src_bytes);
   rng.FillBytes(cached.src.data(), cached.src.size());
   cached.want.resize(shape.dst_bytes);
@@ -274,6 +299,22 @@ TEST_P(Large, Streaming16MiBVectorRuns) {
 TEST_P(Large, Streaming16MiBVectorRuns16) {
   RunBigCase("vector_runs16", 0, 3);
   if (Scale() >= 1) RunBigCase("vector_runs16", 0, 0, true);
+}
+
+// Past L2 and below the streaming threshold (the tests pin it at 16 MiB),
+// rank-2 expands whose tap rows are kMinAlignedRowStep bytes apart or more
+// in lanes of 16 bits or more take vector rows (VectorRowsFit in
+// lib/driver.cc): aligned rows where dst is aligned to their lanes,
+// unaligned ones where it is not, split between threads, and through a
+// plan (whose tables overflow for f32 K7 D4 on 512-bit targets).
+TEST_P(Large, VectorRowsPastL2) {
+  RunBigCase("rows_f32", 0);
+  RunBigCase("rows_f32", 4, 3);
+  if (Scale() >= 1) RunBigCase("rows_f32", 0, 0, true);
+  RunBigCase("rows_f64", 8, 2);
+  if (Scale() >= 1) RunBigCase("rows_f64", 3);
+  RunBigCase("rows_u16", 0);
+  if (Scale() >= 1) RunBigCase("rows_u16", 2, 2, true);
 }
 
 DILATE_INSTANTIATE_ON_ALL_TARGETS(Large);
