@@ -785,6 +785,8 @@ Suite MakeSuite(const std::string& mode) {
     if (full) kd = {{3, 2}, {5, 3}, {7, 4}};
     for (auto [k, d] : kd)
       for (uint64_t size : {16 * KiB, 256 * KiB, 4 * MiB, 64 * MiB, 256 * MiB}) s.Add(Ex(k, d, size));
+    // A sparse kernel between L2 and streaming (vector rows past L2, or tiles).
+    s.Add(Ex(7, 4, 4 * MiB));
   }
   // K and D sweeps.
   for (uint64_t size : {l2, sweep_big}) {

@@ -220,15 +220,17 @@ constexpr uint64_t kLongRowBytes = 4096;
 // fit a rank-2 expand whose tap rows span at least a vector and fit the
 // target's few, where whole-vector stores from each row's start write at
 // most 100 / kMinVectorRowsShare times the bytes dst has: while dst fits
-// L2 (below kColumnBytes) always, and from there until it streams
-// (StreamBytes) where the rows run aligned (tap rows kMinAlignedRowStep
-// apart or more, lib/kernels.h) in lanes of 16 bits or more. (Against
-// tile mode, one-shot f32 on AVX-512, the Zen 5 EPYC before aligned rows:
-// K7 D4 at 1 MiB 0.68 of the time, 2 MiB 0.88, 4 MiB 1.12; K7 D3 at 1 MiB
-// 1.06, 4 MiB 1.16: spilled and unaligned stores cost more beyond L2. With
-// aligned rows, same-process A/B on the Zen 4 EPYC VM, one-shot at 4 MiB:
-// f32 K7 D4 / K7 D3 / K5 D4 / K11 D2 / K11 D3 0.69 / 0.81 / 0.95 / 0.79 /
-// 0.60 of the time, f64 K7 D4 / K7 D3 0.67 / 0.72, u16 K7 D4 0.92; K7 D4 at
+// L2 (below kColumnBytes) always, and from there up to kStreamBytes (or
+// StreamBytes where that is less: from there tiles stream) where the rows
+// run aligned (tap rows kMinAlignedRowStep apart or more, lib/kernels.h)
+// in lanes of 16 bits or more. (Against tile mode, one-shot f32 on
+// AVX-512, the Zen 5 EPYC before aligned rows: K7 D4 at 1 MiB 0.68 of the
+// time, 2 MiB 0.88, 4 MiB 1.12; K7 D3 at 1 MiB 1.06, 4 MiB 1.16: spilled
+// and unaligned stores cost more beyond L2. Aligned rows on the Intel Xeon
+// VM: K7 D3 at 1 / 4 / 16 MiB 1.00 / 1.01 / 1.05, K7 D4 at 4 MiB 0.99,
+// where tiles ran at 0.81-0.90x memset. On the Zen 4 EPYC VM, one-shot at
+// 4 MiB: f32 K7 D4 / K7 D3 / K11 D2 / K11 D3 0.69 / 0.81-0.86 / 0.79 / 0.60
+// of the time, K5 D4 even, f64 K7 D4 / K7 D3 0.67 / 0.72, u16 K7 D4 0.92; K7 D4 at
 // 2 / 8 / 15 MiB 0.69 / 0.70 / 0.70; plans K7 D4 / K11 D3 0.71 / 0.63.
 // Unaligned or byte rows there: f32 K9 D2 even, u16 K7 D3 0.94, but u8
 // K9 D4 / K11 D4 1.20 / 1.46.)
@@ -239,8 +241,8 @@ uint32_t VectorRowsFit(const Plan& p, const ExpandKernels& k) {
   if (p.rank != 2 || p.outer == 0) return 0;
   const Axis &a0 = p.axis[0], &a1 = p.axis[1];
   const uint64_t step = a0.dilation * a0.dst_stride;  // from one tap row to the next
-  if (p.dst_bytes >= kColumnBytes &&
-      (p.dst_bytes >= StreamBytes() || step < kMinAlignedRowStep || p.group % 2 != 0)) {
+  if (p.dst_bytes >= kColumnBytes && (p.dst_bytes >= kStreamBytes || p.dst_bytes >= StreamBytes() ||
+                                      step < kMinAlignedRowStep || p.group % 2 != 0)) {
     return 0;
   }
   const uint64_t rows = a0.Taps(), taps = a1.Taps();
