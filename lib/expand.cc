@@ -637,14 +637,20 @@ HWY_NOINLINE void ExpandGridVectors(D d, uint8_t* HWY_RESTRICT dst, const uint8_
   T* const first = reinterpret_cast<T*>(dst + o0 * slice_bytes + first_core);
   const T* const first_in = in + (o0 * g.src_slice_bytes + g.src_first) / sizeof(T);
   // Aligned rows where they fit (see SlicesOfAlignedRows): whole lanes, a
-  // fill the same in every lane, row starts a vector apart. Not with
-  // narrow windows or a zero-skipping byte permute (x86 byte rows, whose
-  // rows are short): each variant instantiated costs compile time (all of
-  // them: 40% of this file's).
+  // fill the same in every lane (a zero fill is, whatever the element
+  // size), row starts a vector apart. x86 byte rows (a zero-skipping byte
+  // permute, narrow windows) only on 256-bit vectors or wider: same-process
+  // A/B on the Zen 4 EPYC VM, one-shot at 256 KiB, AVX2 u16 K7 D4 / K11 D3,
+  // u8 K11 D4 / K7 D7 0.67 / 0.87, 0.72 / 0.62 of the time (u16 K7 D4
+  // 0.40x -> 0.59x memset; 0.67 at 4 MiB), AVX3 u8 K11 D4 0.70; but SSE4
+  // mixed: u8 K11 D4 / K7 D7 / K16 D4 0.66 / 0.83 / 0.88, u16 K7 D4 and u8
+  // K13 D4 1.05-1.07 / 1.04 (and those variants compiled moved an
+  // unrelated SSSE3 u16 K5 D8 tile case by 1.34).
   bool aligned = false;
-  if constexpr (!kZero && !kNarrow) {
-    if (reinterpret_cast<uintptr_t>(dst) % sizeof(T) == 0 && sizeof(T) % st.elem_size == 0 &&
-        step >= vb && to_next >= vb && step >= kMinAlignedRowStep) {
+  if constexpr ((!kZero && !kNarrow) || hn::MaxLanes(D()) * sizeof(T) >= 32) {
+    if (reinterpret_cast<uintptr_t>(dst) % sizeof(T) == 0 &&
+        (kZero || sizeof(T) % st.elem_size == 0) && step >= vb && to_next >= vb &&
+        step >= kMinAlignedRowStep) {
       // A vector of marks, the row's indices, a vector of marks (apart from
       // `lanes`: GCC then reloaded i0-i3 per row in SlicesOfVectorRows).
       HWY_ALIGN T marked[(R + 2) * hn::MaxLanes(D())];
