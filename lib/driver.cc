@@ -449,12 +449,15 @@ bool MakeTiles(const Plan& p, const Target& target, TileSide side, const uint8_t
   // Column order only for whole-vector tiles: where a tile's last vector
   // spills into the next, every store splits a line written again a column
   // later (K5 D2 f32, 256 KiB, AVX-512: 0.30x memset by columns, 0.60x not).
-  // And only where the target takes columns (TakesColumns), and not for
-  // narrow tiles (AVX3 u8 at 256 KiB on an Intel Xeon VM: tile order
-  // 0.70-0.75 of the time of columns, same-process A/B; columns are off for
-  // AVX2 on Intel anyway, and unmeasured with narrow tiles on AMD).
+  // And only where the target takes columns (TakesColumns), and narrow
+  // tiles only on AVX2 (AVX3 u8 at 256 KiB on an Intel Xeon VM: tile order
+  // 0.70-0.75 of the time of columns, same-process A/B; AVX2 takes columns
+  // on AMD CPUs alone, where on the Zen 4 EPYC VM narrow columns took 0.76
+  // of the time of tile order at 256 KiB: u8 / u16 K3 D2, K5 D3, a plan's
+  // u8 K3 D2; u16 K3 D2 at 1 MiB 0.89).
   ts->columns = expand && TakesColumns(target) && p.dst_bytes <= kColumnBytes &&
-                        ts->out_lanes % ts->lanes == 0 && !ts->narrow && !ts->masks
+                        ts->out_lanes % ts->lanes == 0 && !ts->masks &&
+                        (!ts->narrow || target.bit == HWY_AVX2)
                     ? 1
                     : 0;
   return true;

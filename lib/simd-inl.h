@@ -1051,7 +1051,7 @@ HWY_NOINLINE void ApplyTileBounded(D d, hn::TFromD<D>* HWY_RESTRICT out, uint64_
 // whose every vector takes taps), same-process A/B on the Zen 5 EPYC, f32
 // at 256 KiB: AVX2 K5 D3 / K3 D4 / K5 D2 0.68-0.76 of the time, SSE4 K5 D3
 // / K7 D4 / K3 D4 0.51-0.66.
-template <class D, class V = hn::Vec<D>>
+template <bool kZeroBase = false, bool kNarrow = false, class D, class V = hn::Vec<D>>
 HWY_INLINE void ApplyTileColumns(D d, hn::TFromD<D>* HWY_RESTRICT out,
                                  const hn::TFromD<D>* HWY_RESTRICT in, size_t out_step,
                                  size_t in_step, size_t tiles, const TileState& ts, V base) {
@@ -1071,7 +1071,8 @@ HWY_INLINE void ApplyTileColumns(D d, hn::TFromD<D>* HWY_RESTRICT out,
     const T* HWY_RESTRICT i = in + offset[k];
     const V idx = hn::Load(d, index + k * N);
     for (size_t j = 0; j < tiles; ++j) {
-      hn::StoreU(PermuteOr(d, hn::LoadU(d, i + j * in_step), idx, base), d, o + j * out_step);
+      hn::StoreU(TakeWindow<kZeroBase, kNarrow>(d, i + j * in_step, idx, base), d,
+                 o + j * out_step);
     }
   };
   column(last);
@@ -1099,8 +1100,10 @@ HWY_INLINE void ApplyTileColumns(D d, hn::TFromD<D>* HWY_RESTRICT out,
     const V idx0 = hn::Load(d, index + k * N);
     const V idx1 = hn::Load(d, index + (k + 1) * N);
     for (size_t j = 0; j < tiles; ++j) {
-      hn::StoreU(PermuteOr(d, hn::LoadU(d, i0 + j * in_step), idx0, base), d, o + j * out_step);
-      hn::StoreU(PermuteOr(d, hn::LoadU(d, i1 + j * in_step), idx1, base), d, o + N + j * out_step);
+      hn::StoreU(TakeWindow<kZeroBase, kNarrow>(d, i0 + j * in_step, idx0, base), d,
+                 o + j * out_step);
+      hn::StoreU(TakeWindow<kZeroBase, kNarrow>(d, i1 + j * in_step, idx1, base), d,
+                 o + N + j * out_step);
     }
   }
 #endif
@@ -1252,8 +1255,21 @@ HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uin
       uint64_t n = 0;
       while (n < kColumnTiles && s + n * m < s1 && fits(s + n * m)) ++n;
       if (n > 1) {
-        ApplyTileColumns(d, out + s * out_per_slice, in + s * in_per_slice, m * out_per_slice,
-                         m * in_per_slice, n, ts, base);
+        T* const o = out + s * out_per_slice;
+        const T* const i = in + s * in_per_slice;
+        const size_t os = m * out_per_slice, is = m * in_per_slice;
+        bool done = false;
+        if constexpr (NarrowWindows(D())) {
+          if (ts.narrow) {
+            if (zero_base) {
+              ApplyTileColumns<true, true>(d, o, i, os, is, n, ts, base);
+            } else {
+              ApplyTileColumns<false, true>(d, o, i, os, is, n, ts, base);
+            }
+            done = true;
+          }
+        }
+        if (!done) ApplyTileColumns(d, o, i, os, is, n, ts, base);
         s += n * m;
         continue;
       }
