@@ -163,7 +163,7 @@ bool RowHolesAreFill(const uint8_t* expanded, uint64_t taps, const RowState& st)
 void ContractTiles(uint8_t* dense, const uint8_t* expanded, uint64_t expanded_bytes, uint64_t s0,
                    uint64_t s1, const TileState& ts) {
   WithShuffleTag(ts.lane_bytes, [&](auto d) {
-    ApplyTiles(d, dense, expanded, expanded_bytes, s0, s1, ts, hn::Zero(d));
+    ApplyTiles</*kColumns=*/false>(d, dense, expanded, expanded_bytes, s0, s1, ts, hn::Zero(d));
   });
 }
 
