@@ -370,16 +370,22 @@ bool PairTilesPay(const Plan& p, const Target& target, const TileState& ts) {
 // ways: tile order on an AVX-512 Xeon, columns on the Zen 5 EPYC
 // (same-process A/B, f32 at 256 KiB: K3 D2 / K5 D3 / K3 D4 / K5 D2 0.68-0.83
 // of the time one-shot, 0.70-0.76 with a plan; 1 MiB 0.75-0.90), so AVX2
-// takes columns on AMD CPUs.
+// takes columns on AMD CPUs. DILATE_AVX2_COLUMNS=1 or 0 in the environment
+// (read once) overrides the CPU's vendor, so the tests run AVX2's column
+// loops and its tile order on every x86 machine (tests/CMakeLists.txt).
 bool TakesColumns(const Target& target) {
   if (target.expand->tile_columns) return true;
 #if HWY_ARCH_X86
   if (target.bit == HWY_AVX2) {
-    static const bool amd = [] {
+    static const bool columns = [] {
+      if (const char* env = getenv("DILATE_AVX2_COLUMNS")) {
+        if (env[0] == '1' && env[1] == '\0') return true;
+        if (env[0] == '0' && env[1] == '\0') return false;
+      }
       __builtin_cpu_init();
       return __builtin_cpu_is("amd") != 0;
     }();
-    return amd;
+    return columns;
   }
 #endif
   return false;
