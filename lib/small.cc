@@ -295,12 +295,18 @@ const SquareSmallFn kExpandSquareSmall[4][kSquareFixedK] = {
     DILATE_SQUARE_ROW(uint64_t)};
 #undef DILATE_SQUARE_ROW
 
-bool ExpandIfSquare(const Plan& p, const uint8_t* src, uint8_t* dst) {
+SquareSmallFn ExpandSquareFnFor(const Plan& p) {
   uint64_t fill;
   memcpy(&fill, p.fill8, 8);
   const uint64_t k = p.axis[p.rank - 1].src_dim;
-  if (k >= kSquareFixedK || fill != 0 || !IsSquare(p)) return false;
-  ExpandSquareSmallFor(p.elem_size, k)(p.outer, k, p.axis[1].dilation, src, dst);
+  if (k >= kSquareFixedK || fill != 0 || !IsSquare(p)) return nullptr;
+  return ExpandSquareSmallFor(p.elem_size, k);
+}
+
+bool ExpandIfSquare(const Plan& p, const uint8_t* src, uint8_t* dst) {
+  const SquareSmallFn fn = ExpandSquareFnFor(p);
+  if (fn == nullptr) return false;
+  fn(p.outer, p.axis[1].src_dim, p.axis[1].dilation, src, dst);
   return true;
 }
 

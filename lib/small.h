@@ -72,6 +72,10 @@ constexpr uint64_t kSquareStores = 1024;
 // no padding, zero fill) expands through that loop: true when it did.
 bool ExpandIfSquare(const Plan& p, const uint8_t* src, uint8_t* dst);
 
+// ExpandIfSquare's loop for p, or null where it does not apply (any dst
+// size: the caller bounds it). A small plan keeps it (dilate_plan_expand).
+SquareSmallFn ExpandSquareFnFor(const Plan& p);
+
 // The same case contracted without verify (holes unread: any fill), one load
 // and one store per tap: true when it did. For small tensors without a plan's
 // tap list, and one-shot contracts of up to kSquareStores + expanded bytes /

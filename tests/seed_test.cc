@@ -168,16 +168,21 @@ TEST_P(Seed, Expand2dAgreesWithReference) {
 }
 
 // The same small square cases as descriptions, one-shot and through a plan
-// (a small plan of this shape takes dilate_expand_2d's loop: ExpandIfSquare
-// in lib/small.cc), and next to them the descriptions that must not: a
-// non-zero fill, padding, unequal sizes or dilations, inner 3, and one row
-// less with padding that gives the same dst extents.
+// (a small one-shot expand of this shape takes dilate_expand_2d's loop
+// without a Plan, dilate_expand in lib/api.cc; a small plan takes it through
+// ExpandIfSquare in lib/small.cc), and next to them the descriptions that
+// must not: a non-zero fill, padding on either side of either axis, unequal
+// sizes or dilations (either axis), inner 3, and one row less with padding
+// that gives the same dst extents; and the square case with options.
 TEST_P(Seed, SmallSquareDescriptionsMatchReference) {
   uint64_t index = 0, cases = 0;
+  dilate_options options;
+  memset(&options, 0, sizeof(options));
+  options.struct_size = sizeof(options);
   for (uint32_t dtype : {DILATE_DTYPE_U8, DILATE_DTYPE_F16, DILATE_DTYPE_F32, DILATE_DTYPE_F64}) {
     for (uint64_t k = 1; k <= 8; ++k) {
       for (uint64_t d : {1, 2, 3}) {
-        for (int variant = 0; variant < 7; ++variant) {
+        for (int variant = 0; variant < 12; ++variant) {
           dilate_desc desc = SquareDesc(dtype, 1 + index % 3, k, d);
           const uint64_t fill = 0x0102030405060708ull;
           if (variant == 1) {
@@ -192,6 +197,12 @@ TEST_P(Seed, SmallSquareDescriptionsMatchReference) {
             desc.src_dims[0] = k - 1;
             desc.pad_hi[0] = static_cast<int64_t>(d);
           }
+          if (variant == 7) desc.src_dims[1] = k + 1;
+          if (variant == 8) desc.dilation[1] = d + 1;
+          if (variant == 9) desc.pad_lo[0] = 1;
+          if (variant == 10) desc.pad_lo[1] = -1;  // crops: k >= 2 leaves a column
+          if (variant == 10 && k < 2) continue;
+          const dilate_options* opts = variant == 11 ? &options : nullptr;
           dilate_shape shape;
           shape.struct_size = sizeof(shape);
           ASSERT_EQ(dilate_query_shape(&desc, &shape), DILATE_OK);
@@ -203,7 +214,7 @@ TEST_P(Seed, SmallSquareDescriptionsMatchReference) {
           std::vector<uint8_t> want(shape.dst_bytes);
           dilate_ref::Expand(desc, src.data(), want.data());
           GuardedBuffer dst(shape.dst_bytes, rng.Uniform(0, 63), rng);
-          ASSERT_EQ(dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), nullptr),
+          ASSERT_EQ(dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), opts),
                     DILATE_OK);
           EXPECT_TRUE(dst.Equals(want)) << "one-shot differs from dilate_ref";
           EXPECT_TRUE(dst.GuardsIntact());
@@ -220,7 +231,91 @@ TEST_P(Seed, SmallSquareDescriptionsMatchReference) {
       }
     }
   }
-  EXPECT_GT(cases, 300u);
+  EXPECT_GT(cases, 500u);
+}
+
+// The small square case's bad arguments, one at a time, around a valid
+// call of each dtype: dilate_expand (and dilate_plan_expand, for the call's
+// own arguments) reports each with the status of the general path (the same description with one
+// field changed beyond the small case reports the same) and leaves dst untouched.
+TEST_P(Seed, SmallSquareBadArgumentsReported) {
+  uint64_t index = 0;
+  for (uint32_t dtype : {DILATE_DTYPE_U8, DILATE_DTYPE_U16, DILATE_DTYPE_F32, DILATE_DTYPE_F64}) {
+    for (uint64_t k : {1, 3, 5}) {
+      const dilate_desc good = SquareDesc(dtype, k <= 3 ? 2 : 1, k, 2);
+      dilate_shape shape;
+      shape.struct_size = sizeof(shape);
+      ASSERT_EQ(dilate_query_shape(&good, &shape), DILATE_OK);
+      ASSERT_LE(shape.dst_bytes, 1024u);
+      SCOPED_TRACE(testing::Message() << Describe(good));
+      Rng rng(CaseSeed(0xBAD5, index++));
+      GuardedBuffer src(shape.src_bytes, rng.Uniform(0, 63), rng);
+      GuardedBuffer dst(shape.dst_bytes, rng.Uniform(0, 63), rng);
+      const std::vector<uint8_t> dst_before = dst.Copy();
+      const size_t sn = src.size(), dn = dst.size();
+      dilate_plan* plan = nullptr;
+      ASSERT_EQ(dilate_plan_create(&good, 0, &plan), DILATE_OK);
+      // One-shot, and through a plan of the good description where the bad
+      // argument is one of the call's.
+      auto expect_status = [&](const dilate_desc& desc, const void* s, size_t s_bytes, void* d,
+                               size_t d_bytes, dilate_status want, const char* what) {
+        EXPECT_EQ(dilate_expand(&desc, s, s_bytes, d, d_bytes, nullptr), want) << what;
+        EXPECT_TRUE(dst.Equals(dst_before) && dst.GuardsIntact()) << what << ": dst written";
+        if (memcmp(&desc, &good, sizeof(desc)) == 0) {
+          EXPECT_EQ(dilate_plan_expand(plan, s, s_bytes, d, d_bytes, nullptr), want)
+              << what << " (plan)";
+          EXPECT_TRUE(dst.Equals(dst_before) && dst.GuardsIntact())
+              << what << ": dst written (plan)";
+        }
+      };
+      expect_status(good, src.data(), sn - 1, dst.data(), dn, DILATE_ERROR_BUFFER_TOO_SMALL,
+                    "src one byte short");
+      expect_status(good, src.data(), sn, dst.data(), dn - 1, DILATE_ERROR_BUFFER_TOO_SMALL,
+                    "dst one byte short");
+      expect_status(good, nullptr, sn, dst.data(), dn, DILATE_ERROR_NULL_POINTER, "src NULL");
+      expect_status(good, src.data(), sn, nullptr, dn, DILATE_ERROR_NULL_POINTER, "dst NULL");
+      // src inside dst's bytes.
+      expect_status(good, dst.data() + dn - sn, sn, dst.data(), dn, DILATE_ERROR_OVERLAP,
+                    "src overlaps dst");
+      dilate_desc bad = good;
+      bad.struct_size -= 8;
+      expect_status(bad, src.data(), sn, dst.data(), dn, DILATE_ERROR_BAD_STRUCT_SIZE,
+                    "struct_size");
+      bad = good;
+      bad.flags = 1;
+      expect_status(bad, src.data(), sn, dst.data(), dn, DILATE_ERROR_BAD_FLAGS, "flags");
+      bad = good;
+      bad.dtype = 99;
+      expect_status(bad, src.data(), sn, dst.data(), dn, DILATE_ERROR_BAD_DTYPE, "dtype");
+      bad = good;
+      bad.dilation[1] = 0;
+      expect_status(bad, src.data(), sn, dst.data(), dn, DILATE_ERROR_BAD_DILATION, "dilation 0");
+      if (dilate_dtype_size(dtype) < 8) {
+        bad = good;
+        bad.fill[7] = 1;  // past the element: must be 0
+        expect_status(bad, src.data(), sn, dst.data(), dn, DILATE_ERROR_BAD_ARGUMENT,
+                      "fill byte past the element");
+      }
+      dilate_options options;
+      memset(&options, 0, sizeof(options));
+      options.struct_size = sizeof(options) + 1;
+      EXPECT_EQ(dilate_expand(&good, src.data(), sn, dst.data(), dn, &options),
+                DILATE_ERROR_BAD_STRUCT_SIZE);
+      EXPECT_EQ(dilate_plan_expand(plan, src.data(), sn, dst.data(), dn, &options),
+                DILATE_ERROR_BAD_STRUCT_SIZE);
+      EXPECT_TRUE(dst.Equals(dst_before)) << "options: dst written";
+      // And the valid calls write dilate_ref's bytes.
+      std::vector<uint8_t> want(shape.dst_bytes);
+      dilate_ref::Expand(good, src.data(), want.data());
+      ASSERT_EQ(dilate_expand(&good, src.data(), sn, dst.data(), dn, nullptr), DILATE_OK);
+      EXPECT_TRUE(dst.Equals(want) && dst.GuardsIntact());
+      GuardedBuffer dst2(shape.dst_bytes, rng.Uniform(0, 63), rng);
+      ASSERT_EQ(dilate_plan_expand(plan, src.data(), sn, dst2.data(), dst2.size(), nullptr),
+                DILATE_OK);
+      EXPECT_TRUE(dst2.Equals(want) && dst2.GuardsIntact());
+      dilate_plan_destroy(plan);
+    }
+  }
 }
 
 DILATE_INSTANTIATE_ON_ALL_TARGETS(Seed);
