@@ -504,9 +504,22 @@ HWY_INLINE hn::TFromD<D>* SlicesOfAlignedRows(
   for (uint64_t o = 0;;) {
     T* HWY_RESTRICT r = out;
     const uint64_t x_last = o + 1 == slices ? tap_rows - 1 : tap_rows;  // inside rows end
+#if HWY_TARGET == HWY_AVX2
     for (uint64_t x = 1; x < x_last; ++x) {
       row(r += row_lanes, in += src_row_lanes, fills_in, Inside());
     }
+#else
+    // Ended by `in`, not a count: one register fewer, and GCC then keeps `in`
+    // in a register (it had kept it on the stack, a load-add-store per row
+    // ahead of the row's window load). Same-process A/B on the Zen 4 EPYC
+    // VM, one-shot at 256 KiB: AVX3_DL f32 K5 D4 / K7 D4 / K11 D3 0.96-0.98
+    // / 0.965 / 0.97, f64 K7 D4 0.98, u16 K7 D4 0.96, AVX3 u8 K11 D4
+    // 0.91-0.92, f32 K7 D3 0.94-0.96 in one build and 1.00 in another (code
+    // layout); but AVX2 u16 K7 D4 1.07 (f32 K7 D3, u8 K7 D7 even), so AVX2
+    // keeps the count. SSE4 f32 K7 D3 even.
+    const T* HWY_RESTRICT const in_stop = in + (x_last > 1 ? x_last - 1 : 0) * src_row_lanes;
+    while (in != in_stop) row(r += row_lanes, in += src_row_lanes, fills_in, Inside());
+#endif
     if (o + 1 == slices) {
       if (tap_rows > 1) row(r + row_lanes, in + src_row_lanes, 0, Edge());
       break;
