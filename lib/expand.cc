@@ -466,7 +466,7 @@ HWY_INLINE hn::TFromD<D>* SlicesOfAlignedRows(
     const T* HWY_RESTRICT idx = lanes + N - phase;
     const V w = LoadWindow<kNarrow>(d, in);
     const auto vec = [&](size_t i) HWY_ATTR {
-      return PermuteWindow<kZero, kNarrow>(d, w, ShiftedIndices(i, idx, phase), fill);
+      return PermuteWindow<kZero, kNarrow, true>(d, w, ShiftedIndices(i, idx, phase), fill);
     };
     V v = vec(0);
     if (a == pend) {

@@ -366,6 +366,9 @@ HWY_INLINE __m256i Permute2(__m256i a, __m256i idx, __m256i b, hwy::SizeTag<8>) 
 HWY_INLINE __m256i Permute2(__m256i a, __m256i idx, __m256i b, hwy::SizeTag<4>) {
   return _mm256_permutex2var_epi32(a, idx, b);
 }
+HWY_INLINE __m256i Permute2(__m256i a, __m256i idx, __m256i b, hwy::SizeTag<2>) {
+  return _mm256_permutex2var_epi16(a, idx, b);
+}
 #endif
 
 // Tile-mode table lanes: a lane index into the window, or kOther | (N + k)
@@ -375,7 +378,8 @@ template <typename T>
 constexpr T kOtherBit = static_cast<T>(T{1} << (sizeof(T) * 8 - 1));
 
 // Lane k of the result: window[idx[k]], or other[k] where idx marks it.
-template <class D, class V = hn::Vec<D>>
+// kRows: the caller is aligned rows (see the 256-bit case below).
+template <bool kRows = false, class D, class V = hn::Vec<D>>
 HWY_INLINE V PermuteOr(D d, V window, V idx, V other) {
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
   using T = hn::TFromD<D>;
@@ -387,8 +391,12 @@ HWY_INLINE V PermuteOr(D d, V window, V idx, V other) {
   // Same-process A/B on the Zen 4 EPYC VM, f32 one-shot at 256 KiB (aligned
   // rows of half-width vectors), both orders: K5 D4 0.93-0.95, K7 D3
   // 0.93-0.94, K11 D3 0.98; K5 D3 / K7 D4 / K7 D2, f64 K7 D4 / K5 D4,
-  // contracts and a plan's K5 D4 (tiles) 0.99-1.02.
-  if constexpr (hn::MaxLanes(D()) * sizeof(T) == 32 && sizeof(T) >= 4) {
+  // contracts and a plan's K5 D4 (tiles) 0.99-1.02. 16-bit lanes only for
+  // aligned rows (kRows: their shifted indices are loaded anyway): u16 K7
+  // D4 / K11 D3 at 256 KiB 0.93-0.97 (AVX3 0.94), at 4 MiB 0.92; elsewhere
+  // VPERMT2W lost: unaligned rows (indices in registers), u16 K7 D3 1.11.
+  if constexpr (hn::MaxLanes(D()) * sizeof(T) == 32 &&
+                (sizeof(T) >= 4 || (kRows && sizeof(T) == 2))) {
     return V{Permute2(window.raw, idx.raw, other.raw, hwy::SizeTag<sizeof(T)>())};
   }
 #endif
@@ -465,7 +473,7 @@ HWY_INLINE hn::Vec<D> LoadWindow(D d, const hn::TFromD<D>* HWY_RESTRICT at) {
 // bit). kZeroBase: base is zero and the permute zeroes marked lanes
 // (PermuteZeroesOther), so no blend. kNarrow: w is from LoadWindow<true>
 // and every index < 16: one in-lane PSHUFB.
-template <bool kZeroBase, bool kNarrow, class D, class V = hn::Vec<D>>
+template <bool kZeroBase, bool kNarrow, bool kRows = false, class D, class V = hn::Vec<D>>
 HWY_INLINE V PermuteWindow(D d, V w, V idx, V base) {
   static_assert(!kZeroBase || PermuteZeroesOther(D()), "zero base only where the permute zeroes");
 #if DILATE_BYTES256
@@ -477,7 +485,7 @@ HWY_INLINE V PermuteWindow(D d, V w, V idx, V base) {
         d, hn::IfNegativeThenElse(hn::BitCast(di, idx), hn::BitCast(di, base), hn::BitCast(di, r)));
   }
 #endif
-  return kZeroBase ? Permute(d, w, idx) : PermuteOr(d, w, idx, base);
+  return kZeroBase ? Permute(d, w, idx) : PermuteOr<kRows>(d, w, idx, base);
 }
 
 // PermuteWindow of the window at `at`.
