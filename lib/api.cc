@@ -14,6 +14,10 @@
 namespace dilate {
 namespace {
 
+// dilate_expand_2d's plain small case (k and d below these, dst <= 1 KiB).
+constexpr uint64_t kSquareMaxK = 32;
+constexpr uint64_t kSquareMaxD = 32;
+
 // Whether [a, a + an) and [b, b + bn) share a byte.
 bool Overlap(const void* a, uint64_t an, const void* b, uint64_t bn) {
   if (an == 0 || bn == 0) return false;
@@ -115,6 +119,31 @@ DILATE_NOINLINE dilate_status ExpandGeneral(const dilate_desc* desc, const void*
   return Expand(plan, nullptr, src, src_bytes, dst, dst_bytes, options);
 }
 
+// dilate_expand_2d's small case (n square k x k kernels, one dilation, no
+// padding, zero fill, dst <= kSmallBytes) with src and dst holding at least
+// src_avail and dst_avail bytes: its loop where every argument is plainly
+// valid, else null (the general path then reports what is wrong). A few
+// compares, inlined so that the callers end in a tail jump to the loop.
+DILATE_ALWAYS_INLINE SquareSmallFn SquareSmallLoop(uint32_t esize, uint64_t n, uint64_t k,
+                                                   uint64_t d, const void* src, uint64_t src_avail,
+                                                   const void* dst, uint64_t dst_avail) {
+  if (esize == 0 || k - 1 >= kSquareMaxK || d - 1 >= kSquareMaxD || n - 1 >= kSmallBytes ||
+      src == nullptr || dst == nullptr) {
+    return nullptr;
+  }
+  const uint64_t l = (k - 1) * d + 1;            // < 2^10
+  const uint64_t dst_bytes = n * l * l * esize;  // < 2^10 * 2^20 * 8: no overflow
+  const uint64_t src_bytes = n * k * k * esize;
+  // (Until a target is active, the general path chooses it, or reports a
+  // bad DILATE_TARGET.)
+  if (dst_bytes > kSmallBytes || dst_bytes > dst_avail || src_bytes > src_avail ||
+      Overlap(src, src_bytes, dst, dst_bytes) ||
+      g_active.load(std::memory_order_acquire) == nullptr) {
+    return nullptr;
+  }
+  return ExpandSquareSmallFor(esize, k);
+}
+
 // Marks a live dilate_plan (cleared by dilate_plan_destroy).
 constexpr uint64_t kPlanMagic = 0x6e616c7074616c64ull;  // "dlatplan"
 
@@ -138,10 +167,6 @@ struct dilate_plan {
 
 using dilate::Plan;
 using dilate::Target;
-
-// dilate_expand_2d's plain small case (k and d below these, dst <= 1 KiB).
-constexpr uint64_t kSquareMaxK = 32;
-constexpr uint64_t kSquareMaxD = 32;
 
 extern "C" {
 
@@ -228,25 +253,17 @@ dilate_status dilate_expand(const dilate_desc* desc, const void* src, size_t src
   // on the Zen 4 EPYC VM: 29.5 -> 8.2 ns). Anything else, every bad argument
   // included, takes the general path, which reports it; statuses and bytes
   // are the same either way (tests/seed_test.cc: SmallSquare*).
-  if (desc != nullptr && options == nullptr && src != nullptr && dst != nullptr &&
-      desc->struct_size == sizeof(dilate_desc) && desc->rank == 2 && desc->flags == 0 &&
-      desc->inner == 1) {
-    const uint32_t esize = dilate::DtypeSize(desc->dtype);
+  if (desc != nullptr && options == nullptr && desc->struct_size == sizeof(dilate_desc) &&
+      desc->rank == 2 && desc->flags == 0 && desc->inner == 1) {
     const uint64_t n = desc->outer, k = desc->src_dims[0], d = desc->dilation[0];
     uint64_t fill;
     memcpy(&fill, desc->fill, sizeof(fill));
-    if (esize != 0 && k - 1 < kSquareMaxK && d - 1 < kSquareMaxD && n - 1 < dilate::kSmallBytes &&
-        desc->src_dims[1] == k && desc->dilation[1] == d &&
+    if (desc->src_dims[1] == k && desc->dilation[1] == d &&
         (desc->pad_lo[0] | desc->pad_lo[1] | desc->pad_hi[0] | desc->pad_hi[1] |
          static_cast<int64_t>(fill)) == 0) {
-      const uint64_t l = (k - 1) * d + 1;           // < 2^10
-      const uint64_t need_dst = n * l * l * esize;  // < 2^10 * 2^20 * 8: no overflow
-      const uint64_t need_src = n * k * k * esize;
-      if (need_dst <= dilate::kSmallBytes && need_dst <= dst_bytes && need_src <= src_bytes &&
-          !dilate::Overlap(src, need_src, dst, need_dst) &&
-          dilate::g_active.load(std::memory_order_acquire) != nullptr) {
-        return dilate::ExpandSquareSmallFor(esize, k)(n, k, d, static_cast<const uint8_t*>(src),
-                                                      static_cast<uint8_t*>(dst));
+      if (const dilate::SquareSmallFn loop = dilate::SquareSmallLoop(
+              dilate::DtypeSize(desc->dtype), n, k, d, src, src_bytes, dst, dst_bytes)) {
+        return loop(n, k, d, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst));
       }
     }
   }
@@ -271,19 +288,9 @@ dilate_status dilate_expand_2d(uint32_t dtype, uint64_t n, uint64_t k, uint64_t 
   // and a tail jump to it, on the Zen 5 EPYC). Everything else, including
   // every bad argument, takes the general path, which reports it; the
   // statuses and bytes are the same either way.
-  const uint32_t esize = dilate::DtypeSize(dtype);
-  if (esize != 0 && k - 1 < kSquareMaxK && d - 1 < kSquareMaxD && n - 1 < dilate::kSmallBytes &&
-      src != nullptr && dst != nullptr) {
-    const uint64_t l = (k - 1) * d + 1;            // < 2^10
-    const uint64_t dst_bytes = n * l * l * esize;  // < 2^10 * 2^20 * 8: no overflow
-    const uint64_t src_bytes = n * k * k * esize;
-    // (Until a target is active, the general path chooses it, or reports a
-    // bad DILATE_TARGET.)
-    if (dst_bytes <= dilate::kSmallBytes && !dilate::Overlap(src, src_bytes, dst, dst_bytes) &&
-        dilate::g_active.load(std::memory_order_acquire) != nullptr) {
-      return dilate::ExpandSquareSmallFor(esize, k)(n, k, d, static_cast<const uint8_t*>(src),
-                                                    static_cast<uint8_t*>(dst));
-    }
+  if (const dilate::SquareSmallFn loop = dilate::SquareSmallLoop(
+          dilate::DtypeSize(dtype), n, k, d, src, UINT64_MAX, dst, UINT64_MAX)) {
+    return loop(n, k, d, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst));
   }
   return dilate::Expand2dGeneral(dtype, n, k, d, src, dst);
 }
