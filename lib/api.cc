@@ -92,6 +92,17 @@ dilate_status Contract(const Plan& plan, const Prepared* prepared, const void* e
   return holes_ok ? DILATE_OK : DILATE_ERROR_HOLE_NOT_FILL;
 }
 
+// dilate_expand through a Plan (out of line: the Plan would otherwise cost
+// the small case's frame).
+DILATE_NOINLINE dilate_status ExpandGeneral(const dilate_desc* desc, const void* src,
+                                            size_t src_bytes, void* dst, size_t dst_bytes,
+                                            const dilate_options* options) {
+  Plan plan;
+  const dilate_status s = MakePlan(desc, &plan, nullptr);
+  if (s != DILATE_OK) return s;
+  return Expand(plan, nullptr, src, src_bytes, dst, dst_bytes, options);
+}
+
 // dilate_expand_2d through a description (out of line: its desc would
 // otherwise cost the small case's frame).
 DILATE_NOINLINE dilate_status Expand2dGeneral(uint32_t dtype, uint64_t n, uint64_t k, uint64_t d,
@@ -104,19 +115,9 @@ DILATE_NOINLINE dilate_status Expand2dGeneral(uint32_t dtype, uint64_t n, uint64
   desc.src_dims[0] = desc.src_dims[1] = k;
   desc.dilation[0] = desc.dilation[1] = d;
   // The buffers are as large as the description says: one plan, no second
-  // validation through dilate_query_shape (the small call, 211 -> 111 ns).
-  return dilate_expand(&desc, src, SIZE_MAX, dst, SIZE_MAX, nullptr);
-}
-
-// dilate_expand through a Plan (out of line: the Plan would otherwise cost
-// the small case's frame).
-DILATE_NOINLINE dilate_status ExpandGeneral(const dilate_desc* desc, const void* src,
-                                            size_t src_bytes, void* dst, size_t dst_bytes,
-                                            const dilate_options* options) {
-  Plan plan;
-  const dilate_status s = MakePlan(desc, &plan, nullptr);
-  if (s != DILATE_OK) return s;
-  return Expand(plan, nullptr, src, src_bytes, dst, dst_bytes, options);
+  // validation through dilate_query_shape (the small call, 211 -> 111 ns);
+  // and straight to the general path, as the small case's check has failed.
+  return ExpandGeneral(&desc, src, SIZE_MAX, dst, SIZE_MAX, nullptr);
 }
 
 // dilate_expand_2d's small case (n square k x k kernels, one dilation, no
