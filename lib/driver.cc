@@ -280,6 +280,21 @@ uint64_t WholeTileVectors(const Plan& p, const ExpandKernels& k) {
 // One-shot calls take vector rows over whole tiles of more than this many
 // vectors, whose tables cost more to build per call.
 constexpr uint64_t kMaxTileVectorsOverRows = 256;
+// Unless the rows would run unaligned (tap rows under kMinAlignedRowStep
+// apart: each row's vectors and fill split cache lines), where whole tiles
+// of up to kMaxTileVectorsOverUnalignedRows vectors pay for their tables
+// from kDstBytesPerTileVector bytes of dst per tile vector (8 tiles' worth
+// of 512-bit vectors, 16 of 256-bit ones). Same-process A/B on the Zen 4
+// EPYC VM, one-shot u16 (289 / 361 vectors a whole tile, rows 136 / 114
+// bytes apart): K5 D4 at 256 KiB 0.72 / 0.69 / 0.68 / 0.82 of the time on
+// AVX3_DL / AVX2 / AVX3 / SSE4 (0.37x -> 0.51x memset on AVX3_DL), at
+// 192 KiB 0.72 / 0.73, 512 KiB 0.72 / 0.66; K7 D3 at 256 KiB 0.84-0.88 /
+// 0.83-0.86 / 0.87 / 0.80, 192 KiB 0.89 / 0.94, 512 KiB 0.99 / 0.71. Below
+// the threshold tiles lost (AVX2 K7 D3 at 128 / 160 KiB 1.11 / 1.09, K5 D4
+// at 16 KiB 1.19), as did larger whole tiles (u16 K11 D2, 441 vectors: 1.29
+// / 1.49 at 256 KiB; u16 K9 D3 on AVX2, 625: 1.06).
+constexpr uint64_t kMaxTileVectorsOverUnalignedRows = 384;
+constexpr uint64_t kDstBytesPerTileVector = 512;
 
 // Vector rows instead of tile mode: for a one-shot call where a tile of
 // whole vectors is large or overflows the tables, for a plan (its tables
@@ -293,7 +308,11 @@ constexpr uint64_t kMaxTileVectorsOverRows = 256;
 bool TakesVectorRows(const Plan& p, const ExpandKernels& k, bool per_call) {
   if (VectorRowsFit(p, k) == 0) return false;
   const uint64_t whole = WholeTileVectors(p, k);
-  return whole == 0 || (per_call && whole > kMaxTileVectorsOverRows);
+  if (whole == 0) return true;
+  if (!per_call || whole <= kMaxTileVectorsOverRows) return false;
+  const uint64_t step = p.axis[0].dilation * p.axis[0].dst_stride;  // as VectorRowsFit
+  return step >= kMinAlignedRowStep || whole > kMaxTileVectorsOverUnalignedRows ||
+         whole * kDstBytesPerTileVector > p.dst_bytes;
 }
 
 bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side, bool per_call,
