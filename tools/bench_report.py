@@ -183,8 +183,8 @@ def target_checks(cases, targets):
                    f"{verdict(ratios(rows, best), 0.8)} |")
         out += bound_rows(rows, f"expand inner=1, {size}")
     # The "every element size": the suite times u8, u16 and f64 at
-    # K3 D2 (and K7 D4 in L2; the core grid is f32).
-    sizes = dict(core, dtype={"u8", "u16", "f64"}, k={3, 7}, d={2, 4})
+    # K3 D2 (and K7 D4 in L2, u16 K5 D4 too; the core grid is f32).
+    sizes = dict(core, dtype={"u8", "u16", "f64"}, k={3, 5, 7}, d={2, 4})
     for size in ("256K", "64M"):
         rows = list(select(cases, size=size, **sizes))
         if rows:

@@ -28,6 +28,7 @@ rows = [
  ("u8 K7 D4, 256 KiB", ("expand","u8",2,7,4,1,"zero","256K")),
  ("u16 K3 D2, 256 KiB", ("expand","u16",2,3,2,1,"zero","256K")),
  ("u16 K7 D4, 256 KiB", ("expand","u16",2,7,4,1,"zero","256K")),
+ ("u16 K5 D4 (tap rows 136 bytes apart), 256 KiB", ("expand","u16",2,5,4,1,"zero","256K")),
  ("f64 K7 D4, 256 KiB", ("expand","f64",2,7,4,1,"zero","256K")),
  ("HWIO K3 D2, inner 64, 256 KiB", ("expand","f32",2,3,2,64,"zero","256K")),
  ("HWIO K5 D3, inner 64, 256 KiB", ("expand","f32",2,5,3,64,"zero","256K")),
