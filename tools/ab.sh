@@ -16,6 +16,9 @@
 #      AB_TARGET_B=AVX2 tools/ab.sh HEAD HEAD expand 7 4 268435456 1 20
 #        (AB_TARGET_A / AB_TARGET_B force a target on one side: two targets
 #        of one build compared in one process)
+#      AB_ALLOW_MISMATCH=1 tools/ab.sh HEAD WORKTREE expand 3 2 262144
+#        (times B even where its bytes differ from A's: a deliberately wrong
+#        build that bounds what a change could gain)
 #
 # A revision is anything `git rev-parse` takes, or WORKTREE for this
 # checkout as it is (uncommitted changes included). Each is built once
