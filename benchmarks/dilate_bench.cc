@@ -33,6 +33,8 @@
 //        inline        (small only) an inlined scalar loop doing the same work
 //                      (K, D, N constants: GCC folds it to 25 stores)
 //        inline:runtime (small only) the same loop with K, D, N read at run time
+//        contract      (small only) dilate_contract of the expanded result back
+//                      into the kernel (contract:plan: through a plan)
 //        expand_2d     (small only) dilate_expand_2d(F32, N, K, D, src, dst), the
 //                      one-call form of the same expand, on the best target
 //        threads:<n>   (threads only) options.num_threads = n, best target:
@@ -697,6 +699,26 @@ void BenchSmall(benchmark::State& state, Case c, std::string impl) {
       benchmark::DoNotOptimize(dst);
       benchmark::ClobberMemory();
     }
+  } else if (impl == "contract" || impl == "contract:plan") {
+    // The small call backwards: the 5 x 5 result contracted into 3 x 3, by
+    // dilate_contract of the description or a plan made once (auto target).
+    float back[9];
+    if (dilate_expand(&desc, src, sizeof src, dst, sizeof dst, nullptr) != DILATE_OK) {
+      return Fail(state, DILATE_ERROR_BAD_ARGUMENT);
+    }
+    dilate_plan* plan = nullptr;
+    if (impl == "contract:plan") {
+      const dilate_status s = dilate_plan_create(&desc, 0, &plan);
+      if (s != DILATE_OK) return Fail(state, s);
+    }
+    for (auto _ : state) {
+      benchmark::DoNotOptimize(dst);
+      benchmark::DoNotOptimize(
+          plan != nullptr ? dilate_plan_contract(plan, dst, sizeof dst, back, sizeof back, nullptr)
+                          : dilate_contract(&desc, dst, sizeof dst, back, sizeof back, nullptr));
+      benchmark::ClobberMemory();
+    }
+    dilate_plan_destroy(plan);
   } else if (impl == "expand_2d") {
     const uint64_t k = c.k, d = c.d, n = c.N();
     for (auto _ : state) {
@@ -932,6 +954,8 @@ void Register(const Suite& suite) {
       impls.push_back("inline");
       impls.push_back("inline:runtime");
       impls.push_back("expand_2d");
+      impls.push_back("contract");
+      impls.push_back("contract:plan");
     } else if (c.op == "threads") {
       impls = {"threads:1", "threads:2", "runner:2", "memset:runner:2"};
     }

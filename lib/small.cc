@@ -237,10 +237,11 @@ dilate_status ExpandSquareSmallK(uint64_t n, uint64_t, uint64_t d,
 
 // dilate_expand_2d's case backwards (a contract without verify): one load
 // and one store per tap, the holes unread. K known at compile time (K = 0:
-// the run-time k).
+// the run-time k). Returns DILATE_OK (see ContractSquareSmallFn).
 template <typename T, uint64_t K>
-void ContractSquareK(uint64_t n, uint64_t k, uint64_t d, const uint8_t* DILATE_RESTRICT expanded,
-                     uint8_t* DILATE_RESTRICT dense) {
+dilate_status ContractSquareK(uint64_t n, uint64_t k, uint64_t d,
+                              const uint8_t* DILATE_RESTRICT expanded,
+                              uint8_t* DILATE_RESTRICT dense) {
   if (K != 0) k = K;
   const uint64_t l = (k - 1) * d + 1;
   const uint64_t plane = l * l, row = d * l;  // elements
@@ -253,22 +254,8 @@ void ContractSquareK(uint64_t n, uint64_t k, uint64_t d, const uint8_t* DILATE_R
       }
     }
   }
+  return DILATE_OK;
 }
-
-using ContractSquareFn = void (*)(uint64_t n, uint64_t k, uint64_t d, const uint8_t* expanded,
-                                  uint8_t* dense);
-
-// [log2 elem_size][k < kSquareFixedK ? k : 0], as kExpandSquareSmall.
-// clang-format off
-#define DILATE_CONTRACT_SQUARE_ROW(T)                                        \
-  {ContractSquareK<T, 0>, ContractSquareK<T, 1>, ContractSquareK<T, 2>,      \
-   ContractSquareK<T, 3>, ContractSquareK<T, 4>, ContractSquareK<T, 5>,      \
-   ContractSquareK<T, 6>, ContractSquareK<T, 7>}
-// clang-format on
-const ContractSquareFn kContractSquare[4][kSquareFixedK] = {
-    DILATE_CONTRACT_SQUARE_ROW(uint8_t), DILATE_CONTRACT_SQUARE_ROW(uint16_t),
-    DILATE_CONTRACT_SQUARE_ROW(uint32_t), DILATE_CONTRACT_SQUARE_ROW(uint64_t)};
-#undef DILATE_CONTRACT_SQUARE_ROW
 
 // Whether p is dilate_expand_2d's case: n square k x k kernels, one
 // dilation on both axes, no padding, single elements (the fill is the
@@ -282,6 +269,18 @@ bool IsSquare(const Plan& p) {
 }
 
 }  // namespace
+
+// [log2 elem_size][k < kSquareFixedK ? k : 0], as kExpandSquareSmall.
+// clang-format off
+#define DILATE_CONTRACT_SQUARE_ROW(T)                                        \
+  {ContractSquareK<T, 0>, ContractSquareK<T, 1>, ContractSquareK<T, 2>,      \
+   ContractSquareK<T, 3>, ContractSquareK<T, 4>, ContractSquareK<T, 5>,      \
+   ContractSquareK<T, 6>, ContractSquareK<T, 7>}
+// clang-format on
+const SquareSmallFn kContractSquareSmall[4][kSquareFixedK] = {
+    DILATE_CONTRACT_SQUARE_ROW(uint8_t), DILATE_CONTRACT_SQUARE_ROW(uint16_t),
+    DILATE_CONTRACT_SQUARE_ROW(uint32_t), DILATE_CONTRACT_SQUARE_ROW(uint64_t)};
+#undef DILATE_CONTRACT_SQUARE_ROW
 
 // Entry 0 of each row: the run-time loop, for k >= kSquareFixedK.
 // clang-format off
@@ -310,11 +309,14 @@ bool ExpandIfSquare(const Plan& p, const uint8_t* src, uint8_t* dst) {
   return true;
 }
 
+SquareSmallFn ContractSquareFnFor(const Plan& p) {
+  return IsSquare(p) ? ContractSquareSmallFor(p.elem_size, p.axis[1].src_dim) : nullptr;
+}
+
 bool ContractIfSquare(const Plan& p, const uint8_t* expanded, uint8_t* dense) {
   if (!IsSquare(p)) return false;
-  const uint64_t k = p.axis[1].src_dim;
-  kContractSquare[__builtin_ctz(p.elem_size) & 3][k < kSquareFixedK ? k : 0](
-      p.outer, k, p.axis[1].dilation, expanded, dense);
+  ContractSquareSmallFor(p.elem_size, p.axis[1].src_dim)(p.outer, p.axis[1].src_dim,
+                                                         p.axis[1].dilation, expanded, dense);
   return true;
 }
 

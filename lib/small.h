@@ -39,7 +39,8 @@ void ContractListed(const Plan& p, const uint16_t* pairs, uint32_t n, const uint
 // kSmallBytes, or within kSquareStores (a speed limit only: any size is
 // correct). Byte-for-byte what ExpandSmall gives for the
 // equivalent plan. Returns DILATE_OK, so that dilate_expand_2d can end in a
-// jump to it.
+// jump to it. The contract loops (kContractSquareSmall) take the same
+// arguments the other way round: src the expanded tensor, dst the dense one.
 using SquareSmallFn = dilate_status (*)(uint64_t n, uint64_t k, uint64_t d, const uint8_t* src,
                                         uint8_t* dst);
 
@@ -52,6 +53,15 @@ extern const SquareSmallFn kExpandSquareSmall[4][kSquareFixedK];
 
 inline SquareSmallFn ExpandSquareSmallFor(uint32_t elem_size, uint64_t k) {
   return kExpandSquareSmall[__builtin_ctz(elem_size) & 3][k < kSquareFixedK ? k : 0];
+}
+
+// The same case contracted without verify (holes unread, so any fill): one
+// load and one store per tap, the k * k taps of a kernel unrolled below
+// kSquareFixedK.
+extern const SquareSmallFn kContractSquareSmall[4][kSquareFixedK];
+
+inline SquareSmallFn ContractSquareSmallFor(uint32_t elem_size, uint64_t k) {
+  return kContractSquareSmall[__builtin_ctz(elem_size) & 3][k < kSquareFixedK ? k : 0];
 }
 
 // A one-shot expand of dilate_expand_2d's case larger than kSmallBytes
@@ -81,6 +91,11 @@ SquareSmallFn ExpandSquareFnFor(const Plan& p);
 // tap list, and one-shot contracts of up to kSquareStores + expanded bytes /
 // 16 taps below 256 KiB (lib/driver.cc, RunContract).
 bool ContractIfSquare(const Plan& p, const uint8_t* expanded, uint8_t* dense);
+
+// ContractIfSquare's loop for p, or null where p is not that case (any
+// size and fill: the caller bounds the size, and calls it only without
+// verify). A small plan keeps it (dilate_plan_contract).
+SquareSmallFn ContractSquareFnFor(const Plan& p);
 
 }  // namespace dilate
 

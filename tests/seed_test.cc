@@ -224,9 +224,28 @@ TEST_P(Seed, SmallSquareDescriptionsMatchReference) {
           EXPECT_EQ(
               dilate_plan_expand(plan, src.data(), src.size(), dst2.data(), dst2.size(), nullptr),
               DILATE_OK);
-          dilate_plan_destroy(plan);
           EXPECT_TRUE(dst2.Equals(want)) << "a plan differs from dilate_ref";
           EXPECT_TRUE(dst2.GuardsIntact());
+          // And back: the expanded tensor contracted (dilate_contract's small
+          // case takes the same loop's inverse, lib/api.cc), one-shot and by
+          // the plan.
+          std::vector<uint8_t> want_dense(shape.src_bytes);
+          dilate_ref::Contract(desc, want.data(), want_dense.data(), want_dense.size());
+          GuardedBuffer expanded(shape.dst_bytes, rng.Uniform(0, 63), rng);
+          memcpy(expanded.data(), want.data(), want.size());
+          GuardedBuffer dense(shape.src_bytes, rng.Uniform(0, 63), rng);
+          ASSERT_EQ(dilate_contract(&desc, expanded.data(), expanded.size(), dense.data(),
+                                    dense.size(), opts),
+                    DILATE_OK);
+          EXPECT_TRUE(dense.Equals(want_dense)) << "one-shot contract differs from dilate_ref";
+          EXPECT_TRUE(dense.GuardsIntact());
+          GuardedBuffer dense2(shape.src_bytes, rng.Uniform(0, 63), rng);
+          EXPECT_EQ(dilate_plan_contract(plan, expanded.data(), expanded.size(), dense2.data(),
+                                         dense2.size(), nullptr),
+                    DILATE_OK);
+          EXPECT_TRUE(dense2.Equals(want_dense)) << "a plan's contract differs from dilate_ref";
+          EXPECT_TRUE(dense2.GuardsIntact());
+          dilate_plan_destroy(plan);
         }
       }
     }
@@ -313,6 +332,77 @@ TEST_P(Seed, SmallSquareBadArgumentsReported) {
       ASSERT_EQ(dilate_plan_expand(plan, src.data(), sn, dst2.data(), dst2.size(), nullptr),
                 DILATE_OK);
       EXPECT_TRUE(dst2.Equals(want) && dst2.GuardsIntact());
+
+      // The same for dilate_contract (and dilate_plan_contract) of the
+      // expanded tensor `want` into a dense one: each bad argument reported
+      // with the general path's status, dense untouched.
+      GuardedBuffer exp(shape.dst_bytes, rng.Uniform(0, 63), rng);
+      memcpy(exp.data(), want.data(), want.size());
+      GuardedBuffer dense(shape.src_bytes, rng.Uniform(0, 63), rng);
+      const std::vector<uint8_t> dense_before = dense.Copy();
+      const size_t en = exp.size(), cn = dense.size();
+      auto expect_contract = [&](const dilate_desc& desc, const void* e, size_t e_bytes, void* c,
+                                 size_t c_bytes, dilate_status want_status, const char* what) {
+        EXPECT_EQ(dilate_contract(&desc, e, e_bytes, c, c_bytes, nullptr), want_status) << what;
+        EXPECT_TRUE(dense.Equals(dense_before) && dense.GuardsIntact())
+            << what << ": dense written";
+        if (memcmp(&desc, &good, sizeof(desc)) == 0) {
+          EXPECT_EQ(dilate_plan_contract(plan, e, e_bytes, c, c_bytes, nullptr), want_status)
+              << what << " (plan)";
+          EXPECT_TRUE(dense.Equals(dense_before) && dense.GuardsIntact())
+              << what << ": dense written (plan)";
+        }
+      };
+      expect_contract(good, exp.data(), en - 1, dense.data(), cn, DILATE_ERROR_BUFFER_TOO_SMALL,
+                      "contract: expanded one byte short");
+      expect_contract(good, exp.data(), en, dense.data(), cn - 1, DILATE_ERROR_BUFFER_TOO_SMALL,
+                      "contract: dense one byte short");
+      expect_contract(good, nullptr, en, dense.data(), cn, DILATE_ERROR_NULL_POINTER,
+                      "contract: expanded NULL");
+      expect_contract(good, exp.data(), en, nullptr, cn, DILATE_ERROR_NULL_POINTER,
+                      "contract: dense NULL");
+      // dense inside the expanded tensor's bytes: reported, nothing written.
+      const std::vector<uint8_t> exp_before = exp.Copy();
+      EXPECT_EQ(dilate_contract(&good, exp.data(), en, exp.data() + en - cn, cn, nullptr),
+                DILATE_ERROR_OVERLAP);
+      EXPECT_EQ(dilate_plan_contract(plan, exp.data(), en, exp.data() + en - cn, cn, nullptr),
+                DILATE_ERROR_OVERLAP);
+      EXPECT_TRUE(exp.Equals(exp_before) && exp.GuardsIntact()) << "contract overlap: written";
+      bad = good;
+      bad.struct_size -= 8;
+      expect_contract(bad, exp.data(), en, dense.data(), cn, DILATE_ERROR_BAD_STRUCT_SIZE,
+                      "contract: struct_size");
+      bad = good;
+      bad.flags = 1;
+      expect_contract(bad, exp.data(), en, dense.data(), cn, DILATE_ERROR_BAD_FLAGS,
+                      "contract: flags");
+      bad = good;
+      bad.dtype = 99;
+      expect_contract(bad, exp.data(), en, dense.data(), cn, DILATE_ERROR_BAD_DTYPE,
+                      "contract: dtype");
+      bad = good;
+      bad.dilation[0] = 0;
+      expect_contract(bad, exp.data(), en, dense.data(), cn, DILATE_ERROR_BAD_DILATION,
+                      "contract: dilation 0");
+      if (dilate_dtype_size(dtype) < 8) {
+        bad = good;
+        bad.fill[7] = 1;
+        expect_contract(bad, exp.data(), en, dense.data(), cn, DILATE_ERROR_BAD_ARGUMENT,
+                        "contract: fill byte past the element");
+      }
+      EXPECT_EQ(dilate_contract(&good, exp.data(), en, dense.data(), cn, &options),
+                DILATE_ERROR_BAD_STRUCT_SIZE);
+      EXPECT_EQ(dilate_plan_contract(plan, exp.data(), en, dense.data(), cn, &options),
+                DILATE_ERROR_BAD_STRUCT_SIZE);
+      EXPECT_TRUE(dense.Equals(dense_before)) << "contract options: dense written";
+      std::vector<uint8_t> want_dense(shape.src_bytes);
+      dilate_ref::Contract(good, want.data(), want_dense.data(), want_dense.size());
+      ASSERT_EQ(dilate_contract(&good, exp.data(), en, dense.data(), cn, nullptr), DILATE_OK);
+      EXPECT_TRUE(dense.Equals(want_dense) && dense.GuardsIntact());
+      GuardedBuffer dense2(shape.src_bytes, rng.Uniform(0, 63), rng);
+      ASSERT_EQ(dilate_plan_contract(plan, exp.data(), en, dense2.data(), dense2.size(), nullptr),
+                DILATE_OK);
+      EXPECT_TRUE(dense2.Equals(want_dense) && dense2.GuardsIntact());
       dilate_plan_destroy(plan);
     }
   }
