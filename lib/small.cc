@@ -237,7 +237,7 @@ dilate_status ExpandSquareSmallK(uint64_t n, uint64_t, uint64_t d,
 
 // dilate_expand_2d's case backwards (a contract without verify): one load
 // and one store per tap, the holes unread. K known at compile time (K = 0:
-// the run-time k). Returns DILATE_OK (see ContractSquareSmallFn).
+// the run-time k). Returns DILATE_OK (a SquareSmallFn, lib/small.h).
 template <typename T, uint64_t K>
 dilate_status ContractSquareK(uint64_t n, uint64_t k, uint64_t d,
                               const uint8_t* DILATE_RESTRICT expanded,
@@ -314,9 +314,9 @@ SquareSmallFn ContractSquareFnFor(const Plan& p) {
 }
 
 bool ContractIfSquare(const Plan& p, const uint8_t* expanded, uint8_t* dense) {
-  if (!IsSquare(p)) return false;
-  ContractSquareSmallFor(p.elem_size, p.axis[1].src_dim)(p.outer, p.axis[1].src_dim,
-                                                         p.axis[1].dilation, expanded, dense);
+  const SquareSmallFn fn = ContractSquareFnFor(p);
+  if (fn == nullptr) return false;
+  fn(p.outer, p.axis[1].src_dim, p.axis[1].dilation, expanded, dense);
   return true;
 }
 
