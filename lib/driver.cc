@@ -296,6 +296,36 @@ constexpr uint64_t kMaxTileVectorsOverRows = 256;
 constexpr uint64_t kMaxTileVectorsOverUnalignedRows = 384;
 constexpr uint64_t kDstBytesPerTileVector = 512;
 
+// Whether the CPU is Intel's (read once).
+bool IntelCpu() {
+#if HWY_ARCH_X86
+  static const bool intel = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_is("intel") != 0;
+  }();
+  return intel;
+#else
+  return false;
+#endif
+}
+
+// On Intel CPUs, where rows would run aligned, one-shot calls take whole
+// tiles of up to kMaxTileVectorsOverAlignedRows vectors from
+// kDstBytesPerTileVectorOverAlignedRows bytes of dst per tile vector (16
+// tiles of 512-bit vectors): their tables then pay. Same-process A/B
+// on an Intel Xeon VM (AVX-512, AMX, model 207), one-shot f32 against aligned
+// rows: K5 D4 (289 vectors a whole tile) at 512 KiB / 1 / 2 MiB 0.92 / 0.74 /
+// 0.90 of the time (1 MiB 0.65x -> 0.88x memset), K7 D3 (361) at 512 KiB /
+// 1 / 2 MiB 0.84 / 0.93 / 0.96, f64 K5 D4 at 1 MiB 0.97, K7 D4 (625) at
+// 1 MiB 1.00; below the threshold tiles lost or were mixed (K7 D3 at 256 KiB
+// 1.05, f64 K5 D4 1.05; f32 K5 D4 0.86-0.90 at 128-256 KiB). Groups of up to
+// 4 bytes: f64 K7 D3 at 1 / 2 MiB took 1.03-1.08 / 1.02 (its rows already
+// ran at 0.86x memset), f64 K5 D4 0.96-0.97. Not on AMD: on the Zen 4 EPYC
+// VM aligned rows had taken 0.81-0.86 of tiles' time for K7 D3 at 4 MiB,
+// 0.69 for K7 D4.
+constexpr uint64_t kMaxTileVectorsOverAlignedRows = 640;
+constexpr uint64_t kDstBytesPerTileVectorOverAlignedRows = 1024;
+
 // Vector rows instead of tile mode: for a one-shot call where a tile of
 // whole vectors is large or overflows the tables, for a plan (its tables
 // built once) only where it overflows them. Same-process A/B (tools/ab.sh,
@@ -305,14 +335,18 @@ constexpr uint64_t kDstBytesPerTileVector = 512;
 // D4 0.73 and K11 D3 0.77, but K7 D3 1.14 and K5 D4 1.04; AVX2 one-shot K7
 // D4 0.72, K7 D3 0.91, K5 D3 1.00 (169), K3 D4 1.21 (81); f64 one-shot K7
 // D4 0.74, K5 D3 1.05 (169: tiles of up to 256 vectors stay).
+// (On Intel, see kMaxTileVectorsOverAlignedRows.)
 bool TakesVectorRows(const Plan& p, const ExpandKernels& k, bool per_call) {
   if (VectorRowsFit(p, k) == 0) return false;
   const uint64_t whole = WholeTileVectors(p, k);
   if (whole == 0) return true;
   if (!per_call || whole <= kMaxTileVectorsOverRows) return false;
   const uint64_t step = p.axis[0].dilation * p.axis[0].dst_stride;  // as VectorRowsFit
-  return step >= kMinAlignedRowStep || whole > kMaxTileVectorsOverUnalignedRows ||
-         whole * kDstBytesPerTileVector > p.dst_bytes;
+  if (step >= kMinAlignedRowStep) {
+    return !(p.group <= 4 && whole <= kMaxTileVectorsOverAlignedRows &&
+             whole * kDstBytesPerTileVectorOverAlignedRows <= p.dst_bytes && IntelCpu());
+  }
+  return whole > kMaxTileVectorsOverUnalignedRows || whole * kDstBytesPerTileVector > p.dst_bytes;
 }
 
 bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side, bool per_call,

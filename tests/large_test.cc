@@ -208,6 +208,18 @@ const BigCase& GetBigCase(const std::string& name) {
     d.outer = 1700;
     d.src_dims[0] = d.src_dims[1] = 7;
     d.dilation[0] = d.dilation[1] = 4;
+  } else if (name == "rows_f32_k11") {  // 320 f32 11x11 kernels by 3 (1.2 MB): rows 124 bytes long
+    d.dtype = DILATE_DTYPE_F32;
+    d.rank = 2;
+    d.outer = 320;
+    d.src_dims[0] = d.src_dims[1] = 11;
+    d.dilation[0] = d.dilation[1] = 3;
+  } else if (name == "rows_f32_k5") {  // 1,000 f32 5x5 kernels by 4 (1.2 MB): Intel takes tiles
+    d.dtype = DILATE_DTYPE_F32;
+    d.rank = 2;
+    d.outer = 1000;
+    d.src_dims[0] = d.src_dims[1] = 5;
+    d.dilation[0] = d.dilation[1] = 4;
   } else if (name == "rows_f64") {  // 700 f64 7x7 kernels by 3, padded: rows 160 bytes long
     d.dtype = DILATE_DTYPE_F64;
     d.rank = 2;
@@ -306,9 +318,15 @@ TEST_P(Large, Streaming16MiBVectorRuns16) {
 // in lanes of 16 bits or more take vector rows (VectorRowsFit in
 // lib/driver.cc): aligned rows where dst is aligned to their lanes,
 // unaligned ones where it is not, split between threads, and through a
-// plan (whose tables overflow for f32 K7 D4 on 512-bit targets).
+// plan (whose tables overflow for f32 K7 D4 on 512-bit targets). On Intel
+// CPUs one-shot calls take whole tiles of up to 640 vectors there instead
+// (kMaxTileVectorsOverAlignedRows): f32 K5 D4 (289), K7 D4 on 256-bit
+// targets; f32 K11 D3 (961 vectors at 512 bits) keeps rows everywhere.
 TEST_P(Large, VectorRowsPastL2) {
   RunBigCase("rows_f32", 0);
+  RunBigCase("rows_f32_k11", 0);
+  RunBigCase("rows_f32_k5", 0);
+  if (Scale() >= 1) RunBigCase("rows_f32_k5", 4, 2);
   RunBigCase("rows_f32", 4, 3);
   if (Scale() >= 1) RunBigCase("rows_f32", 0, 0, true);
   RunBigCase("rows_f64", 8, 2);
