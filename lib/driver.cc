@@ -311,20 +311,21 @@ bool IntelCpu() {
 
 // On Intel CPUs, where rows would run aligned, one-shot calls take whole
 // tiles of up to kMaxTileVectorsOverAlignedRows vectors from
-// kDstBytesPerTileVectorOverAlignedRows bytes of dst per tile vector (16
-// tiles of 512-bit vectors): their tables then pay. Same-process A/B
-// on an Intel Xeon VM (AVX-512, AMX, model 207), one-shot f32 against aligned
-// rows: K5 D4 (289 vectors a whole tile) at 512 KiB / 1 / 2 MiB 0.92 / 0.74 /
-// 0.90 of the time (1 MiB 0.65x -> 0.88x memset), K7 D3 (361) at 512 KiB /
-// 1 / 2 MiB 0.84 / 0.93 / 0.96, f64 K5 D4 at 1 MiB 0.97, K7 D4 (625) at
-// 1 MiB 1.00; below the threshold tiles lost or were mixed (K7 D3 at 256 KiB
-// 1.05, f64 K5 D4 1.05; f32 K5 D4 0.86-0.90 at 128-256 KiB). Groups of up to
-// 4 bytes: f64 K7 D3 at 1 / 2 MiB took 1.03-1.08 / 1.02 (its rows already
-// ran at 0.86x memset), f64 K5 D4 0.96-0.97. Not on AMD: on the Zen 4 EPYC
-// VM aligned rows had taken 0.81-0.86 of tiles' time for K7 D3 at 4 MiB,
-// 0.69 for K7 D4.
+// kDstBytesPerTileVectorOverAlignedRows bytes of dst per tile vector (24
+// tiles of 512-bit vectors): their tables then pay. Same-process A/B on an
+// Intel Xeon VM (AVX-512, AMX, model 207), one-shot f32 against aligned
+// rows, medians of three runs: K5 D4 (289 vectors a whole tile) at 512 KiB
+// / 1 / 2 MiB 0.92 / 0.875 / 0.915 of the time (1 MiB 0.65x -> 0.86x
+// memset), K7 D3 (361) 0.99 / 0.93 / 0.96, K3 D8 (289) 1.00 / 0.935 /
+// 0.94; K7 D4 (625) 1.00 at 1 and 4 MiB. Below: K3 D8 at 320 / 384 KiB
+// 1.037 / 1.014, K7 D3 at 320 / 400 KiB 1.05 / 1.005, so not from 1 KiB
+// of dst per tile vector (K5 D4 at 256 KiB 0.92 would have gained, K3 D8
+// there lost 1.03-1.07). Groups of up to 4 bytes: f64 K7 D3 at 1 / 2 MiB
+// 1.00 / 1.02, K5 D4 at 256 KiB 1.05 (its rows run at 0.86x memset). Not
+// on AMD: on the Zen 4 EPYC VM aligned rows had taken 0.81-0.86 of tiles'
+// time for K7 D3 at 4 MiB, 0.69 for K7 D4.
 constexpr uint64_t kMaxTileVectorsOverAlignedRows = 640;
-constexpr uint64_t kDstBytesPerTileVectorOverAlignedRows = 1024;
+constexpr uint64_t kDstBytesPerTileVectorOverAlignedRows = 1536;
 
 // Vector rows instead of tile mode: for a one-shot call where a tile of
 // whole vectors is large or overflows the tables, for a plan (its tables
