@@ -320,8 +320,8 @@ bool IntelCpu() {
 // 0.94; K7 D4 (625) 1.00 at 1 and 4 MiB. Below: K3 D8 at 320 / 384 KiB
 // 1.037 / 1.014, K7 D3 at 320 / 400 KiB 1.05 / 1.005, so not from 1 KiB
 // of dst per tile vector (K5 D4 at 256 KiB 0.92 would have gained, K3 D8
-// there lost 1.03-1.07). Groups of up to 4 bytes: f64 K7 D3 at 1 / 2 MiB
-// 1.00 / 1.02, K5 D4 at 256 KiB 1.05 (its rows run at 0.86x memset). Not
+// there lost 1.03-1.07). Groups of up to 4 bytes: f64 K7 D3 took 1.03-1.08
+// / 1.02 at 1 / 2 MiB (single runs; its rows run at 0.86x memset). Not
 // on AMD: on the Zen 4 EPYC VM aligned rows had taken 0.81-0.86 of tiles'
 // time for K7 D3 at 4 MiB, 0.69 for K7 D4.
 constexpr uint64_t kMaxTileVectorsOverAlignedRows = 640;
