@@ -216,7 +216,7 @@ constexpr uint64_t kShortRowBytes = 1024;
 constexpr uint64_t kLineBytes = 64;
 constexpr uint64_t kLongRowBytes = 4096;
 
-// Vector rows (RowState::row_vectors, ExpandGridVectors in lib/expand.cc)
+// Vector rows (RowState::row_vectors, ExpandGridVectors in lib/expand-inl.h)
 // fit a rank-2 expand whose tap rows span at least a vector and fit the
 // target's few, where whole-vector stores from each row's start write at
 // most 100 / kMinVectorRowsShare times the bytes dst has: while dst fits
@@ -358,7 +358,7 @@ bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side, bool pe
   if (row < kShortRowBytes) return true;
   // Out of cache, rows whose groups are whole cache lines (HWIO layouts of
   // 16 or more f32), dst line-aligned, stream every group and hole
-  // (ExpandRowVectors in lib/expand.cc). Same-process A/B, f32 at 64 MiB on
+  // (ExpandRowVectors in lib/expand-inl.h). Same-process A/B, f32 at 64 MiB on
   // AVX-512 against tile mode: inner 64 K5 D3 0.40 of the time (0.37x ->
   // 0.93x memset), inner 16 K7 D4 0.47 (0.47x -> 0.99x), inner 64 K3 D2
   // 0.89; inner 16 K7 D3 and inner 32 K5 D3 even; a plan's K5 D3 / K7 D4

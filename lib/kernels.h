@@ -1,5 +1,5 @@
 // The per-target kernel interface. Each Highway target compiles one
-// ExpandKernels and one ContractKernels table (lib/expand.cc,
+// ExpandKernels and one ContractKernels table (lib/expand-inl.h,
 // lib/contract.cc); lib/targets.cc picks the table for the chosen target and
 // lib/driver.cc walks the tensor and calls it one row at a time (rank-2
 // row mode: one chunk of rows at a time, expand_grid).
@@ -242,7 +242,7 @@ struct ContractKernels {
 constexpr size_t kPairRegVectors = 25;
 constexpr size_t kPairTwoRegVectors = 9;
 
-// Vector rows (ExpandGridVectors, lib/expand.cc) run aligned rows
+// Vector rows (ExpandGridVectors, lib/expand-inl.h) run aligned rows
 // (SlicesOfAlignedRows) for tap rows at least this many bytes apart: each costs more
 // than an unaligned row (its phase, indices shifted per row instead of
 // held as they are, the pending vector), repaid by fewer, unsplit stores where

@@ -1,4 +1,4 @@
-// Per-target building blocks shared by lib/expand.cc and lib/contract.cc:
+// Per-target building blocks shared by lib/expand-inl.h and lib/contract.cc:
 // pattern fill, copy, full-width lane permutes and the choice of shuffle
 // lane type. Re-included once per Highway target (toggle-guarded).
 #if defined(DILATE_LIB_SIMD_INL_H_) == defined(HWY_TARGET_TOGGLE)

@@ -90,7 +90,7 @@ void ReverseRunner(void* /* runner_ctx */, uint64_t tasks, void (*task)(void*, u
 
 // Rank-2 kernels of 1-2 elements a group whose dilated rows span one to a
 // few vectors: the shapes whose rows a target writes as whole permuted
-// vectors (vector rows, lib/expand.cc), with padding and cropping on both
+// vectors (vector rows, lib/expand-inl.h), with padding and cropping on both
 // axes, any element size, zero or random fill, split into chunks by a
 // runner or not, at unaligned addresses between guard bytes; dst 1-640 KiB.
 TEST_P(RandomExpand, ShortDilatedRowsMatchReference) {

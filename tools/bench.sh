@@ -11,7 +11,8 @@
 # Output: bench-results/<mode>-<stamp>.{json,md,png} and <mode>-latest.* links.
 # Environment: DILATE_BENCH_SRC (source tree to build, default this checkout;
 # e.g. a `git worktree` of a commit, so results belong to a revision),
-# DILATE_BENCH_BUILD (build dir, default build/bench),
+# DILATE_BENCH_BUILD (build dir, default build/bench; a Release tree with
+# the benchmarks, such as build/release, is reused as it is),
 # DILATE_BENCH_OUT (output dir, default bench-results), PYTHON (default
 # /usr/bin/python3, which needs Debian's python3-matplotlib for the plot).
 set -euo pipefail
@@ -33,9 +34,20 @@ case $mode in
   *) echo "usage: $0 [smoke|quick|full] [dilate_bench args...]" >&2; exit 2 ;;
 esac
 
-cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDILATE_BUILD_BENCHMARKS=ON \
-  -DDILATE_BUILD_TESTS=OFF -DDILATE_BUILD_TOOLS=OFF -DDILATE_BUILD_FUZZERS=OFF \
-  -DDILATE_INSTALL=OFF >/dev/null
+# A tree already configured from $src as a Release build with the benchmarks
+# (a previous run's, or the release preset's build/release, which
+# tools/run.sh test passes in) is only brought up to date: no second build of
+# the library. Any other tree is configured here.
+cache=$build/CMakeCache.txt
+if [[ -f $cache ]] && grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$src" "$cache" &&
+  grep -qx 'CMAKE_BUILD_TYPE:STRING=Release' "$cache" &&
+  grep -qx 'DILATE_BUILD_BENCHMARKS:BOOL=ON' "$cache"; then
+  echo "building dilate_bench in the configured tree $build" >&2
+else
+  cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDILATE_BUILD_BENCHMARKS=ON \
+    -DDILATE_BUILD_TESTS=OFF -DDILATE_BUILD_TOOLS=OFF -DDILATE_BUILD_FUZZERS=OFF \
+    -DDILATE_INSTALL=OFF >/dev/null
+fi
 cmake --build "$build" --target dilate_bench -j2 >/dev/null
 
 mkdir -p "$out"
