@@ -296,18 +296,26 @@ constexpr uint64_t kMaxTileVectorsOverRows = 256;
 constexpr uint64_t kMaxTileVectorsOverUnalignedRows = 384;
 constexpr uint64_t kDstBytesPerTileVector = 512;
 
-// Whether the CPU is Intel's (read once).
-bool IntelCpu() {
+// The x86 CPU's vendor (read once): rules measured on one vendor's CPUs
+// apply on that vendor's only. Neither on other architectures.
+enum class Vendor { kOther, kIntel, kAmd };
+Vendor CpuVendor() {
 #if HWY_ARCH_X86
-  static const bool intel = [] {
+  static const Vendor vendor = [] {
     __builtin_cpu_init();
-    return __builtin_cpu_is("intel") != 0;
+    if (__builtin_cpu_is("intel")) return Vendor::kIntel;
+    if (__builtin_cpu_is("amd")) return Vendor::kAmd;
+    return Vendor::kOther;
   }();
-  return intel;
+  return vendor;
 #else
-  return false;
+  return Vendor::kOther;
 #endif
 }
+bool IntelCpu() { return CpuVendor() == Vendor::kIntel; }
+#if HWY_ARCH_X86
+bool AmdCpu() { return CpuVendor() == Vendor::kAmd; }  // (used on x86 only)
+#endif
 
 // On Intel CPUs, where rows would run aligned, one-shot calls take whole
 // tiles of up to kMaxTileVectorsOverAlignedRows vectors from
@@ -436,8 +444,7 @@ bool TakesColumns(const Target& target) {
         if (env[0] == '1' && env[1] == '\0') return true;
         if (env[0] == '0' && env[1] == '\0') return false;
       }
-      __builtin_cpu_init();
-      return __builtin_cpu_is("amd") != 0;
+      return AmdCpu();
     }();
     return columns;
   }
