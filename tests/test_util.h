@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dilate/dilate.h"
+#include "tests/tested_targets.h"
 
 namespace dilate_test {
 
@@ -105,12 +106,13 @@ class TargetTest : public ::testing::TestWithParam<std::string> {
 
 std::string TargetTestName(const ::testing::TestParamInfo<std::string>& info);
 
-// Instantiates `fixture` (derived from TargetTest) once per supported target,
-// named by target: Target/Fixture.Test/AVX2.
-#define DILATE_INSTANTIATE_ON_ALL_TARGETS(fixture)                                                \
-  INSTANTIATE_TEST_SUITE_P(                                                                       \
-      Target, fixture, ::testing::ValuesIn(::dilate_test::ListTargets(DILATE_TARGETS_SUPPORTED)), \
-      ::dilate_test::TargetTestName)
+// Instantiates `fixture` (derived from TargetTest) once per supported target
+// (TestedTargets, tests/tested_targets.h), named by target:
+// Target/Fixture.Test/AVX2.
+#define DILATE_INSTANTIATE_ON_ALL_TARGETS(fixture)                                  \
+  INSTANTIATE_TEST_SUITE_P(Target, fixture,                                         \
+                           ::testing::ValuesIn(::dilate_test::TestedTargets()), \
+                           ::dilate_test::TargetTestName)
 
 // A caller-supplied parallel_for that runs tasks in reverse order on the
 // calling thread, counting how often each index ran.
