@@ -11,14 +11,6 @@
 
 namespace dilate_test {
 
-std::vector<std::string> ListTargets(uint32_t which) {
-  uint32_t count = 0;
-  if (dilate_list_targets(which, nullptr, 0, &count) != DILATE_OK) return {};
-  std::vector<const char*> names(count);
-  if (dilate_list_targets(which, names.data(), count, &count) != DILATE_OK) return {};
-  return std::vector<std::string>(names.begin(), names.end());
-}
-
 double Scale() {
   static const double scale = [] {
     const char* env = getenv("DILATE_TEST_SCALE");

@@ -20,9 +20,6 @@
 
 namespace dilate_test {
 
-// Target names from dilate_list_targets(which), best first.
-std::vector<std::string> ListTargets(uint32_t which);
-
 // The size knob: DILATE_TEST_SCALE (default 1.0) multiplies the number of
 // random cases and the sizes of the costly tests. qemu runs use e.g. 0.05.
 double Scale();

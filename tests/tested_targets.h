@@ -19,20 +19,25 @@
 
 namespace dilate_test {
 
-inline std::vector<std::string> TestedTargets() {
+// Target names from dilate_list_targets(which), best first (none if it fails).
+inline std::vector<std::string> ListTargets(uint32_t which) {
   uint32_t n = 0;
-  if (dilate_list_targets(DILATE_TARGETS_SUPPORTED, nullptr, 0, &n) != DILATE_OK) return {};
+  if (dilate_list_targets(which, nullptr, 0, &n) != DILATE_OK) return {};
   std::vector<const char*> names(n);
-  if (dilate_list_targets(DILATE_TARGETS_SUPPORTED, names.data(), n, &n) != DILATE_OK) return {};
+  if (dilate_list_targets(which, names.data(), n, &n) != DILATE_OK) return {};
+  return std::vector<std::string>(names.begin(), names.begin() + n);
+}
+
+inline std::vector<std::string> TestedTargets() {
   const char* env = getenv("DILATE_TEST_SKIP_TARGETS");
   const std::string skip = std::string(" ") + (env != nullptr ? env : "") + " ";
   std::vector<std::string> tested;
-  for (uint32_t i = 0; i < n; ++i) {
-    const std::string name = names[i];
+  for (const std::string& name : ListTargets(DILATE_TARGETS_SUPPORTED)) {
     bool skipped = false;
-    for (size_t at = skip.find(name); at != std::string::npos; at = skip.find(name, at + 1)) {
+    for (size_t at = skip.find(name); at != std::string::npos && !skipped;
+         at = skip.find(name, at + 1)) {
       const char before = skip[at - 1], after = skip[at + name.size()];
-      if ((before == ' ' || before == ',') && (after == ' ' || after == ',')) skipped = true;
+      skipped = (before == ' ' || before == ',') && (after == ' ' || after == ',');
     }
     if (!skipped) tested.push_back(name);
   }

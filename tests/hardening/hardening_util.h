@@ -9,16 +9,14 @@
 #include <vector>
 
 #include "dilate/dilate.h"
+#include "tests/tested_targets.h"
 
 namespace dilate_hardening {
 
-// Supported targets, best first.
+// Supported targets, best first (all of them: DILATE_TEST_SKIP_TARGETS is
+// TestedTargets', for the per-target runs).
 inline std::vector<std::string> SupportedTargets() {
-  uint32_t n = 0;
-  dilate_list_targets(DILATE_TARGETS_SUPPORTED, nullptr, 0, &n);
-  std::vector<const char*> names(n);
-  dilate_list_targets(DILATE_TARGETS_SUPPORTED, names.data(), n, &n);
-  return std::vector<std::string>(names.begin(), names.end());
+  return dilate_test::ListTargets(DILATE_TARGETS_SUPPORTED);
 }
 
 inline uint32_t DtypeOfSize(uint32_t bytes) {
