@@ -3,19 +3,20 @@
 # and the ABI check. Called by tools/run.sh test; fails (non-zero) if any step
 # fails, and prints every command it runs.
 #
-#   bash tools/harden.sh          the CI run (bounded: ~14 minutes on 2 cores, half
-#                                 of it compiling the clang ASan+UBSan build)
+#   bash tools/harden.sh          the CI run (bounded: ~15 minutes on 2 cores, a
+#                                 third of it compiling the clang ASan+UBSan build)
 #   bash tools/harden.sh long     long fuzz runs only (HARDEN_LONG_SECONDS per
 #                                 harness, default 3600), corpus kept in
 #                                 fuzz/corpus-work/ (gitignored)
 #   bash tools/harden.sh STEP...  only some steps: deps fuzz asan tsan guard valgrind abi
 #
 # Environment:
-#   HARDEN_FUZZ_SECONDS   seconds per harness in the CI run (default 30)
+#   HARDEN_FUZZ_SECONDS   seconds per harness in the CI run (default 30; the
+#                         harnesses run HARDEN_JOBS at a time)
 #   HARDEN_LONG_SECONDS   seconds per harness in `long` (default 3600)
 #   HARDEN_KNOWN_BUGS     "tolerate": do not fail on the library bugs listed in
 #                         fuzz/known-bugs/README.md (default: they fail)
-#   HARDEN_JOBS           build parallelism (default 2)
+#   HARDEN_JOBS           build and run parallelism (default 2)
 #   HARDEN_BUILD          build root (default <repo>/build/harden)
 #   DILATE_NO_APT=1       never call apt-get
 set -euo pipefail
@@ -39,6 +40,32 @@ run() { printf '+ %s\n' "$*"; "$@"; }
 fail() { printf '!!!! harden: FAILED: %s\n' "$*"; echo "$*" >>"$failures_file"; }
 # A step that cannot run on this machine says why here; the summary lists it.
 skipped() { printf 'SKIPPED: %s\n' "$*"; echo "$*" >>"$skipped_file"; }
+
+# parallel LOG_PREFIX DONE_FN CMD...: runs the CMDs (one string each, words
+# quoted with printf %q), $jobs at a time, each one's output to
+# LOG_PREFIX-<i>.log; as each ends, `DONE_FN i status log` reports it.
+# Returns non-zero if any DONE_FN did. For the single-threaded runs (the
+# fuzzers, valgrind), which one after another left a core idle: ~90 s of CI.
+parallel() {
+  local prefix=$1 done_fn=$2
+  shift 2
+  local cmds=("$@") next=0 rc=0 pid status
+  local -A index=()
+  while ((next < ${#cmds[@]} || ${#index[@]} > 0)); do
+    if ((next < ${#cmds[@]} && ${#index[@]} < jobs)); then
+      printf '+ %s  (-> %s)\n' "${cmds[next]}" "$prefix-$next.log"
+      (eval "${cmds[next]}") >"$prefix-$next.log" 2>&1 &
+      index[$!]=$next
+      next=$((next + 1))
+      continue
+    fi
+    status=0
+    wait -n -p pid || status=$?
+    "$done_fn" "${index[$pid]}" "$status" "$prefix-${index[$pid]}.log" || rc=1
+    unset "index[$pid]"
+  done
+  return $rc
+}
 
 # ------------------------------------------------------------------- deps
 deps() {
@@ -137,24 +164,31 @@ fuzz_known_bugs() {
   fi
 }
 
+fuzz_done() {  # i, status, log (parallel's DONE_FN)
+  local h=${harnesses[$1]}
+  if (($2 == 0)); then
+    echo "fuzz_$h:"
+    grep -E 'stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' "$3"
+  else
+    grep -B2 -A12 -E 'MISMATCH|runtime error|ERROR: (Address|libFuzzer)' "$3" | head -40
+    fail "fuzz_$h found a crash (artifact in $build/fuzz-artifacts/, log $3)"
+    return 1
+  fi
+}
+
 fuzz_run() {  # seconds, corpus root
-  local seconds=$1 corpora=$2 rc=0
+  local seconds=$1 corpora=$2 cmds=() h
   export DILATE_FUZZ_KNOWN_BUGS=tolerate ASAN_OPTIONS=detect_leaks=1
   mkdir -p "$build/fuzz-artifacts"
+  step "fuzz: ${harnesses[*]/#/fuzz_}, ${seconds}s each, $jobs at a time"
   for h in "${harnesses[@]}"; do
-    step "fuzz: fuzz_$h for ${seconds}s"
     mkdir -p "$corpora/$h"
-    local log=$build/fuzz-run-$h.log
-    if run fuzz_exec "$build/asan/fuzz/fuzz_$h" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 \
-        -print_final_stats=1 -artifact_prefix="$build/fuzz-artifacts/$h-" \
-        "$corpora/$h" "fuzz/corpus/$h" >"$log" 2>&1; then
-      grep -E 'stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' "$log"
-    else
-      grep -B2 -A12 -E 'MISMATCH|runtime error|ERROR: (Address|libFuzzer)' "$log" | head -40
-      fail "fuzz_$h found a crash (artifact in $build/fuzz-artifacts/, log $log)"
-      rc=1
-    fi
+    cmds+=("$(printf '%q ' fuzz_exec "$build/asan/fuzz/fuzz_$h" -max_total_time="$seconds" \
+      -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
+      -artifact_prefix="$build/fuzz-artifacts/$h-" "$corpora/$h" "fuzz/corpus/$h")")
   done
+  local rc=0
+  parallel "$build/fuzz-run" fuzz_done "${cmds[@]}" || rc=1
   unset DILATE_FUZZ_KNOWN_BUGS
   return $rc
 }
@@ -222,10 +256,13 @@ tsan() {
 }
 
 # ------------------------------------------------------------------- valgrind
+# The library and the tests the guard and valgrind steps run (not the whole
+# suite: tools/run.sh test-native runs that), for them and the abi step.
 release_build() {
   export CC=gcc CXX=g++
   configure "$build/release" -DDILATE_BUILD_TESTS=ON -DDILATE_BUILD_TOOLS=OFF
-  build_targets "$build/release"
+  build_targets "$build/release" dilate seed_test api_test errors_test contract_test c_api_test \
+    plan_test hardening_bad_input_test hardening_guard_pages_test hardening_threads_test
 }
 
 guard() {
@@ -247,14 +284,19 @@ valgrind_step() {
     step "valgrind --error-exitcode=1"
     export DILATE_TEST_SCALE=0.1 DILATE_HARDENING_SCALE=40
     local vg=(valgrind --tool=memcheck --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite -q)
-    # The main suite's binaries (names from tests/CMakeLists.txt), then ours.
+    # The main suite's binaries (names from tests/CMakeLists.txt) and ours,
+    # the longest first (~25 s each under memcheck: seed, guard pages,
+    # contract), as they run $jobs at a time.
     local bins=()
-    for t in seed_test api_test errors_test contract_test c_api_test plan_test; do
+    for t in seed_test hardening_guard_pages_test contract_test plan_test api_test errors_test \
+      c_api_test hardening_bad_input_test; do
       b=$(find . -type f -name "$t" -perm -u+x | head -1)
-      [[ -n $b ]] && bins+=("$b")
-    done
-    for t in hardening_bad_input_test hardening_guard_pages_test; do
-      bins+=("$(find . -type f -name "$t" -perm -u+x | head -1)")
+      if [[ -n $b ]]; then
+        bins+=("$b")
+      elif [[ $t == hardening_* ]]; then
+        fail "valgrind: $t was not built"
+        return 1
+      fi
     done
     # Valgrind 3.19 rejects RDTSCP where the CPU (or a VM) does not list it in
     # CPUID, and libhwy.so executes one while it loads (TimerResolution), so
@@ -269,17 +311,28 @@ valgrind_step() {
       skipped "valgrind: it cannot run libhwy.so's load-time RDTSCP on this CPU (CPUID does not list rdtscp)"
       return 0
     fi
+    local cmds=() filter
     for b in "${bins[@]}"; do
       case $b in
-        *guard_pages*) run "${vg[@]}" "$b" --gtest_filter='*ExpandAndContract*' ;;
+        *guard_pages*) filter=('--gtest_filter=*ExpandAndContract*') ;;
         # (leaks of plans; the threaded test runs under tsan)
-        *plan_test*) run "${vg[@]}" "$b" --gtest_filter='-*SharedByThreads*' ;;
+        *plan_test*) filter=('--gtest_filter=-*SharedByThreads*') ;;
         # (the known-bug test fails on its status, not memory: other steps report it)
-        *bad_input*) run "${vg[@]}" "$b" --gtest_filter="-BadInputDeathTest.*${known_bug_tests:+:$known_bug_tests}" ;;
-        *) run "${vg[@]}" "$b" ;;
+        *bad_input*) filter=("--gtest_filter=-BadInputDeathTest.*${known_bug_tests:+:$known_bug_tests}") ;;
+        *) filter=() ;;
       esac
+      cmds+=("$(printf '%q ' "${vg[@]}" "$b" "${filter[@]}")")
     done
+    parallel "$build/valgrind" valgrind_done "${cmds[@]}"
   )
+}
+
+valgrind_done() {  # i, status, log (parallel's DONE_FN)
+  echo "---- valgrind run $1 ended with status $2:"
+  cat "$3"
+  (($2 == 0)) && return 0
+  fail "valgrind run $1 (log $3)"
+  return 1
 }
 
 # ------------------------------------------------------------------- ABI
