@@ -256,13 +256,17 @@ tsan() {
 }
 
 # ------------------------------------------------------------------- valgrind
+# The tests the valgrind step runs under memcheck, the longest first (~25 s
+# each there: seed, guard pages, contract), as they run $jobs at a time.
+valgrind_tests=(seed_test hardening_guard_pages_test contract_test plan_test api_test errors_test
+                c_api_test hardening_bad_input_test)
+
 # The library and the tests the guard and valgrind steps run (not the whole
 # suite: tools/run.sh test-native runs that), for them and the abi step.
 release_build() {
   export CC=gcc CXX=g++
   configure "$build/release" -DDILATE_BUILD_TESTS=ON -DDILATE_BUILD_TOOLS=OFF
-  build_targets "$build/release" dilate seed_test api_test errors_test contract_test c_api_test \
-    plan_test hardening_bad_input_test hardening_guard_pages_test hardening_threads_test
+  build_targets "$build/release" dilate hardening_threads_test "${valgrind_tests[@]}"
 }
 
 guard() {
@@ -284,20 +288,8 @@ valgrind_step() {
     step "valgrind --error-exitcode=1"
     export DILATE_TEST_SCALE=0.1 DILATE_HARDENING_SCALE=40
     local vg=(valgrind --tool=memcheck --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite -q)
-    # The main suite's binaries (names from tests/CMakeLists.txt) and ours,
-    # the longest first (~25 s each under memcheck: seed, guard pages,
-    # contract), as they run $jobs at a time.
     local bins=()
-    for t in seed_test hardening_guard_pages_test contract_test plan_test api_test errors_test \
-      c_api_test hardening_bad_input_test; do
-      b=$(find . -type f -name "$t" -perm -u+x | head -1)
-      if [[ -n $b ]]; then
-        bins+=("$b")
-      elif [[ $t == hardening_* ]]; then
-        fail "valgrind: $t was not built"
-        return 1
-      fi
-    done
+    for t in "${valgrind_tests[@]}"; do bins+=("$(find . -type f -name "$t" -perm -u+x | head -1)"); done
     # Valgrind 3.19 rejects RDTSCP where the CPU (or a VM) does not list it in
     # CPUID, and libhwy.so executes one while it loads (TimerResolution), so
     # on such a machine (seen: a KVM guest of an AMD EPYC, family 26) every
