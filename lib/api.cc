@@ -59,6 +59,76 @@ dilate_status CheckCall(const Plan& plan, const dilate_options* options, uint32_
   return ActiveTarget(target);
 }
 
+// Which sizes of dilate_expand_2d's case SquareSmallCase takes: kSmall,
+// the expanded tensor at most kSmallBytes (the entry points' inlined
+// check: the small call); kExpand and kContract, also as large as a one-shot
+// call through a Plan takes the same loop for (SquareExpandPays,
+// SquareContractPays in lib/small.h), checked out of line where the small
+// check failed, before a Plan is made (MakePlan and the description were
+// ~40% of a 1.6 KB call).
+enum class SquareSizes { kSmall, kExpand, kContract };
+
+// Whether n square k x k kernels of esize-byte elements, one dilation d, are
+// dilate_expand_2d's case in kSizes with every argument plainly valid: the
+// dense tensor (n k k elements) and the expanded one (n L L) non-null,
+// within dense_avail and expanded_avail bytes, apart, and a target active
+// (until one is, the general path chooses it, or reports a bad
+// DILATE_TARGET). A few compares, inlined so that the callers end in a
+// tail jump to the case's loop; anything else takes the general path,
+// which reports what is wrong.
+template <SquareSizes kSizes = SquareSizes::kSmall>
+DILATE_ALWAYS_INLINE bool SquareSmallCase(uint32_t esize, uint64_t n, uint64_t k, uint64_t d,
+                                          const void* dense, uint64_t dense_avail,
+                                          const void* expanded, uint64_t expanded_avail) {
+  if (esize == 0 || k - 1 >= kSquareMaxK || d - 1 >= kSquareMaxD || n - 1 >= kSmallBytes ||
+      dense == nullptr || expanded == nullptr) {
+    return false;
+  }
+  const uint64_t l = (k - 1) * d + 1;                 // < 2^10
+  const uint64_t expanded_bytes = n * l * l * esize;  // < 2^10 * 2^20 * 8: no overflow
+  const uint64_t dense_bytes = n * k * k * esize;
+  bool fits = expanded_bytes <= kSmallBytes;
+  // (Not where k or d is 1: the general path copies those whole.)
+  if constexpr (kSizes == SquareSizes::kExpand) {
+    fits = fits || (k > 1 && d > 1 && SquareExpandPays(expanded_bytes, n * k * k, k));
+  } else if constexpr (kSizes == SquareSizes::kContract) {
+    fits = fits || (k > 1 && d > 1 && SquareContractPays(expanded_bytes, n * k * k));
+  }
+  return fits && expanded_bytes <= expanded_avail &&
+         dense_bytes <= dense_avail && !Overlap(dense, dense_bytes, expanded, expanded_bytes) &&
+         g_active.load(std::memory_order_acquire) != nullptr;
+}
+
+// dilate_expand_2d's case from src to dst: its loop, else null.
+template <SquareSizes kSizes = SquareSizes::kSmall>
+DILATE_ALWAYS_INLINE SquareSmallFn SquareSmallLoop(uint32_t esize, uint64_t n, uint64_t k,
+                                                   uint64_t d, const void* src, uint64_t src_avail,
+                                                   const void* dst, uint64_t dst_avail) {
+  return SquareSmallCase<kSizes>(esize, n, k, d, src, src_avail, dst, dst_avail)
+             ? ExpandSquareSmallFor(esize, k)
+             : nullptr;
+}
+
+// Whether desc describes that case (rank 2, n square k x k kernels, one
+// dilation, inner 1, no padding, zero fill, no flags), with its n, k, d:
+// fields that are then plainly valid but for the sizes SquareSmallCase
+// checks.
+DILATE_ALWAYS_INLINE bool SquareDesc(const dilate_desc* desc, uint64_t* n, uint64_t* k,
+                                     uint64_t* d) {
+  if (desc == nullptr || desc->struct_size != sizeof(dilate_desc) || desc->rank != 2 ||
+      desc->flags != 0 || desc->inner != 1) {
+    return false;
+  }
+  *n = desc->outer;
+  *k = desc->src_dims[0];
+  *d = desc->dilation[0];
+  uint64_t fill;
+  memcpy(&fill, desc->fill, sizeof(fill));
+  return desc->src_dims[1] == *k && desc->dilation[1] == *d &&
+         (desc->pad_lo[0] | desc->pad_lo[1] | desc->pad_hi[0] | desc->pad_hi[1] |
+          static_cast<int64_t>(fill)) == 0;
+}
+
 // An expand of a valid plan (a one-shot call's, or a dilate_plan's with its
 // prepared tables): the call's checks, then the run.
 dilate_status Expand(const Plan& plan, const Prepared* prepared, const void* src,
@@ -97,6 +167,13 @@ dilate_status Contract(const Plan& plan, const Prepared* prepared, const void* e
 DILATE_NOINLINE dilate_status ExpandGeneral(const dilate_desc* desc, const void* src,
                                             size_t src_bytes, void* dst, size_t dst_bytes,
                                             const dilate_options* options) {
+  uint64_t n, k, d;
+  if (options == nullptr && SquareDesc(desc, &n, &k, &d)) {
+    if (const SquareSmallFn loop = SquareSmallLoop<SquareSizes::kExpand>(
+            DtypeSize(desc->dtype), n, k, d, src, src_bytes, dst, dst_bytes)) {
+      return loop(n, k, d, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst));
+    }
+  }
   Plan plan;
   const dilate_status s = MakePlan(desc, &plan, nullptr);
   if (s != DILATE_OK) return s;
@@ -107,6 +184,15 @@ DILATE_NOINLINE dilate_status ExpandGeneral(const dilate_desc* desc, const void*
 DILATE_NOINLINE dilate_status ContractGeneral(const dilate_desc* desc, const void* expanded,
                                               size_t expanded_bytes, void* dense,
                                               size_t dense_bytes, const dilate_options* options) {
+  uint64_t n, k, d;
+  if (options == nullptr && SquareDesc(desc, &n, &k, &d)) {
+    const uint32_t esize = DtypeSize(desc->dtype);
+    if (SquareSmallCase<SquareSizes::kContract>(esize, n, k, d, dense, dense_bytes, expanded,
+                                                expanded_bytes)) {
+      return ContractSquareSmallFor(esize, k)(n, k, d, static_cast<const uint8_t*>(expanded),
+                                              static_cast<uint8_t*>(dense));
+    }
+  }
   Plan plan;
   const dilate_status s = MakePlan(desc, &plan, nullptr);
   if (s != DILATE_OK) return s;
@@ -117,6 +203,10 @@ DILATE_NOINLINE dilate_status ContractGeneral(const dilate_desc* desc, const voi
 // otherwise cost the small case's frame).
 DILATE_NOINLINE dilate_status Expand2dGeneral(uint32_t dtype, uint64_t n, uint64_t k, uint64_t d,
                                               const void* src, void* dst) {
+  if (const SquareSmallFn loop = SquareSmallLoop<SquareSizes::kExpand>(
+          DtypeSize(dtype), n, k, d, src, UINT64_MAX, dst, UINT64_MAX)) {
+    return loop(n, k, d, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst));
+  }
   dilate_desc desc;
   dilate_desc_init(&desc);
   desc.dtype = dtype;
@@ -128,58 +218,6 @@ DILATE_NOINLINE dilate_status Expand2dGeneral(uint32_t dtype, uint64_t n, uint64
   // validation through dilate_query_shape (the small call, 211 -> 111 ns);
   // and straight to the general path, as the small case's check has failed.
   return ExpandGeneral(&desc, src, SIZE_MAX, dst, SIZE_MAX, nullptr);
-}
-
-// Whether n square k x k kernels of esize-byte elements, one dilation d, are
-// dilate_expand_2d's small case with every argument plainly valid: the
-// dense tensor (n k k elements) and the expanded one (n L L, at most
-// kSmallBytes) non-null, within dense_avail and expanded_avail bytes, apart,
-// and a target active (until one is, the general path chooses it, or
-// reports a bad DILATE_TARGET). A few compares, inlined so that the callers
-// end in a tail jump to the case's loop; anything else takes the general
-// path, which reports what is wrong.
-DILATE_ALWAYS_INLINE bool SquareSmallCase(uint32_t esize, uint64_t n, uint64_t k, uint64_t d,
-                                          const void* dense, uint64_t dense_avail,
-                                          const void* expanded, uint64_t expanded_avail) {
-  if (esize == 0 || k - 1 >= kSquareMaxK || d - 1 >= kSquareMaxD || n - 1 >= kSmallBytes ||
-      dense == nullptr || expanded == nullptr) {
-    return false;
-  }
-  const uint64_t l = (k - 1) * d + 1;                 // < 2^10
-  const uint64_t expanded_bytes = n * l * l * esize;  // < 2^10 * 2^20 * 8: no overflow
-  const uint64_t dense_bytes = n * k * k * esize;
-  return expanded_bytes <= kSmallBytes && expanded_bytes <= expanded_avail &&
-         dense_bytes <= dense_avail && !Overlap(dense, dense_bytes, expanded, expanded_bytes) &&
-         g_active.load(std::memory_order_acquire) != nullptr;
-}
-
-// dilate_expand_2d's small case from src to dst: its loop, else null.
-DILATE_ALWAYS_INLINE SquareSmallFn SquareSmallLoop(uint32_t esize, uint64_t n, uint64_t k,
-                                                   uint64_t d, const void* src, uint64_t src_avail,
-                                                   const void* dst, uint64_t dst_avail) {
-  return SquareSmallCase(esize, n, k, d, src, src_avail, dst, dst_avail)
-             ? ExpandSquareSmallFor(esize, k)
-             : nullptr;
-}
-
-// Whether desc describes that case (rank 2, n square k x k kernels, one
-// dilation, inner 1, no padding, zero fill, no flags), with its n, k, d:
-// fields that are then plainly valid but for the sizes SquareSmallCase
-// checks.
-DILATE_ALWAYS_INLINE bool SquareDesc(const dilate_desc* desc, uint64_t* n, uint64_t* k,
-                                     uint64_t* d) {
-  if (desc == nullptr || desc->struct_size != sizeof(dilate_desc) || desc->rank != 2 ||
-      desc->flags != 0 || desc->inner != 1) {
-    return false;
-  }
-  *n = desc->outer;
-  *k = desc->src_dims[0];
-  *d = desc->dilation[0];
-  uint64_t fill;
-  memcpy(&fill, desc->fill, sizeof(fill));
-  return desc->src_dims[1] == *k && desc->dilation[1] == *d &&
-         (desc->pad_lo[0] | desc->pad_lo[1] | desc->pad_hi[0] | desc->pad_hi[1] |
-          static_cast<int64_t>(fill)) == 0;
 }
 
 // Marks a live dilate_plan (cleared by dilate_plan_destroy).

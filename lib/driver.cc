@@ -698,7 +698,8 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
     case Route::kCopy:
       return CopyAll(p, src, dst, threading);
     case Route::kWalk:
-      if (prepared == nullptr && p.dst_bytes / 16 + p.src_bytes / p.elem_size <= kSquareStores &&
+      if (prepared == nullptr && SquareExpandPays(p.dst_bytes, p.src_bytes / p.elem_size,
+                                                  p.axis[p.rank - 1].src_dim) &&
           ExpandIfSquare(p, src, dst)) {
         return;
       }
@@ -804,8 +805,9 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
       // D3 at 16 / 64 / 128 KiB 0.45 / 0.62 / 0.67, K7 D4 at 64 / 244 KiB
       // 0.54 / 0.68, u16 K5 D3 at 64 KiB 0.77, u8 K3 D2 at 4 KiB 0.67; u8
       // K3 D2 at 16 KiB (5,895 taps, beyond it) took 1.16.
-      if (!verify && prepared == nullptr && p.dst_bytes < kMinParallelBytes &&
-          p.src_bytes / p.elem_size <= kSquareStores + p.dst_bytes / 16 &&
+      static_assert(kSquareContractBytes <= kMinParallelBytes, "one-shot square contracts are serial");
+      if (!verify && prepared == nullptr &&
+          SquareContractPays(p.dst_bytes, p.src_bytes / p.elem_size) &&
           ContractIfSquare(p, expanded, dense)) {
         return true;
       }

@@ -77,6 +77,21 @@ inline SquareSmallFn ContractSquareSmallFor(uint32_t elem_size, uint64_t k) {
 // KiB, 1462 stores, 0.71).
 constexpr uint64_t kSquareStores = 1024;
 
+// Whether a one-shot expand of that case larger than kSmallBytes takes its
+// loop: n kernels of k x k (`taps` = n k k), dst_bytes expanded.
+inline bool SquareExpandPays(uint64_t dst_bytes, uint64_t taps, uint64_t k) {
+  return k < kSquareFixedK && dst_bytes / 16 + taps <= kSquareStores;
+}
+
+// Whether a one-shot contract of that case (without verify) larger than
+// kSmallBytes takes its loop: below kSquareContractBytes of expanded tensor
+// (where threads would split it), while the taps are at most kSquareStores
+// + expanded_bytes / 16 (measured: lib/driver.cc, RunContract).
+constexpr uint64_t kSquareContractBytes = 256 * 1024;
+inline bool SquareContractPays(uint64_t expanded_bytes, uint64_t taps) {
+  return expanded_bytes < kSquareContractBytes && taps <= kSquareStores + expanded_bytes / 16;
+}
+
 // A small plan (dst_bytes <= kSmallBytes) that is dilate_expand_2d's case
 // (outer square k x k kernels, k < kSquareFixedK, one dilation, inner 1,
 // no padding, zero fill) expands through that loop: true when it did.

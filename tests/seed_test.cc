@@ -168,9 +168,9 @@ TEST_P(Seed, Expand2dAgreesWithReference) {
 }
 
 // The same small square cases as descriptions, one-shot and through a plan
-// (a small one-shot expand of this shape takes dilate_expand_2d's loop
-// without a Plan, dilate_expand in lib/api.cc; a small plan takes it through
-// ExpandIfSquare in lib/small.cc), and next to them the descriptions that
+// (a one-shot expand of this shape takes dilate_expand_2d's loop without a
+// Plan while it pays, dilate_expand and ExpandGeneral in lib/api.cc; a small
+// plan takes it through ExpandIfSquare in lib/small.cc), and next to them the descriptions that
 // must not: a non-zero fill, padding on either side of either axis, unequal
 // sizes or dilations (either axis), inner 3, and one row less with padding
 // that gives the same dst extents; and the square case with options.
@@ -183,7 +183,12 @@ TEST_P(Seed, SmallSquareDescriptionsMatchReference) {
     for (uint64_t k = 1; k <= 8; ++k) {
       for (uint64_t d : {1, 2, 3}) {
         for (int variant = 0; variant < 12; ++variant) {
-          dilate_desc desc = SquareDesc(dtype, 1 + index % 3, k, d);
+          // A few kernels (the small case, dst <= 1 KiB) or a few dozen (up to
+          // 16 KiB: the one-shot calls that take the same loops without a
+          // Plan while they pay, SquareExpandPays and SquareContractPays in
+          // lib/small.h, and past them).
+          static constexpr uint64_t kNs[] = {1, 2, 3, 16, 40};
+          dilate_desc desc = SquareDesc(dtype, kNs[index % 5], k, d);
           const uint64_t fill = 0x0102030405060708ull;
           if (variant == 1) {
             ASSERT_EQ(dilate_desc_set_fill(&desc, &fill), DILATE_OK);
@@ -206,7 +211,7 @@ TEST_P(Seed, SmallSquareDescriptionsMatchReference) {
           dilate_shape shape;
           shape.struct_size = sizeof(shape);
           ASSERT_EQ(dilate_query_shape(&desc, &shape), DILATE_OK);
-          if (shape.dst_bytes > 1024) continue;
+          if (shape.dst_bytes > (uint64_t{16} << 10)) continue;
           ++cases;
           SCOPED_TRACE(testing::Message() << Describe(desc));
           Rng rng(CaseSeed(0x5C5C, index++));
@@ -260,12 +265,20 @@ TEST_P(Seed, SmallSquareDescriptionsMatchReference) {
 TEST_P(Seed, SmallSquareBadArgumentsReported) {
   uint64_t index = 0;
   for (uint32_t dtype : {DILATE_DTYPE_U8, DILATE_DTYPE_U16, DILATE_DTYPE_F32, DILATE_DTYPE_F64}) {
-    for (uint64_t k : {1, 3, 5}) {
-      const dilate_desc good = SquareDesc(dtype, k <= 3 ? 2 : 1, k, 2);
+    // n k x k kernels: the small case (dst <= 1 KiB), and more kernels, whose
+    // f32 and f64 dst past 1 KiB the one-shot call takes without a Plan too
+    // (ExpandGeneral in lib/api.cc).
+    struct Kernels {
+      uint64_t n, k;
+    };
+    for (const Kernels kn : {Kernels{2, 1}, Kernels{2, 3}, Kernels{1, 5}, Kernels{16, 3},
+                             Kernels{6, 5}}) {
+      const uint64_t k = kn.k;
+      const dilate_desc good = SquareDesc(dtype, kn.n, k, 2);
       dilate_shape shape;
       shape.struct_size = sizeof(shape);
       ASSERT_EQ(dilate_query_shape(&good, &shape), DILATE_OK);
-      ASSERT_LE(shape.dst_bytes, 1024u);
+      ASSERT_LE(shape.dst_bytes, 4096u);
       SCOPED_TRACE(testing::Message() << Describe(good));
       Rng rng(CaseSeed(0xBAD5, index++));
       GuardedBuffer src(shape.src_bytes, rng.Uniform(0, 63), rng);
