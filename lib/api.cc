@@ -392,9 +392,14 @@ dilate_status dilate_plan_create(const dilate_desc* desc, uint32_t flags, dilate
   dilate::FillPattern(p, obj->pattern);
   obj->tiles[0] = obj->tiles[1] = nullptr;
   obj->small_pairs = nullptr;
-  obj->square = p.dst_bytes <= dilate::kSmallBytes ? dilate::ExpandSquareFnFor(p) : nullptr;
-  obj->contract_square =
-      p.dst_bytes <= dilate::kSmallBytes ? dilate::ContractSquareFnFor(p) : nullptr;
+  // A small plan of dilate_expand_2d's case keeps its loops, and so does a
+  // larger one while they pay (SquarePlanPays; not copies, k or d 1).
+  const bool loops =
+      p.dst_bytes <= dilate::kSmallBytes ||
+      (p.axis[p.rank - 1].src_dim > 1 && p.axis[p.rank - 1].dilation > 1 &&
+       dilate::SquarePlanPays(p.dst_bytes, p.src_bytes / p.elem_size));
+  obj->square = loops ? dilate::ExpandSquareFnFor(p) : nullptr;
+  obj->contract_square = loops ? dilate::ContractSquareFnFor(p) : nullptr;
   uint32_t small_taps = 0;
   // (Not for a small dst cropped out of a large src: 16-bit indices.)
   if (dilate::TakesTapList(p)) {

@@ -92,6 +92,22 @@ inline bool SquareContractPays(uint64_t expanded_bytes, uint64_t taps) {
   return expanded_bytes < kSquareContractBytes && taps <= kSquareStores + expanded_bytes / 16;
 }
 
+// Whether a plan of that case larger than kSmallBytes keeps its loops
+// (dilate_plan_expand, dilate_plan_contract without verify) rather than its
+// tables, which a plan builds once: while the loops make at most
+// kSquarePlanStores stores (taps plus expanded bytes / 16). Same-process A/B
+// on an Intel Xeon VM against the plan's own path (tools/ab.sh plan-expand,
+// plan-contract), stores in brackets: expand f32 K3 D2 at 1.6 / 2.5 / 4 KB
+// (244 / 381 / 610) 0.74 / 0.79 / 0.87 of the time, K5 D2 at 1.9 / 3.9 KB
+// (271 / 543) 0.74 / 0.51, K7 D3 / K3 D4 (278 / 272) 0.21 / 0.29, f64 / u16
+// K3 D2 (323 / 485) 0.54 / 0.74; contract f32 K3 D2 at 1.6 / 4 KB 0.50 /
+// 0.58, f64 K3 D2 0.32, K7 D3 0.69; beyond it lost: expand f32 K3 D2 at
+// 5.9 KB (900) 1.07, u8 K3 D2 at 2 KB (845) 1.22, contract 1.50.
+constexpr uint64_t kSquarePlanStores = 640;
+inline bool SquarePlanPays(uint64_t expanded_bytes, uint64_t taps) {
+  return expanded_bytes / 16 + taps <= kSquarePlanStores;
+}
+
 // A small plan (dst_bytes <= kSmallBytes) that is dilate_expand_2d's case
 // (outer square k x k kernels, k < kSquareFixedK, one dilation, inner 1,
 // no padding, zero fill) expands through that loop: true when it did.
