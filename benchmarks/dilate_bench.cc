@@ -802,11 +802,14 @@ Suite MakeSuite(const std::string& mode) {
       s.Add(Ex(k, d, big));
     }
   if (!smoke) {
-    // Size sweep (flat in N): 16K .. 256M.
+    // Size sweep (flat in N): 2K (a few dozen kernels, past the small case)
+    // .. 256M.
     std::vector<std::pair<uint64_t, uint64_t>> kd = {{3, 2}};
     if (full) kd = {{3, 2}, {5, 3}, {7, 4}};
     for (auto [k, d] : kd)
-      for (uint64_t size : {16 * KiB, 256 * KiB, 4 * MiB, 64 * MiB, 256 * MiB}) s.Add(Ex(k, d, size));
+      for (uint64_t size : {2 * KiB, 16 * KiB, 256 * KiB, 4 * MiB, 64 * MiB, 256 * MiB}) {
+        s.Add(Ex(k, d, size));
+      }
     // A sparse kernel between L2 and streaming (vector rows past L2, or tiles).
     s.Add(Ex(7, 4, 4 * MiB));
   }

@@ -217,12 +217,12 @@ def target_checks(cases, targets):
     out += small_call_rows(cases, "expand_2d", "", "dilate_expand_2d")
     sweep = sorted(((impls[f"lib:{best}"]["dst_bytes"], impls[f"lib:{best}"]["ratio"])
                     for _, impls in select(cases, op="expand", dtype="f32", rank=2, k=3, d=2, inner=1,
-                                           fill="zero", size={"16K", "256K", "4M", "64M", "256M"})
+                                           fill="zero", size={"2K", "16K", "256K", "4M", "64M", "256M"})
                     if f"lib:{best}" in impls))
     if sweep:
         rs = [r for _, r in sweep]
         flat = min(rs) >= 0.8 * max(rs)
-        out.append(f"| throughput flat in N (ratio to memset, K3 D2, 16K..256M, {best}) | {len(rs)} | "
+        out.append(f"| throughput flat in N (ratio to memset, K3 D2, 2K..256M, {best}) | {len(rs)} | "
                    f"{'**met**' if flat else '**missed**'} ({', '.join(f'{r:.2f}' for r in rs)}) |")
     # The same targets through a dilate_plan (validated, tables built once).
     plan = f"plan:{best}"
@@ -260,12 +260,12 @@ def target_checks(cases, targets):
     out += small_call_rows(cases, plan, "with a plan: ", plan)
     sweep = sorted(((impls[plan]["dst_bytes"], impls[plan]["ratio"])
                     for _, impls in select(cases, op="expand", dtype="f32", rank=2, k=3, d=2, inner=1,
-                                           fill="zero", size={"16K", "256K", "4M", "64M", "256M"})
+                                           fill="zero", size={"2K", "16K", "256K", "4M", "64M", "256M"})
                     if plan in impls))
     if sweep:
         rs = [r for _, r in sweep]
         flat = min(rs) >= 0.8 * max(rs)
-        out.append(f"| with a plan: throughput flat in N (K3 D2, 16K..256M, {plan}) | {len(rs)} | "
+        out.append(f"| with a plan: throughput flat in N (K3 D2, 2K..256M, {plan}) | {len(rs)} | "
                    f"{'**met**' if flat else '**missed**'} ({', '.join(f'{r:.2f}' for r in rs)}) |")
     for case, impls in select(cases, op="threads"):
         # 2M: below num_threads' 16 MiB per started thread, so "no slower".
