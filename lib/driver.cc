@@ -76,22 +76,29 @@ uint64_t SysfsL3Bytes() {
   return 0;
 }
 
-// The dst bytes from which an expand streams: kStreamBytes, or a quarter of
-// the L3 where one larger than 64 MiB is reported (sysfs, else the C
-// library: glibc reads CPUID; its own memset streams only from 3/4 of it).
-// Measured on an Intel Xeon VM reporting a 480 MiB L3 (same-process A/B, tools/ab.sh, f32 K3 D2,
-// plain stores against streaming): 32 MiB 0.62-0.64 of the time in three
-// runs an hour apart (0.55x -> 0.88x memset); 64 MiB 0.61-0.75 in seven
-// (inner 64, K7 D4 and u8 alike), though one suite run there streamed at
-// 1.7x the plain stores' speed; 128 MiB 0.89 once, but 1.52-1.81 later;
-// 256 MiB 1.96 (streams). The VM's DRAM writes are bimodal; a quarter of
-// its L3 (120 MiB) keeps what held in most runs. On the Zen 4 EPYC VM
-// (a 32 MiB L3 in sysfs, 320 MiB from glibc), streaming from 16 MiB
-// against from 80 MiB: f32 K3 D2 at 24 / 32 / 64 MiB 0.96 / 0.91 / 0.88
-// of the time, K7 D4 at 64 MiB 0.43, HWIO inner 64 K3 D2 / K5 D3 at 64 MiB
-// 0.52 / 0.49 (K5 D3 at 24 MiB 0.63). DILATE_STREAM_BYTES
-// (decimal bytes, read once) overrides it: the tests pin 16 MiB, so every
-// machine runs the streaming paths at the sizes they use.
+// The working-set bytes (dst and the src it reads: StreamsDst) from which
+// an expand streams: kStreamBytes, or a quarter of the L3 where one larger
+// than 64 MiB is reported (sysfs, else the C library: glibc reads CPUID;
+// its own memset streams only from 3/4 of it). Plain stores pay only while
+// that working set stays in the L3 between calls. Measured on an Intel Xeon
+// VM reporting a 480 MiB L3 (same-process A/B, tools/ab.sh, f32 K3 D2, plain
+// stores against streaming): 32 MiB 0.62-0.64 of the time in three runs an
+// hour apart (0.55x -> 0.88x memset); 64 MiB 0.61-0.75 in seven (inner 64,
+// K7 D4 and u8 alike), though one suite run there streamed at 1.7x the
+// plain stores' speed; 128 MiB 0.89 once, but 1.52-1.81 later; 256 MiB 1.96
+// (streams). On the same host model reporting 300 MiB, where a repeated
+// memset ran from the L3 only up to ~96 MiB, each side in its own process:
+// f32 K3 D2 at 64 MiB (an 87 MiB working set) streamed in 0.36-0.97 of the
+// time over five pairs (median 0.48; plain stores are the bimodal side),
+// HWIO inner 64 K3 D2 0.44-0.60, f32 K5 D2 (84 MiB) 0.44-0.53,
+// K7 D4 (67 MiB) and HWIO inner 64 K5 D3 (74 MiB, both left plain here)
+// 0.96 / 0.88; K3 D2, K7 D4 and that K5 D3 0.98-1.05 at 32 MiB. Hence the
+// working set, not dst alone. On the Zen 4 EPYC VM (a 32 MiB L3 in sysfs, 320 MiB from glibc),
+// streaming from 16 MiB against from 80 MiB: f32 K3 D2 at 24 / 32 / 64 MiB 0.96 / 0.91 / 0.88 of
+// the time, K7 D4 at 64 MiB 0.43, HWIO inner 64 K3 D2 / K5 D3 at 64 MiB
+// 0.52 / 0.49 (K5 D3 at 24 MiB 0.63). DILATE_STREAM_BYTES (decimal bytes,
+// read once) overrides it: the tests pin 16 MiB, so every machine runs the
+// streaming paths at the sizes they use.
 uint64_t StreamBytes() {
   static const uint64_t bytes = [] {
     if (const char* env = getenv("DILATE_STREAM_BYTES")) {
@@ -110,6 +117,14 @@ uint64_t StreamBytes() {
     return quarter > kStreamBytes ? quarter : kStreamBytes;
   }();
   return bytes;
+}
+
+// Whether an expand of p writes dst with non-temporal stores: its working
+// set, dst and the src bytes it reads (at most dst's: a crop reads no
+// more), from StreamBytes.
+bool StreamsDst(const Plan& p) {
+  const uint64_t read = p.src_bytes < p.dst_bytes ? p.src_bytes : p.dst_bytes;
+  return p.dst_bytes + read >= StreamBytes();
 }
 // Tile mode may write tiles column by column up to this many output bytes
 // (about one L2; see ApplyTileColumns in lib/simd-inl.h).
@@ -241,7 +256,7 @@ uint32_t VectorRowsFit(const Plan& p, const ExpandKernels& k) {
   if (p.rank != 2 || p.outer == 0) return 0;
   const Axis &a0 = p.axis[0], &a1 = p.axis[1];
   const uint64_t step = a0.dilation * a0.dst_stride;  // from one tap row to the next
-  if (p.dst_bytes >= kColumnBytes && (p.dst_bytes >= kStreamBytes || p.dst_bytes >= StreamBytes() ||
+  if (p.dst_bytes >= kColumnBytes && (p.dst_bytes >= kStreamBytes || StreamsDst(p) ||
                                       step < kMinAlignedRowStep || p.group % 2 != 0)) {
     return 0;
   }
@@ -371,7 +386,7 @@ bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side, bool pe
   // 0.93x memset), inner 16 K7 D4 0.47 (0.47x -> 0.99x), inner 64 K3 D2
   // 0.89; inner 16 K7 D3 and inner 32 K5 D3 even; a plan's K5 D3 / K7 D4
   // 0.48 / 0.42.
-  if (expand && p.dst_bytes >= StreamBytes() && p.group % kLineBytes == 0 && dst != nullptr &&
+  if (expand && StreamsDst(p) && p.group % kLineBytes == 0 && dst != nullptr &&
       reinterpret_cast<uintptr_t>(dst) % kLineBytes == 0) {
     return false;
   }
@@ -379,7 +394,7 @@ bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side, bool pe
   if (expand && per_call && p.dst_bytes < kColumnBytes) return false;
   // Out of cache, tile mode streams whole vectors, while row mode's runs of
   // a few hundred bytes that are not whole lines do not stream.
-  if (expand && p.dst_bytes >= StreamBytes()) return true;
+  if (expand && StreamsDst(p)) return true;
   uint32_t lane_bytes = 0, lanes = 0;
   k.tile_shape(p.group, &lane_bytes, &lanes);
   return uint64_t{lane_bytes} * lanes >= 64;
@@ -499,7 +514,7 @@ bool MakeTiles(const Plan& p, const Target& target, TileSide side, const uint8_t
                bool reused, TileState* ts, const uint8_t* out) {
   const bool expand = side == TileSide::kExpand;
   ts->pattern = expand ? pattern : nullptr;  // contract starts from zero, not the fill
-  ts->stream = expand && p.dst_bytes >= StreamBytes() ? 1 : 0;
+  ts->stream = expand && StreamsDst(p) ? 1 : 0;
   target.expand->tile_shape(p.group, &ts->lane_bytes, &ts->lanes);
   ts->half = 0;
   if (expand && target.expand->half_tiles && TakesHalfTiles(p, *target.expand, *ts, out, reused)) {
@@ -578,7 +593,7 @@ DILATE_NOINLINE void FillAll(const Plan& p, const Target& target, uint8_t* dst) 
   alignas(64) uint8_t pattern[kPatternBytes];
   FillPattern(p, pattern);
   RowState st;
-  InitRowState(p, pattern, p.dst_bytes >= StreamBytes(), &st);
+  InitRowState(p, pattern, StreamsDst(p), &st);
   target.expand->fill(dst, p.dst_bytes, st);
   if (st.stream) FlushStreamingStores();
 }
@@ -589,7 +604,7 @@ DILATE_NOINLINE void ExpandRows(const Plan& p, const Target& target, const uint8
   alignas(64) uint8_t pattern[kPatternBytes];
   FillPattern(p, pattern);
   RowState st;
-  InitRowState(p, pattern, p.dst_bytes >= StreamBytes(), &st);
+  InitRowState(p, pattern, StreamsDst(p), &st);
   k.prepare(&st);
   if (p.rank == 2) {
     st.row_vectors = VectorRowsFit(p, k);
@@ -664,7 +679,7 @@ Route ExpandRoute(const Plan& p) {
   if (p.src_bytes == 0) return Route::kFill;
   // In cache; out of it the tile and row paths' non-temporal stores beat
   // memcpy in 64 KiB pieces (K1 D2 f32, 64 MiB: 0.35x vs 0.24x memset).
-  if (p.dst_bytes < StreamBytes() && IsCopy(p)) return Route::kCopy;
+  if (!StreamsDst(p) && IsCopy(p)) return Route::kCopy;
   return Route::kWalk;
 }
 

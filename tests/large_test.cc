@@ -2,6 +2,7 @@
 // strategies with their vector tails, and non-temporal stores.
 #include <string.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -202,6 +203,25 @@ const BigCase& GetBigCase(const std::string& name) {
     d.inner = 16;
     d.src_dims[0] = d.src_dims[1] = 7;
     d.dilation[0] = d.dilation[1] = 4;
+  } else if (name == "ws_tiles") {  // 130,000 f32 3x3 kernels by 2: 13 MB dst, 4.7 MB src
+    d.dtype = DILATE_DTYPE_F32;
+    d.rank = 2;
+    d.outer = 130000;
+    d.src_dims[0] = d.src_dims[1] = 3;
+    d.dilation[0] = d.dilation[1] = 2;
+  } else if (name == "ws_hwio") {  // 2,000 f32 3x3 kernels by 2, groups of 64: 12.8 + 4.6 MB
+    d.dtype = DILATE_DTYPE_F32;
+    d.rank = 2;
+    d.outer = 2000;
+    d.inner = 64;
+    d.src_dims[0] = d.src_dims[1] = 3;
+    d.dilation[0] = d.dilation[1] = 2;
+  } else if (name == "ws_copy") {  // one row of 9 MiB, padded: a copy that streams
+    d.dtype = DILATE_DTYPE_U8;
+    d.rank = 1;
+    d.src_dims[0] = (9u << 20) + 1;
+    d.pad_lo[0] = 3;
+    d.pad_hi[0] = 2;
   } else if (name == "rows_f32") {  // 1,700 f32 7x7 kernels by 4 (4.2 MB): vector rows past L2
     d.dtype = DILATE_DTYPE_F32;
     d.rank = 2;
@@ -245,8 +265,12 @@ const BigCase& GetBigCase(const std::string& name) {
   EXPECT_EQ(dilate_desc_set_fill(&d, fill), DILATE_OK);
   const ExpectedShape shape = ComputeShape(d);
   if (name.compare(0, 5, "rows_") == 0) {  // past L2, below the streaming threshold
+    // (which counts dst and the src bytes read: StreamsDst, lib/driver.cc)
     EXPECT_GT(shape.dst_bytes, 1u << 20);
+    EXPECT_LT(shape.dst_bytes + std::min(shape.src_bytes, shape.dst_bytes), 16u << 20);
+  } else if (name.compare(0, 3, "ws_") == 0) {  // dst below 16 MiB, dst and src read past it
     EXPECT_LT(shape.dst_bytes, 16u << 20);
+    EXPECT_GE(shape.dst_bytes + std::min(shape.src_bytes, shape.dst_bytes), 16u << 20);
   } else {
     EXPECT_GE(shape.dst_bytes, 16u << 20);
   }
@@ -301,6 +325,17 @@ TEST_P(Large, Streaming16MiBTilesPlan) {
 TEST_P(Large, Streaming16MiBCopy) { RunBigCase("copy"); }
 TEST_P(Large, Streaming16MiBFillOnly) { RunBigCase("fill"); }
 TEST_P(Large, Streaming16MiBRuns) { RunBigCase("runs"); }
+// Expands whose dst is below the threshold (16 MiB in the tests) stream
+// once dst and the src they read pass it (StreamsDst in lib/driver.cc):
+// tiles straight to an aligned dst and through the staging buffer, HWIO
+// rows of whole lines, and a copy (which takes memcpy below it).
+TEST_P(Large, StreamingWorkingSet) {
+  RunBigCase("ws_tiles", 0);
+  if (Scale() >= 1) RunBigCase("ws_tiles", 4, 2);
+  RunBigCase("ws_hwio", 0);
+  if (Scale() >= 1) RunBigCase("ws_hwio", 0, 0, true);
+  RunBigCase("ws_copy");
+}
 // Groups of whole cache lines (HWIO layouts): out of cache, row mode with
 // line-aligned dst streams every group and hole (ExpandRowVectors); other
 // dst alignments take the run-by-run path.
