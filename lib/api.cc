@@ -129,6 +129,33 @@ DILATE_ALWAYS_INLINE bool SquareDesc(const dilate_desc* desc, uint64_t* n, uint6
           static_cast<int64_t>(fill)) == 0;
 }
 
+// The loop of dilate_expand_2d's case in kSizes described by desc (no
+// options) from src to dst, with its n, k, d; else null.
+template <SquareSizes kSizes>
+DILATE_ALWAYS_INLINE SquareSmallFn DescExpandLoop(const dilate_desc* desc, const void* src,
+                                                  uint64_t src_bytes, const void* dst,
+                                                  uint64_t dst_bytes, const dilate_options* options,
+                                                  uint64_t* n, uint64_t* k, uint64_t* d) {
+  if (options != nullptr || !SquareDesc(desc, n, k, d)) return nullptr;
+  return SquareSmallLoop<kSizes>(DtypeSize(desc->dtype), *n, *k, *d, src, src_bytes, dst,
+                                 dst_bytes);
+}
+
+// The same case contracted (no options, so no verify): its contract loop
+// from expanded to dense, with its n, k, d; else null.
+template <SquareSizes kSizes>
+DILATE_ALWAYS_INLINE SquareSmallFn DescContractLoop(const dilate_desc* desc, const void* expanded,
+                                                    uint64_t expanded_bytes, const void* dense,
+                                                    uint64_t dense_bytes,
+                                                    const dilate_options* options, uint64_t* n,
+                                                    uint64_t* k, uint64_t* d) {
+  if (options != nullptr || !SquareDesc(desc, n, k, d)) return nullptr;
+  const uint32_t esize = DtypeSize(desc->dtype);
+  return SquareSmallCase<kSizes>(esize, *n, *k, *d, dense, dense_bytes, expanded, expanded_bytes)
+             ? ContractSquareSmallFor(esize, *k)
+             : nullptr;
+}
+
 // An expand of a valid plan (a one-shot call's, or a dilate_plan's with its
 // prepared tables): the call's checks, then the run.
 dilate_status Expand(const Plan& plan, const Prepared* prepared, const void* src,
@@ -168,11 +195,9 @@ DILATE_NOINLINE dilate_status ExpandGeneral(const dilate_desc* desc, const void*
                                             size_t src_bytes, void* dst, size_t dst_bytes,
                                             const dilate_options* options) {
   uint64_t n, k, d;
-  if (options == nullptr && SquareDesc(desc, &n, &k, &d)) {
-    if (const SquareSmallFn loop = SquareSmallLoop<SquareSizes::kExpand>(
-            DtypeSize(desc->dtype), n, k, d, src, src_bytes, dst, dst_bytes)) {
-      return loop(n, k, d, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst));
-    }
+  if (const SquareSmallFn loop = DescExpandLoop<SquareSizes::kExpand>(
+          desc, src, src_bytes, dst, dst_bytes, options, &n, &k, &d)) {
+    return loop(n, k, d, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst));
   }
   Plan plan;
   const dilate_status s = MakePlan(desc, &plan, nullptr);
@@ -185,13 +210,9 @@ DILATE_NOINLINE dilate_status ContractGeneral(const dilate_desc* desc, const voi
                                               size_t expanded_bytes, void* dense,
                                               size_t dense_bytes, const dilate_options* options) {
   uint64_t n, k, d;
-  if (options == nullptr && SquareDesc(desc, &n, &k, &d)) {
-    const uint32_t esize = DtypeSize(desc->dtype);
-    if (SquareSmallCase<SquareSizes::kContract>(esize, n, k, d, dense, dense_bytes, expanded,
-                                                expanded_bytes)) {
-      return ContractSquareSmallFor(esize, k)(n, k, d, static_cast<const uint8_t*>(expanded),
-                                              static_cast<uint8_t*>(dense));
-    }
+  if (const SquareSmallFn loop = DescContractLoop<SquareSizes::kContract>(
+          desc, expanded, expanded_bytes, dense, dense_bytes, options, &n, &k, &d)) {
+    return loop(n, k, d, static_cast<const uint8_t*>(expanded), static_cast<uint8_t*>(dense));
   }
   Plan plan;
   const dilate_status s = MakePlan(desc, &plan, nullptr);
@@ -331,11 +352,9 @@ dilate_status dilate_expand(const dilate_desc* desc, const void* src, size_t src
   // included, takes the general path, which reports it; statuses and bytes
   // are the same either way (tests/seed_test.cc: SmallSquare*).
   uint64_t n, k, d;
-  if (options == nullptr && dilate::SquareDesc(desc, &n, &k, &d)) {
-    if (const dilate::SquareSmallFn loop = dilate::SquareSmallLoop(
-            dilate::DtypeSize(desc->dtype), n, k, d, src, src_bytes, dst, dst_bytes)) {
-      return loop(n, k, d, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst));
-    }
+  if (const dilate::SquareSmallFn loop = dilate::DescExpandLoop<dilate::SquareSizes::kSmall>(
+          desc, src, src_bytes, dst, dst_bytes, options, &n, &k, &d)) {
+    return loop(n, k, d, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst));
   }
   return dilate::ExpandGeneral(desc, src, src_bytes, dst, dst_bytes, options);
 }
@@ -349,12 +368,9 @@ dilate_status dilate_contract(const dilate_desc* desc, const void* expanded,
   // else, every bad argument included, takes the general path; statuses and
   // bytes are the same either way (tests/seed_test.cc: SmallSquare*).
   uint64_t n, k, d;
-  if (options == nullptr && dilate::SquareDesc(desc, &n, &k, &d)) {
-    const uint32_t esize = dilate::DtypeSize(desc->dtype);
-    if (dilate::SquareSmallCase(esize, n, k, d, dense, dense_bytes, expanded, expanded_bytes)) {
-      return dilate::ContractSquareSmallFor(esize, k)(
-          n, k, d, static_cast<const uint8_t*>(expanded), static_cast<uint8_t*>(dense));
-    }
+  if (const dilate::SquareSmallFn loop = dilate::DescContractLoop<dilate::SquareSizes::kSmall>(
+          desc, expanded, expanded_bytes, dense, dense_bytes, options, &n, &k, &d)) {
+    return loop(n, k, d, static_cast<const uint8_t*>(expanded), static_cast<uint8_t*>(dense));
   }
   return dilate::ContractGeneral(desc, expanded, expanded_bytes, dense, dense_bytes, options);
 }
