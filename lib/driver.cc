@@ -673,6 +673,38 @@ DILATE_NOINLINE void CopyAll(const Plan& p, const uint8_t* src, uint8_t* dst,
 // PrepareTiles alike. kWalk: tile mode where it fits, else row mode.
 enum class Route { kNone, kSmall, kFill, kCopy, kWalk };
 
+// Whether a one-shot expand past kSmallBytes costs less through ExpandSmall
+// (dst filled, then the taps stored row by row, scalar, no tables) than
+// through the tile tables it would build for this call: while the walk's
+// stores, weighed as below, are at most kWalkStores. A tap group of 16
+// bytes or more is stored in 16-byte pieces, a narrower one element by
+// element (two stores an element where there are several: their inner
+// loop); a row costs about four stores (eight past rank 2, walked by
+// RowWalker's recursion); the fill a store per 64 bytes. Same-process A/B
+// on the Intel Xeon VM (tools/ab_harness.c, ExpandSmall against the tile
+// path; f32 unless said, weighed stores in brackets): one 3-D K5 D3
+// kernel (8.8 KB; 462) 0.13 of the time, 3-D K3 D2 at 2 / 3 KB (427 / 640)
+// 0.70-0.71 / 0.74-1.14, 1-D K3 D2 at 2 KB (745) 0.82, OHWI inner 3 K3 D2
+// at 2 KB (424) 0.84, inner 8 at 4 KB (212) 0.56, inner 16 at 4 / 8 / 16
+// KB (146 / 365 / 730) 0.36 / 0.50 / 0.83, f64 inner 2 at 4 KB (272)
+// 0.84, K7 D4 at 16 KB (696) 0.73; beyond it lost or even: 3-D K3 D2 at 4
+// / 8 KB (854 / 1,709) 0.88-1.13 / 1.20, 1-D K3 D2 at 4 KB (1,491) 1.47,
+// inner 3 at 4 / 9.6 KB (918 / 2,262) 0.85-1.12 / 1.49, u8 3-D K3 D2 at 2
+// KB (1,615) 1.36, K5 D2 at 8 KB (1,251) 0.98, inner 64 K3 D2 at 25 KB
+// (1,024) 0.87-0.98.
+constexpr uint64_t kWalkStores = 800;
+constexpr uint64_t kWalkMaxBytes = 64 * 1024;  // (and so no overflow below)
+bool WalkPays(const Plan& p) {
+  if (p.dst_bytes > kWalkMaxBytes) return false;
+  uint64_t rows = p.outer;
+  for (uint32_t i = 0; i + 1 < p.rank; ++i) rows *= p.axis[i].Taps();
+  const uint64_t taps = rows * p.axis[p.rank - 1].Taps();
+  const uint64_t elems = p.group / p.elem_size;
+  const uint64_t per_tap = p.group >= 16 ? (p.group + 15) / 16 : elems == 1 ? 1 : 2 * elems;
+  const uint64_t per_row = p.rank > 2 ? 8 : 4;  // (RowWalker's recursion past rank 2)
+  return taps * per_tap + per_row * rows + p.dst_bytes / 64 <= kWalkStores;
+}
+
 Route ExpandRoute(const Plan& p) {
   if (p.dst_bytes == 0) return Route::kNone;
   if (p.dst_bytes <= kSmallBytes) return Route::kSmall;
@@ -718,6 +750,7 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
           ExpandIfSquare(p, src, dst)) {
         return;
       }
+      if (prepared == nullptr && WalkPays(p)) return ExpandSmall(p, src, dst);
       if (TryTiles(p, target, TileSide::kExpand, src, p.src_bytes, dst, threading, prepared)) {
         return;
       }

@@ -14,6 +14,8 @@ namespace dilate {
 // building vector tables would cost more than the data.
 constexpr uint64_t kSmallBytes = 1024;
 
+// Also takes one-shot expands up to 64 KiB whose walk costs less than the
+// tile tables they would build (WalkPays in lib/driver.cc).
 void ExpandSmall(const Plan& p, const uint8_t* src, uint8_t* dst);
 
 // Returns whether every non-tap element is fill (true without verify).
