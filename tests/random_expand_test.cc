@@ -212,6 +212,72 @@ TEST_P(RandomExpand, LargeSliceTilesMatchReference) {
   EXPECT_EQ(done, cases);
 }
 
+// Few-kernel tensors of every rank between 1 and 64 KiB, one-shot: the
+// sizes where a one-shot expand takes the scalar walk or the tile tables by
+// their cost (WalkPays in lib/driver.cc): groups of 1-20 elements, any
+// element size, padding and cropping, zero or random fill, at unaligned
+// addresses between guard bytes, each next to the same description's plan
+// (which keeps its tables), both against dilate_ref.
+TEST_P(RandomExpand, FewKernelsPastSmallMatchReference) {
+  const uint64_t cases = Scaled(300, 20);
+  static const uint32_t kDtypes[] = {DILATE_DTYPE_U8, DILATE_DTYPE_F16, DILATE_DTYPE_F32,
+                                     DILATE_DTYPE_F64};
+  uint64_t done = 0;
+  for (uint64_t i = 0; i < cases && !testing::Test::HasFailure(); ++i) {
+    Rng rng(CaseSeed(0x3A1C, i));
+    dilate_desc desc;
+    dilate_desc_init(&desc);
+    desc.dtype = kDtypes[rng.Uniform(0, 3)];
+    desc.rank = static_cast<uint32_t>(rng.Uniform(1, 4));
+    desc.inner = rng.OneIn(2) ? 1 : rng.Uniform(2, 20);
+    for (uint32_t a = 0; a < desc.rank; ++a) {
+      desc.src_dims[a] = rng.Uniform(2, desc.rank > 2 ? 5 : 9);
+      desc.dilation[a] = rng.Uniform(1, 4);
+      desc.pad_lo[a] = rng.OneIn(4) ? rng.UniformSigned(-1, 2) : 0;
+      desc.pad_hi[a] = rng.OneIn(4) ? rng.UniformSigned(-1, 2) : 0;
+    }
+    if (rng.OneIn(3)) {
+      uint8_t fill[8];
+      rng.FillBytes(fill, sizeof(fill));
+      ASSERT_EQ(dilate_desc_set_fill(&desc, fill), DILATE_OK);
+    }
+    desc.outer = 1;
+    const ExpectedShape one = ComputeShape(desc);
+    if (one.status != DILATE_OK || one.dst_bytes == 0 || one.dst_bytes > (64u << 10)) continue;
+    // Half of them just past 1 KiB, where the walk mostly pays.
+    const uint64_t lo = (1u << 10) / one.dst_bytes + 1, hi = (64u << 10) / one.dst_bytes;
+    desc.outer = rng.Uniform(lo, rng.OneIn(2) && lo + 2 < hi ? lo + 2 : hi);
+    const ExpectedShape want = ComputeShape(desc);
+    ASSERT_EQ(want.status, DILATE_OK);
+    SCOPED_TRACE(testing::Message() << "case " << i << " " << Describe(desc));
+    GuardedBuffer src(want.src_bytes, rng.Uniform(0, 63), rng);
+    std::vector<uint8_t> expect(want.dst_bytes);
+    dilate_ref::Expand(desc, src.data(), expect.data());
+    dilate_plan* plan = nullptr;
+    ASSERT_EQ(dilate_plan_create(&desc, 0, &plan), DILATE_OK);
+    for (int planned = 0; planned < 2; ++planned) {
+      GuardedBuffer dst(want.dst_bytes, rng.Uniform(0, 63), rng);
+      const dilate_status s =
+          planned
+              ? dilate_plan_expand(plan, src.data(), src.size(), dst.data(), dst.size(), nullptr)
+              : dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), nullptr);
+      ASSERT_EQ(s, DILATE_OK) << (planned ? "plan" : "one-shot");
+      ASSERT_TRUE(dst.GuardsIntact()) << "dst guard bytes changed";
+      if (!dst.Equals(expect)) {
+        size_t b = 0;
+        while (dst.data()[b] == expect[b]) ++b;
+        ADD_FAILURE() << (planned ? "plan: " : "one-shot: ")
+                      << "dst differs from dilate_ref at byte " << b << " of " << dst.size();
+      }
+    }
+    dilate_plan_destroy(plan);
+    ++done;
+  }
+  printf("[dilate] %s: %llu few-kernel expands past 1 KiB matched dilate_ref\n", target(),
+         static_cast<unsigned long long>(done));
+  EXPECT_GT(done, cases / 2);
+}
+
 DILATE_INSTANTIATE_ON_ALL_TARGETS(RandomExpand);
 
 }  // namespace
