@@ -2,6 +2,7 @@
 // addresses between guard bytes and compared byte for byte with dilate_ref.
 #include <string.h>
 
+#include <string>
 #include <vector>
 
 #include "dilate/dilate.h"
@@ -19,6 +20,18 @@ constexpr uint64_t kSeed = 0xD11A7E;
 constexpr uint64_t kMaxDstBytes = 64u << 10;
 constexpr uint64_t kMaxBigDstBytes = 4u << 20;
 constexpr uint64_t kBigOneIn = 100;
+
+// Adds a failure naming the first byte where dst differs from dilate_ref's
+// bytes `expect`, after `what` (which call wrote dst, or "").
+void ExpectReferenceBytes(const GuardedBuffer& dst, const std::vector<uint8_t>& expect,
+                          const char* what = "", uint64_t dst_elems = 0) {
+  if (dst.Equals(expect)) return;
+  size_t b = 0;
+  while (dst.data()[b] == expect[b]) ++b;
+  ADD_FAILURE() << what << "dst differs from dilate_ref at byte " << b << " of " << dst.size()
+                << (dst_elems != 0 ? " (dst elements " : "")
+                << (dst_elems != 0 ? std::to_string(dst_elems) + ")" : "");
+}
 
 // One case; returns false (with a gtest failure) when it fails.
 bool RunCase(uint64_t index, uint64_t* ok_cases, uint64_t* rejected_cases) {
@@ -59,12 +72,7 @@ bool RunCase(uint64_t index, uint64_t* ok_cases, uint64_t* rejected_cases) {
   }
   std::vector<uint8_t> expect = dst_before;  // keeps the extra bytes
   dilate_ref::Expand(desc, src.data(), expect.data());
-  if (!dst.Equals(expect)) {
-    size_t i = 0;
-    while (dst.data()[i] == expect[i]) ++i;
-    ADD_FAILURE() << "dst differs from dilate_ref at byte " << i << " of " << dst.size()
-                  << " (dst elements " << want.dst_elems << ")";
-  }
+  ExpectReferenceBytes(dst, expect, "", want.dst_elems);
   ++*ok_cases;
   return !testing::Test::HasFailure();
 }
@@ -134,11 +142,7 @@ TEST_P(RandomExpand, ShortDilatedRowsMatchReference) {
     ASSERT_EQ(dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), &options),
               DILATE_OK);
     ASSERT_TRUE(dst.GuardsIntact()) << "dst guard bytes changed";
-    if (!dst.Equals(expect)) {
-      size_t b = 0;
-      while (dst.data()[b] == expect[b]) ++b;
-      ADD_FAILURE() << "dst differs from dilate_ref at byte " << b << " of " << dst.size();
-    }
+    ExpectReferenceBytes(dst, expect);
     ++done;
   }
   printf("[dilate] %s: %llu expands of short dilated rows matched dilate_ref\n", target(),
@@ -200,11 +204,7 @@ TEST_P(RandomExpand, LargeSliceTilesMatchReference) {
                 DILATE_OK);
     }
     ASSERT_TRUE(dst.GuardsIntact()) << "dst guard bytes changed";
-    if (!dst.Equals(expect)) {
-      size_t b = 0;
-      while (dst.data()[b] == expect[b]) ++b;
-      ADD_FAILURE() << "dst differs from dilate_ref at byte " << b << " of " << dst.size();
-    }
+    ExpectReferenceBytes(dst, expect);
     ++done;
   }
   printf("[dilate] %s: %llu expands of large dense slices matched dilate_ref\n", target(),
@@ -263,12 +263,7 @@ TEST_P(RandomExpand, FewKernelsPastSmallMatchReference) {
               : dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), nullptr);
       ASSERT_EQ(s, DILATE_OK) << (planned ? "plan" : "one-shot");
       ASSERT_TRUE(dst.GuardsIntact()) << "dst guard bytes changed";
-      if (!dst.Equals(expect)) {
-        size_t b = 0;
-        while (dst.data()[b] == expect[b]) ++b;
-        ADD_FAILURE() << (planned ? "plan: " : "one-shot: ")
-                      << "dst differs from dilate_ref at byte " << b << " of " << dst.size();
-      }
+      ExpectReferenceBytes(dst, expect, planned ? "plan: " : "one-shot: ");
     }
     dilate_plan_destroy(plan);
     ++done;
