@@ -189,8 +189,18 @@ dilate_status Contract(const Plan& plan, const Prepared* prepared, const void* e
   return holes_ok ? DILATE_OK : DILATE_ERROR_HOLE_NOT_FILL;
 }
 
-// dilate_expand through a Plan (out of line: the Plan would otherwise cost
-// the small case's frame).
+// dilate_expand of desc through a Plan made for this call.
+dilate_status ExpandByPlan(const dilate_desc* desc, const void* src, size_t src_bytes, void* dst,
+                           size_t dst_bytes, const dilate_options* options) {
+  Plan plan;
+  const dilate_status s = MakePlan(desc, &plan, nullptr);
+  if (s != DILATE_OK) return s;
+  return Expand(plan, nullptr, src, src_bytes, dst, dst_bytes, options);
+}
+
+// dilate_expand past the small case: dilate_expand_2d's case while its loop
+// pays, else through a Plan (out of line: the Plan would otherwise cost the
+// small case's frame).
 DILATE_NOINLINE dilate_status ExpandGeneral(const dilate_desc* desc, const void* src,
                                             size_t src_bytes, void* dst, size_t dst_bytes,
                                             const dilate_options* options) {
@@ -199,10 +209,7 @@ DILATE_NOINLINE dilate_status ExpandGeneral(const dilate_desc* desc, const void*
           desc, src, src_bytes, dst, dst_bytes, options, &n, &k, &d)) {
     return loop(n, k, d, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst));
   }
-  Plan plan;
-  const dilate_status s = MakePlan(desc, &plan, nullptr);
-  if (s != DILATE_OK) return s;
-  return Expand(plan, nullptr, src, src_bytes, dst, dst_bytes, options);
+  return ExpandByPlan(desc, src, src_bytes, dst, dst_bytes, options);
 }
 
 // dilate_contract through a Plan (out of line, as ExpandGeneral).
@@ -237,8 +244,8 @@ DILATE_NOINLINE dilate_status Expand2dGeneral(uint32_t dtype, uint64_t n, uint64
   desc.dilation[0] = desc.dilation[1] = d;
   // The buffers are as large as the description says: one plan, no second
   // validation through dilate_query_shape (the small call, 211 -> 111 ns);
-  // and straight to the general path, as the small case's check has failed.
-  return ExpandGeneral(&desc, src, SIZE_MAX, dst, SIZE_MAX, nullptr);
+  // and straight to the Plan, as the case's loop was checked above.
+  return ExpandByPlan(&desc, src, SIZE_MAX, dst, SIZE_MAX, nullptr);
 }
 
 // Marks a live dilate_plan (cleared by dilate_plan_destroy).

@@ -93,10 +93,11 @@ uint64_t SysfsL3Bytes() {
 // HWIO inner 64 K3 D2 0.44-0.60, f32 K5 D2 (84 MiB) 0.44-0.53,
 // K7 D4 (67 MiB) and HWIO inner 64 K5 D3 (74 MiB, both left plain here)
 // 0.96 / 0.88; K3 D2, K7 D4 and that K5 D3 0.98-1.05 at 32 MiB. Hence the
-// working set, not dst alone. On the Zen 4 EPYC VM (a 32 MiB L3 in sysfs, 320 MiB from glibc),
-// streaming from 16 MiB against from 80 MiB: f32 K3 D2 at 24 / 32 / 64 MiB 0.96 / 0.91 / 0.88 of
-// the time, K7 D4 at 64 MiB 0.43, HWIO inner 64 K3 D2 / K5 D3 at 64 MiB
-// 0.52 / 0.49 (K5 D3 at 24 MiB 0.63). DILATE_STREAM_BYTES (decimal bytes,
+// working set, not dst alone. On the Zen 4 EPYC VM (a 32 MiB L3 in sysfs,
+// 320 MiB from glibc), streaming from 16 MiB against from 80 MiB: f32 K3
+// D2 at 24 / 32 / 64 MiB 0.96 / 0.91 / 0.88 of the time, K7 D4 at 64 MiB
+// 0.43, HWIO inner 64 K3 D2 / K5 D3 at 64 MiB 0.52 / 0.49 (K5 D3 at 24 MiB
+// 0.63). DILATE_STREAM_BYTES (decimal bytes,
 // read once) overrides it: the tests pin 16 MiB, so every machine runs the
 // streaming paths at the sizes they use.
 uint64_t StreamBytes() {
@@ -853,7 +854,8 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
       // D3 at 16 / 64 / 128 KiB 0.45 / 0.62 / 0.67, K7 D4 at 64 / 244 KiB
       // 0.54 / 0.68, u16 K5 D3 at 64 KiB 0.77, u8 K3 D2 at 4 KiB 0.67; u8
       // K3 D2 at 16 KiB (5,895 taps, beyond it) took 1.16.
-      static_assert(kSquareContractBytes <= kMinParallelBytes, "one-shot square contracts are serial");
+      static_assert(kSquareContractBytes <= kMinParallelBytes,
+                    "one-shot square contracts are serial");
       if (!verify && prepared == nullptr &&
           SquareContractPays(p.dst_bytes, p.src_bytes / p.elem_size) &&
           ContractIfSquare(p, expanded, dense)) {

@@ -135,6 +135,10 @@ def small_call_rows(cases, impl, prefix, label):
     return out
 
 
+# The size sweep (flat in N) of f32 K3 D2, as benchmarks/dilate_bench.cc runs it.
+SWEEP_SIZES = {"2K", "16K", "256K", "4M", "64M", "256M"}
+
+
 def target_checks(cases, targets):
     """The issue's targets, evaluated on this run. Returns markdown lines."""
     best = targets[0] if targets else None
@@ -217,7 +221,7 @@ def target_checks(cases, targets):
     out += small_call_rows(cases, "expand_2d", "", "dilate_expand_2d")
     sweep = sorted(((impls[f"lib:{best}"]["dst_bytes"], impls[f"lib:{best}"]["ratio"])
                     for _, impls in select(cases, op="expand", dtype="f32", rank=2, k=3, d=2, inner=1,
-                                           fill="zero", size={"2K", "16K", "256K", "4M", "64M", "256M"})
+                                           fill="zero", size=SWEEP_SIZES)
                     if f"lib:{best}" in impls))
     if sweep:
         rs = [r for _, r in sweep]
@@ -260,7 +264,7 @@ def target_checks(cases, targets):
     out += small_call_rows(cases, plan, "with a plan: ", plan)
     sweep = sorted(((impls[plan]["dst_bytes"], impls[plan]["ratio"])
                     for _, impls in select(cases, op="expand", dtype="f32", rank=2, k=3, d=2, inner=1,
-                                           fill="zero", size={"2K", "16K", "256K", "4M", "64M", "256M"})
+                                           fill="zero", size=SWEEP_SIZES)
                     if plan in impls))
     if sweep:
         rs = [r for _, r in sweep]
