@@ -62,10 +62,11 @@ dilate_status CheckCall(const Plan& plan, const dilate_options* options, uint32_
 // Which sizes of dilate_expand_2d's case SquareSmallCase takes: kSmall,
 // the expanded tensor at most kSmallBytes (the entry points' inlined
 // check: the small call); kExpand and kContract, also as large as a one-shot
-// call through a Plan takes the same loop for (SquareExpandPays,
-// SquareContractPays in lib/small.h), checked out of line where the small
-// check failed, before a Plan is made (MakePlan and the description were
-// ~40% of a 1.6 KB call).
+// call through a Plan takes a loop without tables for (expand: up to
+// kSquarePlanesBytes, the target's vector loop where it fits, else the
+// scalar loop while SquareExpandPays; contract: SquareContractPays, in
+// lib/small.h), checked out of line where the small check failed, before
+// a Plan is made (MakePlan and the description were ~40% of a 1.6 KB call).
 enum class SquareSizes { kSmall, kExpand, kContract };
 
 // Whether n square k x k kernels of esize-byte elements, one dilation d, are
@@ -90,7 +91,10 @@ DILATE_ALWAYS_INLINE bool SquareSmallCase(uint32_t esize, uint64_t n, uint64_t k
   bool fits = expanded_bytes <= kSmallBytes;
   // (Not where k or d is 1: the general path copies those whole.)
   if constexpr (kSizes == SquareSizes::kExpand) {
-    fits = fits || (k > 1 && d > 1 && SquareExpandPays(expanded_bytes, n * k * k, k));
+    fits =
+        fits ||
+        (k > 1 && d > 1 && k < kSquareFixedK &&
+         (expanded_bytes <= kSquarePlanesBytes || SquareExpandPays(expanded_bytes, n * k * k, k)));
   } else if constexpr (kSizes == SquareSizes::kContract) {
     fits = fits || (k > 1 && d > 1 && SquareContractPays(expanded_bytes, n * k * k));
   }
@@ -104,9 +108,20 @@ template <SquareSizes kSizes = SquareSizes::kSmall>
 DILATE_ALWAYS_INLINE SquareSmallFn SquareSmallLoop(uint32_t esize, uint64_t n, uint64_t k,
                                                    uint64_t d, const void* src, uint64_t src_avail,
                                                    const void* dst, uint64_t dst_avail) {
-  return SquareSmallCase<kSizes>(esize, n, k, d, src, src_avail, dst, dst_avail)
-             ? ExpandSquareSmallFor(esize, k)
-             : nullptr;
+  if (!SquareSmallCase<kSizes>(esize, n, k, d, src, src_avail, dst, dst_avail)) return nullptr;
+  if constexpr (kSizes == SquareSizes::kExpand) {
+    // Past kSmallBytes: the target's vector loop where it fits, else the
+    // scalar loop while it pays, else none (a Plan).
+    const uint64_t l = (k - 1) * d + 1, bytes = n * l * l * esize;
+    if (bytes > kSmallBytes) {
+      if (const SquareSmallFn planes =
+              SquarePlanesLoop(*g_active.load(std::memory_order_relaxed), esize, k, d, bytes)) {
+        return planes;
+      }
+      if (!SquareExpandPays(bytes, n * k * k, k)) return nullptr;
+    }
+  }
+  return ExpandSquareSmallFor(esize, k);
 }
 
 // Whether desc describes that case (rank 2, n square k x k kernels, one
@@ -267,6 +282,9 @@ struct dilate_plan {
   // else null; and its contract loop (ContractSquareFnFor), else null.
   dilate::SquareSmallFn square;
   dilate::SquareSmallFn contract_square;
+  // A plan of that case past kSmallBytes whose expand takes prepared.target's
+  // vector loop (SquarePlanesLoop), else null.
+  dilate::SquareSmallFn square_planes;
   alignas(64) uint8_t pattern[dilate::kPatternBytes];
 };
 
@@ -422,6 +440,13 @@ dilate_status dilate_plan_create(const dilate_desc* desc, uint32_t flags, dilate
       (p.axis[p.rank - 1].src_dim > 1 && p.axis[p.rank - 1].dilation > 1 &&
        dilate::SquarePlanPays(p.dst_bytes, p.src_bytes / p.elem_size));
   obj->square = loops ? dilate::ExpandSquareFnFor(p) : nullptr;
+  obj->square_planes = nullptr;
+  if (p.dst_bytes > dilate::kSmallBytes && p.dst_bytes <= dilate::kSquarePlanPlanesBytes &&
+      p.outer <= dilate::kSquarePlanPlanesKernels && dilate::ExpandSquareFnFor(p) != nullptr) {
+    obj->square_planes = dilate::SquarePlanesLoop(*target, p.elem_size, p.axis[1].src_dim,
+                                                  p.axis[1].dilation, p.dst_bytes);
+    if (obj->square_planes != nullptr) obj->square = nullptr;
+  }
   obj->contract_square = loops ? dilate::ContractSquareFnFor(p) : nullptr;
   uint32_t small_taps = 0;
   // (Not for a small dst cropped out of a large src: 16-bit indices.)
@@ -478,6 +503,16 @@ dilate_status dilate_plan_expand(const dilate_plan* plan, const void* src, size_
     const Plan& p = plan->plan;
     return plan->square(p.outer, p.axis[1].src_dim, p.axis[1].dilation,
                         static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst));
+  }
+  // Its vector loop, on the target the plan was made for while that is
+  // the one active.
+  if (plan->square_planes != nullptr && options == nullptr && src != nullptr && dst != nullptr &&
+      src_bytes >= plan->plan.src_bytes && dst_bytes >= plan->plan.dst_bytes &&
+      !dilate::Overlap(src, plan->plan.src_bytes, dst, plan->plan.dst_bytes) &&
+      dilate::g_active.load(std::memory_order_relaxed) == plan->prepared.target) {
+    const Plan& p = plan->plan;
+    return plan->square_planes(p.outer, p.axis[1].src_dim, p.axis[1].dilation,
+                               static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst));
   }
   return dilate::Expand(plan->plan, &plan->prepared, src, src_bytes, dst, dst_bytes, options);
 }

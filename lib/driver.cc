@@ -746,10 +746,19 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
     case Route::kCopy:
       return CopyAll(p, src, dst, threading);
     case Route::kWalk:
-      if (prepared == nullptr && SquareExpandPays(p.dst_bytes, p.src_bytes / p.elem_size,
-                                                  p.axis[p.rank - 1].src_dim) &&
-          ExpandIfSquare(p, src, dst)) {
-        return;
+      // dilate_expand_2d's case, one-shot (with options): as SquareSmallLoop
+      // in lib/api.cc, the target's vector loop where it fits, else the
+      // scalar loop while it pays.
+      if (prepared == nullptr && ExpandSquareFnFor(p) != nullptr) {
+        const uint64_t k = p.axis[1].src_dim, d = p.axis[1].dilation;
+        SquareSmallFn loop = SquarePlanesLoop(target, p.elem_size, k, d, p.dst_bytes);
+        if (loop == nullptr && SquareExpandPays(p.dst_bytes, p.src_bytes / p.elem_size, k)) {
+          loop = ExpandSquareFnFor(p);
+        }
+        if (loop != nullptr) {
+          loop(p.outer, k, d, src, dst);
+          return;
+        }
       }
       if (prepared == nullptr && WalkPays(p)) return ExpandSmall(p, src, dst);
       if (TryTiles(p, target, TileSide::kExpand, src, p.src_bytes, dst, threading, prepared)) {

@@ -31,6 +31,17 @@ struct Prepared {
   uint32_t small_taps;
 };
 
+// dilate_expand_2d's case (lib/small.h) of k x k kernels of esize-byte
+// elements, dilation d, dst_bytes expanded (past kSmallBytes): target's
+// vector loop where it fits and dst is within kSquarePlanesBytes, else null.
+inline SquareSmallFn SquarePlanesLoop(const Target& target, uint32_t esize, uint64_t k, uint64_t d,
+                                      uint64_t dst_bytes) {
+  const ExpandKernels& kernels = *target.expand;
+  return dst_bytes <= kSquarePlanesBytes && kernels.square_planes_fit(esize, k, d)
+             ? kernels.square_planes[__builtin_ctz(esize) & 3]
+             : nullptr;
+}
+
 // dst = expand(src). Inputs are validated; `prepared` may be null.
 void RunExpand(const Plan& plan, const Target& target, const uint8_t* src, uint8_t* dst,
                const Threading& threading, const Prepared* prepared = nullptr);

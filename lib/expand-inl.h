@@ -24,6 +24,7 @@
 #include "hwy/highway.h"
 #include "lib/kernels.h"
 #include "lib/simd-inl.h"
+#include "lib/small.h"
 #include "lib/target_parts.h"
 
 #ifndef DILATE_EXPAND_PART
@@ -788,6 +789,180 @@ void ExpandGrid(uint8_t* dst, const uint8_t* src, uint64_t u0, uint64_t u1, cons
   if (end > fill_from) FillRun(dst + fill_from, end - fill_from, st);
 }
 
+// dilate_expand_2d's case (lib/small.h): n square k x k kernels of
+// elements of gl lanes of D each, dilation `dil`, zero holes, a kernel at a
+// time: its k * k src elements are one window, and its L * L expanded
+// ones R vectors, each a permute of that window by an index held in a
+// register (R = 2 for a 3 x 3 f32 kernel with dilation 2 on 512-bit
+// vectors, where the scalar loop (kExpandSquareSmall) zeroes 100 bytes and
+// stores nine taps). A kernel's last vector spills into the next kernel,
+// whose own stores then overwrite it; the last kernels, whose vectors or
+// windows would pass the end of dst or src, store and load exactly.
+template <size_t R, class D>
+HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plane,
+                               const hn::TFromD<D>* HWY_RESTRICT lanes, const uint8_t* src,
+                               uint8_t* dst) {
+  using T = hn::TFromD<D>;
+  using V = hn::Vec<D>;
+  const size_t N = hn::Lanes(d);
+  const V zero = hn::Zero(d);
+  const V i0 = hn::Load(d, lanes);
+  const V i1 = R > 1 ? hn::Load(d, lanes + N) : i0;
+  const V i2 = R > 2 ? hn::Load(d, lanes + 2 * N) : i0;
+  const V i3 = R > 3 ? hn::Load(d, lanes + 3 * N) : i0;
+  const V i4 = R > 4 ? hn::Load(d, lanes + 4 * N) : i0;
+  const V i5 = R > 5 ? hn::Load(d, lanes + 5 * N) : i0;
+  const V i6 = R > 6 ? hn::Load(d, lanes + 6 * N) : i0;
+  const V i7 = R > 7 ? hn::Load(d, lanes + 7 * N) : i0;
+  const uint64_t total_out = n * plane, total_in = n * in_plane;
+  T* HWY_RESTRICT out = reinterpret_cast<T*>(dst);
+  const T* HWY_RESTRICT in = reinterpret_cast<const T*>(src);
+  // Kernels [0, whole): R whole vectors inside dst, a window inside src.
+  uint64_t whole = 0;
+  if (total_out >= R * N && total_in >= N) {
+    const uint64_t a = (total_out - R * N) / plane + 1, b = (total_in - N) / in_plane + 1;
+    whole = a < b ? a : b;
+    if (whole > n) whole = n;
+  }
+  for (uint64_t o = 0; o < whole; ++o, out += plane, in += in_plane) {
+    const V w = hn::LoadU(d, in);
+    hn::StoreU(PermuteOr(d, w, i0, zero), d, out);
+    if (R > 1) hn::StoreU(PermuteOr(d, w, i1, zero), d, out + N);
+    if (R > 2) hn::StoreU(PermuteOr(d, w, i2, zero), d, out + 2 * N);
+    if (R > 3) hn::StoreU(PermuteOr(d, w, i3, zero), d, out + 3 * N);
+    if (R > 4) hn::StoreU(PermuteOr(d, w, i4, zero), d, out + 4 * N);
+    if (R > 5) hn::StoreU(PermuteOr(d, w, i5, zero), d, out + 5 * N);
+    if (R > 6) hn::StoreU(PermuteOr(d, w, i6, zero), d, out + 6 * N);
+    if (R > 7) hn::StoreU(PermuteOr(d, w, i7, zero), d, out + 7 * N);
+  }
+  const T* const in0 = reinterpret_cast<const T*>(src);
+  for (uint64_t o = whole; o < n; ++o, out += plane, in += in_plane) {
+    const uint64_t at = static_cast<uint64_t>(in - in0);
+    const V w = at + N <= total_in ? hn::LoadU(d, in) : LoadWindowBounded(d, in0, at, total_in);
+    for (size_t i = 0; i < R && i * N < plane; ++i) {
+      const V idx = hn::Load(d, lanes + i * N);
+      const V v = PermuteOr(d, w, idx, zero);
+      const uint64_t left = total_out - (o * plane + i * N);
+      if (left >= N) {
+        hn::StoreU(v, d, out + i * N);
+      } else {
+        StoreBounded(d, v, out + i * N, left);
+      }
+    }
+  }
+}
+
+// Vectors of SquarePlanes a kernel takes: at most this many.
+constexpr size_t kMaxSquareVectors = 8;
+
+// Whether SquarePlanes takes n kernels of k x k elements of gl lanes of N
+// lanes of lane_bytes (see ExpandKernels::square_planes_fit). Byte lanes on
+// vectors of more than 64 (SVE past 512 bits) do not: a mark, kOtherBit |
+// (N + lane), would not fit a lane.
+inline bool SquarePlanesFit(uint64_t N, uint64_t lane_bytes, uint64_t gl, uint64_t k,
+                            uint64_t dil) {
+  const uint64_t l = (k - 1) * dil + 1;
+  return (lane_bytes > 1 || N <= 64) && k * k * gl <= N && l * l * gl <= kMaxSquareVectors * N;
+}
+
+// Whether SquarePlanes on a 512-bit target takes half-width vectors: where
+// they fit and write fewer bytes a kernel (u8 K3 D2: 32 instead of 64 for
+// 25; on a plan of 8 KB at full width, 1.67x the time of its tile tables).
+inline bool SquareTakesHalf(uint64_t N, uint64_t lane_bytes, uint64_t gl, uint64_t k,
+                            uint64_t dil) {
+  const uint64_t l = (k - 1) * dil + 1, plane = l * l * gl, h = N / 2;
+  return h != 0 && SquarePlanesFit(h, lane_bytes, gl, k, dil) &&
+         (plane + h - 1) / h * h < (plane + N - 1) / N * N;
+}
+
+// SquarePlanes for n kernels of k x k elements of gl lanes of D: false
+// where SquarePlanesFit is not (nothing written).
+template <class D>
+bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, const uint8_t* src,
+                     uint8_t* dst) {
+  using T = hn::TFromD<D>;
+  const uint64_t N = hn::Lanes(d);
+  if (!SquarePlanesFit(N, sizeof(T), gl, k, dil)) return false;
+  const uint64_t l = (k - 1) * dil + 1;
+  const uint64_t plane = l * l * gl, in_plane = k * k * gl;
+  const size_t R = static_cast<size_t>((plane + N - 1) / N);
+  // Lane x of the plane (vector x / N, lane x % N): lane w of element
+  // (y, c); a tap where y and c are multiples of dil, src lane
+  // ((y / dil) k + c / dil) gl + w; else the fill's mark (see kOtherBit).
+  HWY_ALIGN T lanes[kMaxSquareVectors * hn::MaxLanes(D())];
+  // Every lane marked, then the taps' lanes set: a store per tap lane
+  // (a loop over every lane with its counters cost about what the stores
+  // of 20 kernels did).
+  const hn::Vec<D> marks = hn::Or(hn::Set(d, kOtherBit<T>), hn::Iota(d, static_cast<T>(N)));
+  for (size_t i = 0; i < R; ++i) hn::Store(marks, d, lanes + i * N);
+  const uint64_t row = dil * l * gl, step = dil * gl;  // lanes from a tap to the next
+  T src_lane = 0;
+  for (uint64_t y = 0; y < k; ++y) {
+    T* HWY_RESTRICT r = lanes + y * row;
+    for (uint64_t x = 0; x < k; ++x, r += step) {
+      for (uint64_t w = 0; w < gl; ++w) r[w] = src_lane++;
+    }
+  }
+  switch (R) {
+    case 1:
+      SquarePlanes<1>(d, n, plane, in_plane, lanes, src, dst);
+      break;
+    case 2:
+      SquarePlanes<2>(d, n, plane, in_plane, lanes, src, dst);
+      break;
+    case 3:
+      SquarePlanes<3>(d, n, plane, in_plane, lanes, src, dst);
+      break;
+    case 4:
+      SquarePlanes<4>(d, n, plane, in_plane, lanes, src, dst);
+      break;
+    case 5:
+      SquarePlanes<5>(d, n, plane, in_plane, lanes, src, dst);
+      break;
+    case 6:
+      SquarePlanes<6>(d, n, plane, in_plane, lanes, src, dst);
+      break;
+    case 7:
+      SquarePlanes<7>(d, n, plane, in_plane, lanes, src, dst);
+      break;
+    default:
+      SquarePlanes<8>(d, n, plane, in_plane, lanes, src, dst);
+      break;
+  }
+  return true;
+}
+
+// ExpandKernels::square_planes for elements of sizeof(T) bytes:
+// SquarePlanesFor on the shuffle descriptor of that lane size, else the
+// scalar loop.
+template <typename T>
+dilate_status ExpandSquarePlanes(uint64_t n, uint64_t k, uint64_t dil, const uint8_t* src,
+                                 uint8_t* dst) {
+  bool done = false;
+  WithShuffleTag(ShuffleLaneBytes(sizeof(T)), [&](auto d) {
+    using L = hn::TFromD<decltype(d)>;
+    if constexpr (sizeof(L) <= sizeof(T)) {
+      const uint64_t gl = sizeof(T) / sizeof(L);
+      WithHalfOf(d, SquareTakesHalf(hn::Lanes(d), sizeof(L), gl, k, dil),
+                 [&](auto h) { done = SquarePlanesFor(h, gl, n, k, dil, src, dst); });
+    }
+  });
+  if (done) return DILATE_OK;
+  return ExpandSquareSmallFor(sizeof(T), k)(n, k, dil, src, dst);
+}
+
+// ExpandKernels::square_planes_fit.
+bool SquarePlanesFitHere(uint32_t elem_size, uint64_t k, uint64_t dil) {
+  bool fit = false;
+  WithShuffleTag(ShuffleLaneBytes(elem_size), [&](auto d) {
+    using L = hn::TFromD<decltype(d)>;
+    if (sizeof(L) <= elem_size) {
+      fit = SquarePlanesFit(hn::Lanes(d), sizeof(L), elem_size / sizeof(L), k, dil);
+    }
+  });
+  return fit;
+}
+
 void TileShape(uint64_t group, uint32_t* lane_bytes, uint32_t* lanes) {
   TileShapeFor(group, lane_bytes, lanes);
 }
@@ -1084,20 +1259,24 @@ const ExpandKernels* GetExpandKernels() {
   // AVX-512, tiles from dense tables run by vector pairs instead
   // (VectorPairs, lib/simd-inl.h); columns remain for the general writer's
   // tables (cropped tensors).
-  static constexpr ExpandKernels kKernels = {&Prepare,
-                                             &Fill,
-                                             &ExpandRow,
-                                             &ExpandGrid,
-                                             &TileShape,
-                                             &ExpandTiles,
-                                             &DenseTables,
-                                             &DenseContractTables,
-                                             HWY_TARGET != HWY_AVX2,
-                                             PairLaneBytes(),
-                                             &VectorRows,
-                                             HalfTiles(),
-                                             NarrowLanes(),
-                                             MaskLaneBytes()};
+  static constexpr ExpandKernels kKernels = {
+      &Prepare,
+      &Fill,
+      &ExpandRow,
+      &ExpandGrid,
+      &TileShape,
+      &ExpandTiles,
+      &DenseTables,
+      &DenseContractTables,
+      HWY_TARGET != HWY_AVX2,
+      PairLaneBytes(),
+      &VectorRows,
+      HalfTiles(),
+      NarrowLanes(),
+      MaskLaneBytes(),
+      &SquarePlanesFitHere,
+      {&ExpandSquarePlanes<uint8_t>, &ExpandSquarePlanes<uint16_t>, &ExpandSquarePlanes<uint32_t>,
+       &ExpandSquarePlanes<uint64_t>}};
   return &kKernels;
 }
 

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dilate/dilate.h"
+
 namespace dilate {
 
 inline uint64_t Gcd(uint64_t a, uint64_t b) {
@@ -215,6 +217,15 @@ struct ExpandKernels {
   // Bit b set: expand tiles of lanes of b bytes, at full width, may take
   // lane masks instead of index vectors (TileState::masks).
   uint32_t mask_lane_bytes;
+  // Whether dilate_expand_2d's case (lib/small.h) of k x k kernels of
+  // elem_size-byte elements, dilation d, takes square_planes here: a
+  // kernel's src in one vector, its expanded plane in at most 8.
+  bool (*square_planes_fit)(uint32_t elem_size, uint64_t k, uint64_t d);
+  // That case by vectors (a SquareSmallFn), [log2 elem_size]: a kernel at a
+  // time, each of its plane's vectors a permute of its src (ExpandSquarePlanes,
+  // lib/expand-inl.h). Where square_planes_fit is false: the scalar loop.
+  dilate_status (*square_planes[4])(uint64_t n, uint64_t k, uint64_t d, const uint8_t* src,
+                                    uint8_t* dst);
 };
 
 struct ContractKernels {

@@ -79,8 +79,30 @@ inline SquareSmallFn ContractSquareSmallFor(uint32_t elem_size, uint64_t k) {
 // KiB, 1462 stores, 0.71).
 constexpr uint64_t kSquareStores = 1024;
 
+// Up to this many bytes of dst, dilate_expand_2d's case larger than
+// kSmallBytes takes the target's vector loop where it fits
+// (ExpandKernels::square_planes: a kernel's src in one vector, its plane in
+// at most 8; SquarePlanesLoop in lib/driver.h) before the scalar loop or
+// tile tables; a plan's up to kSquarePlanPlanesBytes and
+// kSquarePlanPlanesKernels. Best of 21 loops of dilate_expand_2d in one
+// process per build (AVX3_DL, an Intel Xeon VM, against the paths before),
+// f32 K3 D2 at 1.2 / 1.6 / 2 / 4 / 8 / 16 / 24 / 32 KB 1.09 / 0.76 / 0.73 /
+// 0.66 / 0.35 / 0.53 / 0.41 / 0.61 of the time, K3 D3 / K3 D4 at 8 and 16
+// KB 0.83 / 0.96 and 0.52 / 0.38, u16 K3 D2 0.44-0.79, u8 K3 D2 0.43-0.73
+// (half-width vectors), u8 K5 D2 / K7 D3 0.34 / 0.23 at 8 KB; but past the
+// 48 KiB L1 lost (48 KB: f32 / u8 K3 D2 1.26 / 1.34, K3 D3 1.08, K2 D2
+// 1.94), so not past 24 KiB, well inside a 32 KiB L1 too. Plans against
+// their own paths (tools/ab.sh plan-expand): f32 K3 D2 at 1.6 / 2 / 4 / 8
+// KB 1.11 / 0.98 / 0.95 / 0.88, K3 D3 / K3 D4 / u8 K7 D3 at 8 KB 0.65 /
+// 0.55 / 0.52, u16 K3 D2 at 4 KB 0.77, u8 K3 D2 at 2 / 3.2 KB 0.84 / 0.99;
+// f32 K3 D2 at 16 KB (163 kernels) 1.18, u8 K3 D2 at 8 KB (327) 1.15.
+constexpr uint64_t kSquarePlanesBytes = 24 * 1024;
+constexpr uint64_t kSquarePlanPlanesBytes = 8 * 1024;
+constexpr uint64_t kSquarePlanPlanesKernels = 128;
+
 // Whether a one-shot expand of that case larger than kSmallBytes takes its
-// loop: n kernels of k x k (`taps` = n k k), dst_bytes expanded.
+// scalar loop (where the vector loop does not fit): n kernels of k x k
+// (`taps` = n k k), dst_bytes expanded.
 inline bool SquareExpandPays(uint64_t dst_bytes, uint64_t taps, uint64_t k) {
   return k < kSquareFixedK && dst_bytes / 16 + taps <= kSquareStores;
 }

@@ -258,6 +258,65 @@ TEST_P(Seed, SmallSquareDescriptionsMatchReference) {
   EXPECT_GT(cases, 500u);
 }
 
+// dilate_expand_2d's case past 1 KiB, where the target's vector loop
+// takes it (ExpandSquarePlanes in lib/expand-inl.h: a kernel's src in one
+// vector, its plane in up to 8; one-shot up to kSquarePlanesBytes, a plan up
+// to kSquarePlanPlanesBytes, lib/small.h) and just past those limits: every
+// dtype, k 2-7, d 1-5, kernel counts whose last kernels take the loop's
+// exact tail (vectors or windows that would pass the end of dst or src)
+// after many or no whole kernels. dilate_expand_2d, the description
+// one-shot without and with options (lib/driver.cc), and a plan, each
+// between guard bytes at a random misalignment, against dilate_ref.
+TEST_P(Seed, SquarePlanesMatchReference) {
+  uint64_t index = 0, cases = 0;
+  dilate_options options;
+  memset(&options, 0, sizeof(options));
+  options.struct_size = sizeof(options);
+  for (uint32_t dtype : {DILATE_DTYPE_U8, DILATE_DTYPE_F16, DILATE_DTYPE_F32, DILATE_DTYPE_F64}) {
+    const uint64_t e = dilate_dtype_size(dtype);
+    for (uint64_t k = 2; k <= 7; ++k) {
+      for (uint64_t d = 1; d <= 5; ++d) {
+        const uint64_t l = (k - 1) * d + 1, plane = l * l * e;
+        // Just past 1 KiB, mid-way, each limit and one kernel past it.
+        const uint64_t first = 1024 / plane + 1;
+        for (uint64_t n : {first, first + 1, first + 7, (8192 / plane), (8192 / plane) + 1,
+                           (24576 / plane), (24576 / plane) + 1}) {
+          if (n == 0) continue;
+          ++cases;
+          const dilate_desc desc = SquareDesc(dtype, n, k, d);
+          SCOPED_TRACE(testing::Message() << Describe(desc));
+          const uint64_t dst_bytes = n * plane, src_bytes = n * k * k * e;
+          Rng rng(CaseSeed(0x5A5A, index++));
+          GuardedBuffer src(src_bytes, rng.Uniform(0, 63), rng);
+          std::vector<uint8_t> want(dst_bytes);
+          dilate_ref::Expand(desc, src.data(), want.data());
+          dilate_plan* plan = nullptr;
+          ASSERT_EQ(dilate_plan_create(&desc, 0, &plan), DILATE_OK);
+          for (int how = 0; how < 4; ++how) {
+            GuardedBuffer dst(dst_bytes, rng.Uniform(0, 63), rng);
+            dilate_status s = DILATE_OK;
+            if (how == 0) s = dilate_expand_2d(dtype, n, k, d, src.data(), dst.data());
+            if (how == 1) {
+              s = dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), nullptr);
+            }
+            if (how == 2) {
+              s = dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), &options);
+            }
+            if (how == 3) {
+              s = dilate_plan_expand(plan, src.data(), src.size(), dst.data(), dst.size(), nullptr);
+            }
+            ASSERT_EQ(s, DILATE_OK) << "call " << how;
+            ASSERT_TRUE(dst.Equals(want)) << "call " << how << " differs from dilate_ref";
+            ASSERT_TRUE(dst.GuardsIntact()) << "call " << how;
+          }
+          dilate_plan_destroy(plan);
+        }
+      }
+    }
+  }
+  EXPECT_GT(cases, 700u);
+}
+
 // The small square case's bad arguments, one at a time, around a valid
 // call of each dtype: dilate_expand (and dilate_plan_expand, for the call's
 // own arguments) reports each with the status of the general path (the same description with one
