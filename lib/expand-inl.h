@@ -789,6 +789,36 @@ void ExpandGrid(uint8_t* dst, const uint8_t* src, uint64_t u0, uint64_t u1, cons
   if (end > fill_from) FillRun(dst + fill_from, end - fill_from, st);
 }
 
+// Whether SquarePlanes on D takes a kernel's src from two vectors where it
+// does not fit one (TwoWindowsOrZero): 512-bit vectors that permute across
+// two (f32 5 x 5 kernels, f64 3 x 3, u16 up to 8 x 8).
+template <class D>
+constexpr bool TwoWindowSquares(D) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  using T = hn::TFromD<D>;
+  return hn::MaxLanes(D()) * sizeof(T) == 64 && WidePermute(sizeof(T));
+#else
+  return false;
+#endif
+}
+
+// Lane j: lane idx[j] of the two-vector window (w0, w1) where idx[j] is a
+// tap (top bit clear), else zero (see TwoWindowSquares).
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V TwoWindowsOrZero(D d, V w0, V w1, V idx) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  if constexpr (TwoWindowSquares(D())) {
+    using T = hn::TFromD<D>;
+    const hn::RebindToSigned<D> di;
+    const auto holes = hn::RebindMask(d, hn::Lt(hn::BitCast(di, idx), hn::Zero(di)));
+    return hn::IfThenZeroElse(holes,
+                              V{Permute2(w0.raw, idx.raw, w1.raw, hwy::SizeTag<sizeof(T)>())});
+  }
+#endif
+  static_cast<void>(w1);
+  return PermuteOr(d, w0, idx, hn::Zero(d));
+}
+
 // dilate_expand_2d's case (lib/small.h): n square k x k kernels of
 // elements of gl lanes of D each, dilation `dil`, zero holes, a kernel at a
 // time: its k * k src elements are one window, and its L * L expanded
@@ -798,7 +828,7 @@ void ExpandGrid(uint8_t* dst, const uint8_t* src, uint64_t u0, uint64_t u1, cons
 // stores nine taps). A kernel's last vector spills into the next kernel,
 // whose own stores then overwrite it; the last kernels, whose vectors or
 // windows would pass the end of dst or src, store and load exactly.
-template <size_t R, class D>
+template <size_t R, bool kTwo, class D>
 HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plane,
                                const hn::TFromD<D>* HWY_RESTRICT lanes, const uint8_t* src,
                                uint8_t* dst) {
@@ -806,6 +836,16 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
   using V = hn::Vec<D>;
   const size_t N = hn::Lanes(d);
   const V zero = hn::Zero(d);
+  const size_t W = kTwo ? 2 * N : N;  // window lanes
+  // A plane vector by index idx from the window w0 (and w1).
+  const auto take = [&](V w0, V w1, V idx) HWY_ATTR {
+    if constexpr (kTwo) {
+      return TwoWindowsOrZero(d, w0, w1, idx);
+    } else {
+      static_cast<void>(w1);
+      return PermuteOr(d, w0, idx, zero);
+    }
+  };
   const V i0 = hn::Load(d, lanes);
   const V i1 = R > 1 ? hn::Load(d, lanes + N) : i0;
   const V i2 = R > 2 ? hn::Load(d, lanes + 2 * N) : i0;
@@ -819,29 +859,35 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
   const T* HWY_RESTRICT in = reinterpret_cast<const T*>(src);
   // Kernels [0, whole): R whole vectors inside dst, a window inside src.
   uint64_t whole = 0;
-  if (total_out >= R * N && total_in >= N) {
-    const uint64_t a = (total_out - R * N) / plane + 1, b = (total_in - N) / in_plane + 1;
+  if (total_out >= R * N && total_in >= W) {
+    const uint64_t a = (total_out - R * N) / plane + 1, b = (total_in - W) / in_plane + 1;
     whole = a < b ? a : b;
     if (whole > n) whole = n;
   }
   for (uint64_t o = 0; o < whole; ++o, out += plane, in += in_plane) {
-    const V w = hn::LoadU(d, in);
-    hn::StoreU(PermuteOr(d, w, i0, zero), d, out);
-    if (R > 1) hn::StoreU(PermuteOr(d, w, i1, zero), d, out + N);
-    if (R > 2) hn::StoreU(PermuteOr(d, w, i2, zero), d, out + 2 * N);
-    if (R > 3) hn::StoreU(PermuteOr(d, w, i3, zero), d, out + 3 * N);
-    if (R > 4) hn::StoreU(PermuteOr(d, w, i4, zero), d, out + 4 * N);
-    if (R > 5) hn::StoreU(PermuteOr(d, w, i5, zero), d, out + 5 * N);
-    if (R > 6) hn::StoreU(PermuteOr(d, w, i6, zero), d, out + 6 * N);
-    if (R > 7) hn::StoreU(PermuteOr(d, w, i7, zero), d, out + 7 * N);
+    const V w0 = hn::LoadU(d, in);
+    const V w1 = kTwo ? hn::LoadU(d, in + N) : w0;
+    hn::StoreU(take(w0, w1, i0), d, out);
+    if (R > 1) hn::StoreU(take(w0, w1, i1), d, out + N);
+    if (R > 2) hn::StoreU(take(w0, w1, i2), d, out + 2 * N);
+    if (R > 3) hn::StoreU(take(w0, w1, i3), d, out + 3 * N);
+    if (R > 4) hn::StoreU(take(w0, w1, i4), d, out + 4 * N);
+    if (R > 5) hn::StoreU(take(w0, w1, i5), d, out + 5 * N);
+    if (R > 6) hn::StoreU(take(w0, w1, i6), d, out + 6 * N);
+    if (R > 7) hn::StoreU(take(w0, w1, i7), d, out + 7 * N);
   }
   const T* const in0 = reinterpret_cast<const T*>(src);
   for (uint64_t o = whole; o < n; ++o, out += plane, in += in_plane) {
     const uint64_t at = static_cast<uint64_t>(in - in0);
-    const V w = at + N <= total_in ? hn::LoadU(d, in) : LoadWindowBounded(d, in0, at, total_in);
+    const V w0 = at + N <= total_in ? hn::LoadU(d, in) : LoadWindowBounded(d, in0, at, total_in);
+    V w1 = w0;
+    if (kTwo) {
+      w1 = at + 2 * N <= total_in ? hn::LoadU(d, in + N)
+                                  : LoadWindowBounded(d, in0, at + N, total_in);
+    }
     for (size_t i = 0; i < R && i * N < plane; ++i) {
       const V idx = hn::Load(d, lanes + i * N);
-      const V v = PermuteOr(d, w, idx, zero);
+      const V v = take(w0, w1, idx);
       const uint64_t left = total_out - (o * plane + i * N);
       if (left >= N) {
         hn::StoreU(v, d, out + i * N);
@@ -859,10 +905,11 @@ constexpr size_t kMaxSquareVectors = 8;
 // lanes of lane_bytes (see ExpandKernels::square_planes_fit). Byte lanes on
 // vectors of more than 64 (SVE past 512 bits) do not: a mark, kOtherBit |
 // (N + lane), would not fit a lane.
-inline bool SquarePlanesFit(uint64_t N, uint64_t lane_bytes, uint64_t gl, uint64_t k,
-                            uint64_t dil) {
+inline bool SquarePlanesFit(uint64_t N, uint64_t lane_bytes, uint64_t gl, uint64_t k, uint64_t dil,
+                            bool two = false) {
   const uint64_t l = (k - 1) * dil + 1;
-  return (lane_bytes > 1 || N <= 64) && k * k * gl <= N && l * l * gl <= kMaxSquareVectors * N;
+  return (lane_bytes > 1 || N <= 64) && k * k * gl <= (two ? 2 * N : N) &&
+         l * l * gl <= kMaxSquareVectors * N;
 }
 
 // Whether SquarePlanes on a 512-bit target takes half-width vectors: where
@@ -882,7 +929,7 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
                      uint8_t* dst) {
   using T = hn::TFromD<D>;
   const uint64_t N = hn::Lanes(d);
-  if (!SquarePlanesFit(N, sizeof(T), gl, k, dil)) return false;
+  if (!SquarePlanesFit(N, sizeof(T), gl, k, dil, TwoWindowSquares(d))) return false;
   const uint64_t l = (k - 1) * dil + 1;
   const uint64_t plane = l * l * gl, in_plane = k * k * gl;
   const size_t R = static_cast<size_t>((plane + N - 1) / N);
@@ -903,32 +950,34 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
       for (uint64_t w = 0; w < gl; ++w) r[w] = src_lane++;
     }
   }
-  switch (R) {
-    case 1:
-      SquarePlanes<1>(d, n, plane, in_plane, lanes, src, dst);
-      break;
-    case 2:
-      SquarePlanes<2>(d, n, plane, in_plane, lanes, src, dst);
-      break;
-    case 3:
-      SquarePlanes<3>(d, n, plane, in_plane, lanes, src, dst);
-      break;
-    case 4:
-      SquarePlanes<4>(d, n, plane, in_plane, lanes, src, dst);
-      break;
-    case 5:
-      SquarePlanes<5>(d, n, plane, in_plane, lanes, src, dst);
-      break;
-    case 6:
-      SquarePlanes<6>(d, n, plane, in_plane, lanes, src, dst);
-      break;
-    case 7:
-      SquarePlanes<7>(d, n, plane, in_plane, lanes, src, dst);
-      break;
-    default:
-      SquarePlanes<8>(d, n, plane, in_plane, lanes, src, dst);
-      break;
+  const auto run = [&](auto two) HWY_ATTR {
+    constexpr bool kTwo = decltype(two)::value;
+    switch (R) {
+      case 1:
+        return SquarePlanes<1, kTwo>(d, n, plane, in_plane, lanes, src, dst);
+      case 2:
+        return SquarePlanes<2, kTwo>(d, n, plane, in_plane, lanes, src, dst);
+      case 3:
+        return SquarePlanes<3, kTwo>(d, n, plane, in_plane, lanes, src, dst);
+      case 4:
+        return SquarePlanes<4, kTwo>(d, n, plane, in_plane, lanes, src, dst);
+      case 5:
+        return SquarePlanes<5, kTwo>(d, n, plane, in_plane, lanes, src, dst);
+      case 6:
+        return SquarePlanes<6, kTwo>(d, n, plane, in_plane, lanes, src, dst);
+      case 7:
+        return SquarePlanes<7, kTwo>(d, n, plane, in_plane, lanes, src, dst);
+      default:
+        return SquarePlanes<8, kTwo>(d, n, plane, in_plane, lanes, src, dst);
+    }
+  };
+  if constexpr (TwoWindowSquares(D())) {
+    if (in_plane > N) {
+      run(std::true_type());
+      return true;
+    }
   }
+  run(std::false_type());
   return true;
 }
 
@@ -957,7 +1006,8 @@ bool SquarePlanesFitHere(uint32_t elem_size, uint64_t k, uint64_t dil) {
   WithShuffleTag(ShuffleLaneBytes(elem_size), [&](auto d) {
     using L = hn::TFromD<decltype(d)>;
     if (sizeof(L) <= elem_size) {
-      fit = SquarePlanesFit(hn::Lanes(d), sizeof(L), elem_size / sizeof(L), k, dil);
+      fit = SquarePlanesFit(hn::Lanes(d), sizeof(L), elem_size / sizeof(L), k, dil,
+                            TwoWindowSquares(d));
     }
   });
   return fit;
