@@ -791,7 +791,7 @@ void ExpandGrid(uint8_t* dst, const uint8_t* src, uint64_t u0, uint64_t u1, cons
 
 // Whether SquarePlanes on D takes a kernel's src from two vectors where it
 // does not fit one (TwoWindowsOrZero): 512-bit vectors that permute across
-// two (f32 5 x 5 kernels, f64 3 x 3, u16 up to 8 x 8).
+// two (f32 5 x 5 kernels, f64 3 x 3 and 4 x 4, u16 6 x 6 and 7 x 7).
 template <class D>
 constexpr bool TwoWindowSquares(D) {
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL

@@ -219,7 +219,7 @@ struct ExpandKernels {
   uint32_t mask_lane_bytes;
   // Whether dilate_expand_2d's case (lib/small.h) of k x k kernels of
   // elem_size-byte elements, dilation d, takes square_planes here: a
-  // kernel's src in one vector, its expanded plane in at most 8.
+  // kernel's src in one vector (two on AVX-512), its plane in at most 8.
   bool (*square_planes_fit)(uint32_t elem_size, uint64_t k, uint64_t d);
   // That case by vectors (a SquareSmallFn), [log2 elem_size]: a kernel at a
   // time, each of its plane's vectors a permute of its src (ExpandSquarePlanes,

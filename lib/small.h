@@ -81,7 +81,7 @@ constexpr uint64_t kSquareStores = 1024;
 
 // Up to this many bytes of dst, dilate_expand_2d's case larger than
 // kSmallBytes takes the target's vector loop where it fits
-// (ExpandKernels::square_planes: a kernel's src in one vector, its plane in
+// (ExpandKernels::square_planes: a kernel's src in one vector or two, its plane in
 // at most 8; SquarePlanesLoop in lib/driver.h) before the scalar loop or
 // tile tables; a plan's up to kSquarePlanPlanesBytes and
 // kSquarePlanPlanesKernels. Best of 21 loops of dilate_expand_2d in one
