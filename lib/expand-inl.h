@@ -26,6 +26,7 @@
 #include "lib/simd-inl.h"
 #include "lib/small.h"
 #include "lib/target_parts.h"
+#include "lib/walk.h"
 
 #ifndef DILATE_EXPAND_PART
 #error "lib/expand-inl.h is compiled by lib/expand_part*.cc, which define DILATE_EXPAND_PART"
@@ -790,7 +791,7 @@ void ExpandGrid(uint8_t* dst, const uint8_t* src, uint64_t u0, uint64_t u1, cons
 }
 
 // Whether SquarePlanes on D takes a kernel's src from two vectors where it
-// does not fit one (TwoWindowsOrZero): 512-bit vectors that permute across
+// does not fit one (TwoWindowsOr): 512-bit vectors that permute across
 // two (f32 5 x 5 kernels, f64 3 x 3 and 4 x 4, u16 6 x 6 and 7 x 7).
 template <class D>
 constexpr bool TwoWindowSquares(D) {
@@ -803,20 +804,20 @@ constexpr bool TwoWindowSquares(D) {
 }
 
 // Lane j: lane idx[j] of the two-vector window (w0, w1) where idx[j] is a
-// tap (top bit clear), else zero (see TwoWindowSquares).
+// tap (top bit clear), else lane j of other (see TwoWindowSquares).
 template <class D, class V = hn::Vec<D>>
-HWY_INLINE V TwoWindowsOrZero(D d, V w0, V w1, V idx) {
+HWY_INLINE V TwoWindowsOr(D d, V w0, V w1, V idx, V other) {
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
   if constexpr (TwoWindowSquares(D())) {
     using T = hn::TFromD<D>;
     const hn::RebindToSigned<D> di;
     const auto holes = hn::RebindMask(d, hn::Lt(hn::BitCast(di, idx), hn::Zero(di)));
-    return hn::IfThenZeroElse(holes,
-                              V{Permute2(w0.raw, idx.raw, w1.raw, hwy::SizeTag<sizeof(T)>())});
+    return hn::IfThenElse(holes, other,
+                          V{Permute2(w0.raw, idx.raw, w1.raw, hwy::SizeTag<sizeof(T)>())});
   }
 #endif
   static_cast<void>(w1);
-  return PermuteOr(d, w0, idx, hn::Zero(d));
+  return PermuteOr(d, w0, idx, other);
 }
 
 // dilate_expand_2d's case (lib/small.h): n square k x k kernels of
@@ -828,22 +829,20 @@ HWY_INLINE V TwoWindowsOrZero(D d, V w0, V w1, V idx) {
 // stores nine taps). A kernel's last vector spills into the next kernel,
 // whose own stores then overwrite it; the last kernels, whose vectors or
 // windows would pass the end of dst or src, store and load exactly.
-template <size_t R, bool kTwo, class D>
+template <size_t R, bool kTwo, class D, class V = hn::Vec<D>>
 HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plane,
-                               const hn::TFromD<D>* HWY_RESTRICT lanes, const uint8_t* src,
+                               const hn::TFromD<D>* HWY_RESTRICT lanes, V fill, const uint8_t* src,
                                uint8_t* dst) {
   using T = hn::TFromD<D>;
-  using V = hn::Vec<D>;
   const size_t N = hn::Lanes(d);
-  const V zero = hn::Zero(d);
   const size_t W = kTwo ? 2 * N : N;  // window lanes
   // A plane vector by index idx from the window w0 (and w1).
   const auto take = [&](V w0, V w1, V idx) HWY_ATTR {
     if constexpr (kTwo) {
-      return TwoWindowsOrZero(d, w0, w1, idx);
+      return TwoWindowsOr(d, w0, w1, idx, fill);
     } else {
       static_cast<void>(w1);
-      return PermuteOr(d, w0, idx, zero);
+      return PermuteOr(d, w0, idx, fill);
     }
   };
   const V i0 = hn::Load(d, lanes);
@@ -954,21 +953,21 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
     constexpr bool kTwo = decltype(two)::value;
     switch (R) {
       case 1:
-        return SquarePlanes<1, kTwo>(d, n, plane, in_plane, lanes, src, dst);
+        return SquarePlanes<1, kTwo>(d, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
       case 2:
-        return SquarePlanes<2, kTwo>(d, n, plane, in_plane, lanes, src, dst);
+        return SquarePlanes<2, kTwo>(d, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
       case 3:
-        return SquarePlanes<3, kTwo>(d, n, plane, in_plane, lanes, src, dst);
+        return SquarePlanes<3, kTwo>(d, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
       case 4:
-        return SquarePlanes<4, kTwo>(d, n, plane, in_plane, lanes, src, dst);
+        return SquarePlanes<4, kTwo>(d, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
       case 5:
-        return SquarePlanes<5, kTwo>(d, n, plane, in_plane, lanes, src, dst);
+        return SquarePlanes<5, kTwo>(d, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
       case 6:
-        return SquarePlanes<6, kTwo>(d, n, plane, in_plane, lanes, src, dst);
+        return SquarePlanes<6, kTwo>(d, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
       case 7:
-        return SquarePlanes<7, kTwo>(d, n, plane, in_plane, lanes, src, dst);
+        return SquarePlanes<7, kTwo>(d, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
       default:
-        return SquarePlanes<8, kTwo>(d, n, plane, in_plane, lanes, src, dst);
+        return SquarePlanes<8, kTwo>(d, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
     }
   };
   if constexpr (TwoWindowSquares(D())) {
@@ -979,6 +978,83 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
   }
   run(std::false_type());
   return true;
+}
+
+// n = p.outer kernels of any rank, group and fill by SquarePlanes (see
+// ExpandKernels::planes): a kernel's src slice in one window (two where
+// TwoWindowSquares), its dst slice in at most kMaxSquareVectors vectors,
+// the indices from one walk of a slice's taps. False where that does not
+// fit (nothing written).
+template <class D>
+bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
+  using T = hn::TFromD<D>;
+  const uint64_t N = hn::Lanes(d), lb = sizeof(T);
+  if (p.group % lb != 0 || p.dst_outer_stride % lb != 0 || p.src_outer_stride % lb != 0) {
+    return false;
+  }
+  const uint64_t plane = p.dst_outer_stride / lb, in_plane = p.src_outer_stride / lb;
+  const bool two = TwoWindowSquares(d) && in_plane > N;
+  if ((lb == 1 && N > 64) || plane == 0 || in_plane > (two ? 2 * N : N) ||
+      plane > kMaxSquareVectors * N) {
+    return false;
+  }
+  const size_t R = static_cast<size_t>((plane + N - 1) / N);
+  // Not where the vectors write more than twice a kernel's bytes (1-D K3
+  // D2 f32: 64 bytes a 20-byte kernel, 1.40-1.80x the time of tiles at 8
+  // and 16 KB).
+  if (R * N > 2 * plane) return false;
+  HWY_ALIGN T lanes[kMaxSquareVectors * hn::MaxLanes(D())];
+  const hn::Vec<D> marks = hn::Or(hn::Set(d, kOtherBit<T>), hn::Iota(d, static_cast<T>(N)));
+  for (size_t i = 0; i < R; ++i) hn::Store(marks, d, lanes + i * N);
+  const uint64_t gl = p.group / lb, step = p.axis[p.rank - 1].dilation * gl;
+  auto row = [&](uint64_t core, uint64_t from, uint64_t taps) {
+    T* HWY_RESTRICT r = lanes + core / lb;
+    const uint64_t s0 = from / lb;
+    for (uint64_t t = 0; t < taps; ++t) {
+      for (uint64_t w = 0; w < gl; ++w) r[t * step + w] = static_cast<T>(s0 + t * gl + w);
+    }
+  };
+  WalkSliceRows(p, 1, row);
+  uint64_t fill64;
+  memcpy(&fill64, p.fill8, 8);
+  const hn::Repartition<uint64_t, D> d64;
+  const hn::Vec<D> fill = hn::BitCast(d, hn::Set(d64, fill64));
+  const auto run = [&](auto two_tag) HWY_ATTR {
+    constexpr bool kTwo = decltype(two_tag)::value;
+    switch (R) {
+      case 1:
+        return SquarePlanes<1, kTwo>(d, p.outer, plane, in_plane, lanes, fill, src, dst);
+      case 2:
+        return SquarePlanes<2, kTwo>(d, p.outer, plane, in_plane, lanes, fill, src, dst);
+      case 3:
+        return SquarePlanes<3, kTwo>(d, p.outer, plane, in_plane, lanes, fill, src, dst);
+      case 4:
+        return SquarePlanes<4, kTwo>(d, p.outer, plane, in_plane, lanes, fill, src, dst);
+      case 5:
+        return SquarePlanes<5, kTwo>(d, p.outer, plane, in_plane, lanes, fill, src, dst);
+      case 6:
+        return SquarePlanes<6, kTwo>(d, p.outer, plane, in_plane, lanes, fill, src, dst);
+      case 7:
+        return SquarePlanes<7, kTwo>(d, p.outer, plane, in_plane, lanes, fill, src, dst);
+      default:
+        return SquarePlanes<8, kTwo>(d, p.outer, plane, in_plane, lanes, fill, src, dst);
+    }
+  };
+  if constexpr (TwoWindowSquares(D())) {
+    if (two) {
+      run(std::true_type());
+      return true;
+    }
+  }
+  run(std::false_type());
+  return true;
+}
+
+// ExpandKernels::planes.
+bool ExpandPlanes(const Plan& p, const uint8_t* src, uint8_t* dst) {
+  bool done = false;
+  WithShuffleTag(ShuffleLaneBytes(p.group), [&](auto d) { done = PlanesFor(d, p, src, dst); });
+  return done;
 }
 
 // ExpandKernels::square_planes for elements of sizeof(T) bytes:
@@ -1326,7 +1402,8 @@ const ExpandKernels* GetExpandKernels() {
       MaskLaneBytes(),
       &SquarePlanesFitHere,
       {&ExpandSquarePlanes<uint8_t>, &ExpandSquarePlanes<uint16_t>, &ExpandSquarePlanes<uint32_t>,
-       &ExpandSquarePlanes<uint64_t>}};
+       &ExpandSquarePlanes<uint64_t>},
+      &ExpandPlanes};
   return &kKernels;
 }
 

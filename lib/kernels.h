@@ -17,6 +17,8 @@
 
 namespace dilate {
 
+struct Plan;  // lib/plan.h
+
 inline uint64_t Gcd(uint64_t a, uint64_t b) {
   while (b != 0) {
     const uint64_t t = a % b;
@@ -226,6 +228,11 @@ struct ExpandKernels {
   // lib/expand-inl.h). Where square_planes_fit is false: the scalar loop.
   dilate_status (*square_planes[4])(uint64_t n, uint64_t k, uint64_t d, const uint8_t* src,
                                     uint8_t* dst);
+  // Any plan's p.outer kernels the same way, the indices from a walk of one
+  // slice's taps: where a kernel's src slice fits one vector (two on
+  // AVX-512) and its dst slice at most 8. False where it does not fit
+  // (nothing written).
+  bool (*planes)(const Plan& p, const uint8_t* src, uint8_t* dst);
 };
 
 struct ContractKernels {

@@ -273,6 +273,65 @@ TEST_P(RandomExpand, FewKernelsPastSmallMatchReference) {
   EXPECT_GT(done, cases / 2);
 }
 
+// Small kernels between 1 and 24 KiB one-shot, where a kernel's src slice
+// fits a vector or two and its dst slice a few (ExpandKernels::planes,
+// lib/expand-inl.h; RunExpand in lib/driver.cc): every rank, groups of 1-4
+// elements, any element size, padding and cropping, zero or random fill,
+// at unaligned addresses between guard bytes, without and with options,
+// against dilate_ref.
+TEST_P(RandomExpand, SmallKernelsByVectorsMatchReference) {
+  const uint64_t cases = Scaled(400, 40);
+  static const uint32_t kDtypes[] = {DILATE_DTYPE_U8, DILATE_DTYPE_F16, DILATE_DTYPE_F32,
+                                     DILATE_DTYPE_F64};
+  dilate_options options;
+  memset(&options, 0, sizeof(options));
+  options.struct_size = sizeof(options);
+  uint64_t done = 0;
+  for (uint64_t i = 0; i < cases && !testing::Test::HasFailure(); ++i) {
+    Rng rng(CaseSeed(0x71A5, i));
+    dilate_desc desc;
+    dilate_desc_init(&desc);
+    desc.dtype = kDtypes[rng.Uniform(0, 3)];
+    desc.rank = static_cast<uint32_t>(rng.Uniform(1, 4));
+    desc.inner = rng.OneIn(2) ? 1 : rng.Uniform(2, 5);
+    for (uint32_t a = 0; a < desc.rank; ++a) {
+      desc.src_dims[a] = rng.Uniform(1, desc.rank > 2 ? 4 : 6);
+      desc.dilation[a] = rng.Uniform(1, 5);
+      desc.pad_lo[a] = rng.OneIn(4) ? rng.UniformSigned(-1, 2) : 0;
+      desc.pad_hi[a] = rng.OneIn(4) ? rng.UniformSigned(-1, 2) : 0;
+    }
+    if (rng.OneIn(3)) {
+      uint8_t fill[8];
+      rng.FillBytes(fill, sizeof(fill));
+      ASSERT_EQ(dilate_desc_set_fill(&desc, fill), DILATE_OK);
+    }
+    desc.outer = 1;
+    const ExpectedShape one = ComputeShape(desc);
+    if (one.status != DILATE_OK || one.dst_bytes == 0 || one.dst_bytes > 1024) continue;
+    const uint64_t lo = 1024 / one.dst_bytes + 1, hi = (24u << 10) / one.dst_bytes;
+    if (lo > hi) continue;
+    desc.outer = rng.Uniform(lo, hi);
+    const ExpectedShape want = ComputeShape(desc);
+    ASSERT_EQ(want.status, DILATE_OK);
+    SCOPED_TRACE(testing::Message() << "case " << i << " " << Describe(desc));
+    GuardedBuffer src(want.src_bytes, rng.Uniform(0, 63), rng);
+    std::vector<uint8_t> expect(want.dst_bytes);
+    dilate_ref::Expand(desc, src.data(), expect.data());
+    for (int with_options = 0; with_options < 2; ++with_options) {
+      GuardedBuffer dst(want.dst_bytes, rng.Uniform(0, 63), rng);
+      ASSERT_EQ(dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(),
+                              with_options ? &options : nullptr),
+                DILATE_OK);
+      ASSERT_TRUE(dst.GuardsIntact()) << "dst guard bytes changed";
+      ExpectReferenceBytes(dst, expect, with_options ? "with options: " : "one-shot: ");
+    }
+    ++done;
+  }
+  printf("[dilate] %s: %llu small-kernel expands between 1 and 24 KiB matched dilate_ref\n",
+         target(), static_cast<unsigned long long>(done));
+  EXPECT_GT(done, cases / 3);
+}
+
 DILATE_INSTANTIATE_ON_ALL_TARGETS(RandomExpand);
 
 }  // namespace
