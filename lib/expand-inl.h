@@ -790,25 +790,13 @@ void ExpandGrid(uint8_t* dst, const uint8_t* src, uint64_t u0, uint64_t u1, cons
   if (end > fill_from) FillRun(dst + fill_from, end - fill_from, st);
 }
 
-// Whether SquarePlanes on D takes a kernel's src from two vectors where it
-// does not fit one (TwoWindowsOr): 512-bit vectors that permute across
-// two (f32 5 x 5 kernels, f64 3 x 3 and 4 x 4, u16 6 x 6 and 7 x 7).
-template <class D>
-constexpr bool TwoWindowSquares(D) {
-#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
-  using T = hn::TFromD<D>;
-  return hn::MaxLanes(D()) * sizeof(T) == 64 && WidePermute(sizeof(T));
-#else
-  return false;
-#endif
-}
-
 // Lane j: lane idx[j] of the two-vector window (w0, w1) where idx[j] is a
-// tap (top bit clear), else lane j of other (see TwoWindowSquares).
+// tap (top bit clear), else lane j of other (512-bit vectors that permute across two, VectorPairs:
+// f32 5 x 5 kernels, f64 3 x 3 and 4 x 4, u16 6 x 6 and 7 x 7 in SquarePlanes).
 template <class D, class V = hn::Vec<D>>
 HWY_INLINE V TwoWindowsOr(D d, V w0, V w1, V idx, V other) {
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
-  if constexpr (TwoWindowSquares(D())) {
+  if constexpr (VectorPairs(D())) {
     using T = hn::TFromD<D>;
     const hn::RebindToSigned<D> di;
     const auto holes = hn::RebindMask(d, hn::Lt(hn::BitCast(di, idx), hn::Zero(di)));
@@ -921,6 +909,49 @@ inline bool SquareTakesHalf(uint64_t N, uint64_t lane_bytes, uint64_t gl, uint64
          (plane + h - 1) / h * h < (plane + N - 1) / N * N;
 }
 
+// Marks all R vectors of lanes as fill (kOtherBit | (N + lane)), for the
+// caller to set the taps' lanes in.
+template <class D>
+HWY_INLINE void MarkPlaneLanes(D d, size_t R, hn::TFromD<D>* HWY_RESTRICT lanes) {
+  using T = hn::TFromD<D>;
+  const size_t N = hn::Lanes(d);
+  const hn::Vec<D> marks = hn::Or(hn::Set(d, kOtherBit<T>), hn::Iota(d, static_cast<T>(N)));
+  for (size_t i = 0; i < R; ++i) hn::Store(marks, d, lanes + i * N);
+}
+
+// SquarePlanes with R = ceil(plane / N) vectors a kernel, its src from two
+// vectors where in_plane passes one (VectorPairs targets only).
+template <class D, class V = hn::Vec<D>>
+void RunSquarePlanes(D d, size_t R, uint64_t n, uint64_t plane, uint64_t in_plane,
+                     const hn::TFromD<D>* HWY_RESTRICT lanes, V fill, const uint8_t* src,
+                     uint8_t* dst) {
+  const auto run = [&](auto two) HWY_ATTR {
+    constexpr bool kTwo = decltype(two)::value;
+    switch (R) {
+      case 1:
+        return SquarePlanes<1, kTwo>(d, n, plane, in_plane, lanes, fill, src, dst);
+      case 2:
+        return SquarePlanes<2, kTwo>(d, n, plane, in_plane, lanes, fill, src, dst);
+      case 3:
+        return SquarePlanes<3, kTwo>(d, n, plane, in_plane, lanes, fill, src, dst);
+      case 4:
+        return SquarePlanes<4, kTwo>(d, n, plane, in_plane, lanes, fill, src, dst);
+      case 5:
+        return SquarePlanes<5, kTwo>(d, n, plane, in_plane, lanes, fill, src, dst);
+      case 6:
+        return SquarePlanes<6, kTwo>(d, n, plane, in_plane, lanes, fill, src, dst);
+      case 7:
+        return SquarePlanes<7, kTwo>(d, n, plane, in_plane, lanes, fill, src, dst);
+      default:
+        return SquarePlanes<8, kTwo>(d, n, plane, in_plane, lanes, fill, src, dst);
+    }
+  };
+  if constexpr (VectorPairs(D())) {
+    if (in_plane > hn::Lanes(d)) return run(std::true_type());
+  }
+  run(std::false_type());
+}
+
 // SquarePlanes for n kernels of k x k elements of gl lanes of D: false
 // where SquarePlanesFit is not (nothing written).
 template <class D>
@@ -928,7 +959,7 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
                      uint8_t* dst) {
   using T = hn::TFromD<D>;
   const uint64_t N = hn::Lanes(d);
-  if (!SquarePlanesFit(N, sizeof(T), gl, k, dil, TwoWindowSquares(d))) return false;
+  if (!SquarePlanesFit(N, sizeof(T), gl, k, dil, VectorPairs(d))) return false;
   const uint64_t l = (k - 1) * dil + 1;
   const uint64_t plane = l * l * gl, in_plane = k * k * gl;
   const size_t R = static_cast<size_t>((plane + N - 1) / N);
@@ -939,8 +970,7 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
   // Every lane marked, then the taps' lanes set: a store per tap lane
   // (a loop over every lane with its counters cost about what the stores
   // of 20 kernels did).
-  const hn::Vec<D> marks = hn::Or(hn::Set(d, kOtherBit<T>), hn::Iota(d, static_cast<T>(N)));
-  for (size_t i = 0; i < R; ++i) hn::Store(marks, d, lanes + i * N);
+  MarkPlaneLanes(d, R, lanes);
   const uint64_t row = dil * l * gl, step = dil * gl;  // lanes from a tap to the next
   T src_lane = 0;
   for (uint64_t y = 0; y < k; ++y) {
@@ -949,40 +979,13 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
       for (uint64_t w = 0; w < gl; ++w) r[w] = src_lane++;
     }
   }
-  const auto run = [&](auto two) HWY_ATTR {
-    constexpr bool kTwo = decltype(two)::value;
-    switch (R) {
-      case 1:
-        return SquarePlanes<1, kTwo>(d, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
-      case 2:
-        return SquarePlanes<2, kTwo>(d, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
-      case 3:
-        return SquarePlanes<3, kTwo>(d, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
-      case 4:
-        return SquarePlanes<4, kTwo>(d, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
-      case 5:
-        return SquarePlanes<5, kTwo>(d, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
-      case 6:
-        return SquarePlanes<6, kTwo>(d, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
-      case 7:
-        return SquarePlanes<7, kTwo>(d, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
-      default:
-        return SquarePlanes<8, kTwo>(d, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
-    }
-  };
-  if constexpr (TwoWindowSquares(D())) {
-    if (in_plane > N) {
-      run(std::true_type());
-      return true;
-    }
-  }
-  run(std::false_type());
+  RunSquarePlanes(d, R, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
   return true;
 }
 
 // n = p.outer kernels of any rank, group and fill by SquarePlanes (see
 // ExpandKernels::planes): a kernel's src slice in one window (two where
-// TwoWindowSquares), its dst slice in at most kMaxSquareVectors vectors,
+// VectorPairs), its dst slice in at most kMaxSquareVectors vectors,
 // the indices from one walk of a slice's taps. False where that does not
 // fit (nothing written).
 template <class D>
@@ -993,7 +996,7 @@ bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
     return false;
   }
   const uint64_t plane = p.dst_outer_stride / lb, in_plane = p.src_outer_stride / lb;
-  const bool two = TwoWindowSquares(d) && in_plane > N;
+  const bool two = VectorPairs(d) && in_plane > N;
   if ((lb == 1 && N > 64) || plane == 0 || in_plane > (two ? 2 * N : N) ||
       plane > kMaxSquareVectors * N) {
     return false;
@@ -1004,8 +1007,7 @@ bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
   // and 16 KB).
   if (R * N > 2 * plane) return false;
   HWY_ALIGN T lanes[kMaxSquareVectors * hn::MaxLanes(D())];
-  const hn::Vec<D> marks = hn::Or(hn::Set(d, kOtherBit<T>), hn::Iota(d, static_cast<T>(N)));
-  for (size_t i = 0; i < R; ++i) hn::Store(marks, d, lanes + i * N);
+  MarkPlaneLanes(d, R, lanes);
   const uint64_t gl = p.group / lb, step = p.axis[p.rank - 1].dilation * gl;
   auto row = [&](uint64_t core, uint64_t from, uint64_t taps) {
     T* HWY_RESTRICT r = lanes + core / lb;
@@ -1019,34 +1021,7 @@ bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
   memcpy(&fill64, p.fill8, 8);
   const hn::Repartition<uint64_t, D> d64;
   const hn::Vec<D> fill = hn::BitCast(d, hn::Set(d64, fill64));
-  const auto run = [&](auto two_tag) HWY_ATTR {
-    constexpr bool kTwo = decltype(two_tag)::value;
-    switch (R) {
-      case 1:
-        return SquarePlanes<1, kTwo>(d, p.outer, plane, in_plane, lanes, fill, src, dst);
-      case 2:
-        return SquarePlanes<2, kTwo>(d, p.outer, plane, in_plane, lanes, fill, src, dst);
-      case 3:
-        return SquarePlanes<3, kTwo>(d, p.outer, plane, in_plane, lanes, fill, src, dst);
-      case 4:
-        return SquarePlanes<4, kTwo>(d, p.outer, plane, in_plane, lanes, fill, src, dst);
-      case 5:
-        return SquarePlanes<5, kTwo>(d, p.outer, plane, in_plane, lanes, fill, src, dst);
-      case 6:
-        return SquarePlanes<6, kTwo>(d, p.outer, plane, in_plane, lanes, fill, src, dst);
-      case 7:
-        return SquarePlanes<7, kTwo>(d, p.outer, plane, in_plane, lanes, fill, src, dst);
-      default:
-        return SquarePlanes<8, kTwo>(d, p.outer, plane, in_plane, lanes, fill, src, dst);
-    }
-  };
-  if constexpr (TwoWindowSquares(D())) {
-    if (two) {
-      run(std::true_type());
-      return true;
-    }
-  }
-  run(std::false_type());
+  RunSquarePlanes(d, R, p.outer, plane, in_plane, lanes, fill, src, dst);
   return true;
 }
 
@@ -1082,8 +1057,7 @@ bool SquarePlanesFitHere(uint32_t elem_size, uint64_t k, uint64_t dil) {
   WithShuffleTag(ShuffleLaneBytes(elem_size), [&](auto d) {
     using L = hn::TFromD<decltype(d)>;
     if (sizeof(L) <= elem_size) {
-      fit = SquarePlanesFit(hn::Lanes(d), sizeof(L), elem_size / sizeof(L), k, dil,
-                            TwoWindowSquares(d));
+      fit = SquarePlanesFit(hn::Lanes(d), sizeof(L), elem_size / sizeof(L), k, dil, VectorPairs(d));
     }
   });
   return fit;
