@@ -755,6 +755,49 @@ HWY_NOINLINE void ApplyMasks(D d, hn::TFromD<D>* HWY_RESTRICT out,
   });
 }
 
+// Output vectors [0, vectors) of a tile of one window per vector (no masks,
+// no vector pairs): ApplyTile's loop, and the bounded path's for the vectors
+// whose windows and stores lie inside.
+template <bool kStream, bool kAllTaps, bool kZeroBase, class D, class V = hn::Vec<D>>
+HWY_INLINE void ApplyWindows(D d, hn::TFromD<D>* HWY_RESTRICT out,
+                             const hn::TFromD<D>* HWY_RESTRICT in, const TileState& ts, V base,
+                             size_t vectors) {
+  using T = hn::TFromD<D>;
+  const size_t N = hn::Lanes(d);
+  const T* HWY_RESTRICT index = reinterpret_cast<const T*>(ts.index);
+  const uint32_t* HWY_RESTRICT offset = ts.offset;
+  const uint8_t* HWY_RESTRICT has_taps = ts.has_taps;
+  // Vectors of pure fill (hole rows) are plain stores: no load, no
+  // permute. The branch follows the tile's fixed pattern, and is compiled
+  // out when every vector takes taps.
+  const auto run = [&](auto narrow) HWY_ATTR DILATE_INLINE_LAMBDA {
+    const auto one = [&](size_t k) HWY_ATTR DILATE_INLINE_LAMBDA {
+      V r = base;
+      if (kAllTaps || has_taps[k]) {
+        r = TakeWindow<kZeroBase, decltype(narrow)::value>(d, in + offset[k],
+                                                           hn::Load(d, index + k * N), base);
+      }
+      StoreVector<kStream>(d, r, out + k * N);
+    };
+#if HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+    if constexpr (!kAllTaps && hn::MaxLanes(D()) * sizeof(T) == 32) {
+      // Unrolled by 4 on 256-bit vectors (AVX2, and AVX-512's half-width
+      // tiles) where vectors of pure fill branch: same-process A/B, a
+      // plan's K5 D3 / K7 D4 f32 at 256 KiB on the Zen 5 EPYC, AVX2
+      // 18-32% less time. (Where every vector takes taps, and on SSE4,
+      // unrolling gained nothing or lost up to 22%.)
+      Unrolled4(vectors, one);
+      return;
+    }
+#endif
+    for (size_t k = 0; k < vectors; ++k) one(k);
+  };
+  if constexpr (NarrowWindows(D())) {
+    if (ts.narrow) return run(std::true_type());
+  }
+  return run(std::false_type());
+}
+
 // Tile mode (see TileState in kernels.h), shared by expand and contract:
 // output vector k of a tile starts as `base` (the fill, or zero) and takes
 // the marked lanes of each of its count[k] table entries. The last vector of
@@ -771,7 +814,6 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
   // Expand: one entry, permute and store per output vector.
   if (ts.one_per_vector) {
     const size_t vectors = ts.vectors;  // a local: stores to out may alias ts
-    const uint8_t* HWY_RESTRICT has_taps = ts.has_taps;
     if constexpr (ExpandMasks(D())) {
       if (ts.masks) return ApplyMasks<kStream>(d, out, in, ts, base, vectors);
     }
@@ -781,35 +823,7 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
         return;
       }
     }
-    // Vectors of pure fill (hole rows) are plain stores: no load, no
-    // permute. The branch follows the tile's fixed pattern, and is compiled
-    // out when every vector takes taps.
-    const auto run = [&](auto narrow) HWY_ATTR DILATE_INLINE_LAMBDA {
-      const auto one = [&](size_t k) HWY_ATTR DILATE_INLINE_LAMBDA {
-        V r = base;
-        if (kAllTaps || has_taps[k]) {
-          r = TakeWindow<kZeroBase, decltype(narrow)::value>(d, in + offset[k],
-                                                             hn::Load(d, index + k * N), base);
-        }
-        StoreVector<kStream>(d, r, out + k * N);
-      };
-#if HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
-      if constexpr (!kAllTaps && hn::MaxLanes(D()) * sizeof(T) == 32) {
-        // Unrolled by 4 on 256-bit vectors (AVX2, and AVX-512's half-width
-        // tiles) where vectors of pure fill branch: same-process A/B, a
-        // plan's K5 D3 / K7 D4 f32 at 256 KiB on the Zen 5 EPYC, AVX2
-        // 18-32% less time. (Where every vector takes taps, and on SSE4,
-        // unrolling gained nothing or lost up to 22%.)
-        Unrolled4(vectors, one);
-        return;
-      }
-#endif
-      for (size_t k = 0; k < vectors; ++k) one(k);
-    };
-    if constexpr (NarrowWindows(D())) {
-      if (ts.narrow) return run(std::true_type());
-    }
-    return run(std::false_type());
+    return ApplyWindows<kStream, kAllTaps, kZeroBase>(d, out, in, ts, base, vectors);
   }
   size_t e = 0;
   if constexpr (NarrowWindows(D())) {
@@ -1016,6 +1030,19 @@ HWY_NOINLINE void ApplyTileBounded(D d, hn::TFromD<D>* HWY_RESTRICT out, uint64_
     if (safe != 0) {
       ApplyPairs<false, false>(d, out, in + in_base, ts, base, safe);
       k0 = safe;
+    }
+  } else if (ts.one_per_vector) {
+    // Likewise one window per vector: the vectors before the first whose
+    // store or window reaches past the end take ApplyTile's loop. (A plan
+    // of 8 3-D K3 D2 f32 kernels is one tile whose last windows pass the
+    // input: all of it came here, a bounds check and a pass of the entry
+    // loop per vector, 2.2x the time.)
+    size_t safe = 0, limit = static_cast<size_t>(out_limit / N);
+    if (limit > ts.vectors) limit = ts.vectors;
+    while (safe < limit && in_base + ts.offset[safe] + N <= in_total) ++safe;
+    if (safe != 0) {
+      ApplyWindows<false, false, false>(d, out, in + in_base, ts, base, safe);
+      k0 = e = safe;
     }
   }
   for (size_t k = k0; k < ts.vectors && k * N < out_limit; ++k) {
