@@ -293,6 +293,26 @@ uint64_t WholeTileVectors(const Plan& p, const ExpandKernels& k) {
                                                                                         : 0;
 }
 
+// Whether a plan has fewer kernels (outer slices) than a tile of whole
+// vectors needs, and the tile tables fit them all in one tile: such a plan
+// takes tile mode (tiles of the fewest slices with the least waste, the
+// last vector of each spilling into the next), not vector rows, whose
+// per-call setup (Prepare) it paid on every call. Best of 21 loops in one
+// process against rows, f32 plans on AVX-512 (AVX3_DL): K7 D3 with 5 / 9 /
+// 15 kernels 0.39 / 0.51 / 0.79 of the time, K5 D4 with 9 0.57, K7 D4 with
+// 4 0.65, K11 D2 with 5 0.61, K11 D3 with 2 0.46, K5 D3 with 12 0.62; f64
+// K7 D3 with 3 0.54, K5 D3 with 7 0.84; u16 K5 D4 with 20 0.72.
+bool FewSliceTilesFit(const Plan& p, const ExpandKernels& k) {
+  uint32_t lane_bytes = 0, lanes = 0;
+  k.tile_shape(p.group, &lane_bytes, &lanes);
+  if (lane_bytes == 0 || lanes == 0 || p.dst_outer_stride % lane_bytes != 0) return false;
+  const uint64_t per_slice = p.dst_outer_stride / lane_bytes;  // output lanes
+  if (WholeVectorSlices(per_slice, Divisor(lanes), lanes) <= p.outer) return false;
+  const uint64_t vectors = (p.outer * per_slice + lanes - 1) / lanes;
+  return vectors <= TileState::kMaxEntries &&
+         vectors * lane_bytes * lanes <= TileState::kIndexBytes;
+}
+
 // One-shot calls take vector rows over whole tiles of more than this many
 // vectors, whose tables cost more to build per call.
 constexpr uint64_t kMaxTileVectorsOverRows = 256;
@@ -353,7 +373,8 @@ constexpr uint64_t kDstBytesPerTileVectorOverAlignedRows = 1536;
 
 // Vector rows instead of tile mode: for a one-shot call where a tile of
 // whole vectors is large or overflows the tables, for a plan (its tables
-// built once) only where it overflows them. Same-process A/B (tools/ab.sh,
+// built once) only where it overflows them (a plan of fewer kernels than
+// such a tile: FewSliceTilesFit). Same-process A/B (tools/ab.sh,
 // an Intel Xeon VM with AVX-512 and AMX), f32 at 256 KiB against tile
 // mode: AVX-512 one-shot K7 D4 / K5 D4 / K11 D3 / K7 D3 0.73 / 0.72 / 0.82 /
 // 0.86 of the time (625 / 289 / 961 / 361 vectors a whole tile), plans K7
@@ -364,7 +385,7 @@ constexpr uint64_t kDstBytesPerTileVectorOverAlignedRows = 1536;
 bool TakesVectorRows(const Plan& p, const ExpandKernels& k, bool per_call) {
   if (VectorRowsFit(p, k) == 0) return false;
   const uint64_t whole = WholeTileVectors(p, k);
-  if (whole == 0) return true;
+  if (whole == 0) return per_call || !FewSliceTilesFit(p, k);
   if (!per_call || whole <= kMaxTileVectorsOverRows) return false;
   const uint64_t step = p.axis[0].dilation * p.axis[0].dst_stride;  // as VectorRowsFit
   if (step >= kMinAlignedRowStep) {
