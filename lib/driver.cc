@@ -294,18 +294,28 @@ uint64_t WholeTileVectors(const Plan& p, const ExpandKernels& k) {
 }
 
 // Whether a plan has fewer kernels (outer slices) than a tile of whole
-// vectors needs, and the tile tables fit them all in one tile: such a plan
-// takes tile mode (tiles of the fewest slices with the least waste, the
-// last vector of each spilling into the next), not vector rows, whose
-// per-call setup (Prepare) it paid on every call. Best of 21 loops in one
-// process against rows, f32 plans on AVX-512 (AVX3_DL): K7 D3 with 5 / 9 /
-// 15 kernels 0.39 / 0.51 / 0.79 of the time, K5 D4 with 9 0.57, K7 D4 with
-// 4 0.65, K11 D2 with 5 0.61, K11 D3 with 2 0.46, K5 D3 with 12 0.62; f64
-// K7 D3 with 3 0.54, K5 D3 with 7 0.84; u16 K5 D4 with 20 0.72.
+// vectors needs, and they all fit the tile tables in one tile, up to
+// kFewSliceTileBytes of dst: such a plan takes tile mode (tiles of the
+// fewest slices with the least waste, the last vector of each spilling into
+// the next), not vector rows, whose per-call setup (Prepare: a quarter of
+// the call) it paid on every call. Best of 21 loops in one process against
+// rows, plans on AVX-512 (AVX3_DL, an Intel Xeon VM): f32 K7 D3 with 5
+// kernels (7.2 KB) 0.38-0.39 of the time, K7 D4 with 4 0.62-0.65, K11 D2
+// with 5 0.61, K11 D3 with 2 0.46, K5 D3 with 12 0.57-0.62; f64 K7 D3
+// with 3 0.54, K5 D3 with 6 / 7 0.75 / 0.84, K7 D2 with 6 / 7 0.82 /
+// 0.91; u16 K7 D4 / K5 D4 at 7.5 / 8 KB 0.49 / 0.48. Beyond 10 KiB rows
+// paid for their setup on some: f32 K5 D4 with 9 (10.2 KB) and K7 D3 with
+// 9 / 15 (13 / 22 KB) still 0.57 / 0.51 / 0.72-0.79, but f64 K5 D4 / K7 D3
+// at 11.5 KB 1.24 / 1.30, f32 K7 D4 at 20 / 30 KB 1.30 / 1.47, f64 K7 D4
+// at 20 KB 2.09.
+constexpr uint64_t kFewSliceTileBytes = 10 * 1024;
 bool FewSliceTilesFit(const Plan& p, const ExpandKernels& k) {
   uint32_t lane_bytes = 0, lanes = 0;
   k.tile_shape(p.group, &lane_bytes, &lanes);
-  if (lane_bytes == 0 || lanes == 0 || p.dst_outer_stride % lane_bytes != 0) return false;
+  if (p.dst_bytes > kFewSliceTileBytes || lane_bytes == 0 || lanes == 0 ||
+      p.dst_outer_stride % lane_bytes != 0) {
+    return false;
+  }
   const uint64_t per_slice = p.dst_outer_stride / lane_bytes;  // output lanes
   if (WholeVectorSlices(per_slice, Divisor(lanes), lanes) <= p.outer) return false;
   const uint64_t vectors = (p.outer * per_slice + lanes - 1) / lanes;
@@ -373,8 +383,8 @@ constexpr uint64_t kDstBytesPerTileVectorOverAlignedRows = 1536;
 
 // Vector rows instead of tile mode: for a one-shot call where a tile of
 // whole vectors is large or overflows the tables, for a plan (its tables
-// built once) only where it overflows them (a plan of fewer kernels than
-// such a tile: FewSliceTilesFit). Same-process A/B (tools/ab.sh,
+// built once) only where it overflows them, or has fewer kernels than such
+// a tile past kFewSliceTileBytes (FewSliceTilesFit). Same-process A/B (tools/ab.sh,
 // an Intel Xeon VM with AVX-512 and AMX), f32 at 256 KiB against tile
 // mode: AVX-512 one-shot K7 D4 / K5 D4 / K11 D3 / K7 D3 0.73 / 0.72 / 0.82 /
 // 0.86 of the time (625 / 289 / 961 / 361 vectors a whole tile), plans K7
