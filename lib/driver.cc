@@ -935,6 +935,14 @@ bool PrepareTiles(const Plan& p, const Target& target, TileSide side, const uint
   return MakeTiles(p, target, side, pattern, true, ts, nullptr);
 }
 
+bool FewerKernelsThanTile(const Plan& p, const Target& target) {
+  uint32_t lane_bytes = 0, lanes = 0;
+  target.expand->tile_shape(p.group, &lane_bytes, &lanes);
+  if (lane_bytes == 0 || lanes == 0 || p.dst_outer_stride % lane_bytes != 0) return false;
+  const uint64_t per_slice = p.dst_outer_stride / lane_bytes;  // output lanes
+  return WholeVectorSlices(per_slice, Divisor(lanes), lanes) > p.outer;
+}
+
 bool TakesTapList(const Plan& p) {
   return ExpandRoute(p) == Route::kSmall && ContractRoute(p) == Route::kSmall;
 }

@@ -62,6 +62,11 @@ bool TakesTiles(const Plan& plan, const Target& target, TileSide side);
 bool PrepareTiles(const Plan& plan, const Target& target, TileSide side, const uint8_t* pattern,
                   TileState* ts);
 
+// For a plan: whether it has fewer kernels (outer slices) than an expand
+// tile of whole vectors on `target` needs, so its tiles end in spilled,
+// bounded vectors.
+bool FewerKernelsThanTile(const Plan& plan, const Target& target);
+
 // For a plan: whether both directions take the small path, so a tap list
 // (ListSmallTaps, 16-bit indices into both tensors) can serve them.
 bool TakesTapList(const Plan& plan);
