@@ -443,12 +443,13 @@ dilate_status dilate_plan_create(const dilate_desc* desc, uint32_t flags, dilate
   // 0.74, K7 D4 with 4 0.65; f64 K5 D3 with 6 0.51, K7 D2 with 6 0.63, K7
   // D3 with 3 / 4 0.73 / 0.49, K5 D4 with 5 0.59; u16 K7 D4 / K5 D4 0.70 /
   // 0.76, u8 K7 D4 with 11 0.94.
-  const bool real = p.axis[p.rank - 1].src_dim > 1 && p.axis[p.rank - 1].dilation > 1;
+  const dilate::Axis& last = p.axis[p.rank - 1];  // (axes past p.rank are unset)
+  const bool real = last.src_dim > 1 && last.dilation > 1;
   const uint64_t taps = p.src_bytes / p.elem_size;
   const bool loops =
       p.dst_bytes <= dilate::kSmallBytes || (real && dilate::SquarePlanPays(p.dst_bytes, taps));
   const bool expand_loop =
-      loops || (real && dilate::SquareExpandPays(p.dst_bytes, taps, p.axis[1].src_dim) &&
+      loops || (real && dilate::SquareExpandPays(p.dst_bytes, taps, last.src_dim) &&
                 dilate::FewerKernelsThanTile(p, *target));
   obj->square = expand_loop ? dilate::ExpandSquareFnFor(p) : nullptr;
   obj->square_planes = nullptr;
