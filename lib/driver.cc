@@ -309,18 +309,24 @@ uint64_t WholeTileVectors(const Plan& p, const ExpandKernels& k) {
 // at 11.5 KB 1.24 / 1.30, f32 K7 D4 at 20 / 30 KB 1.30 / 1.47, f64 K7 D4
 // at 20 KB 2.09.
 constexpr uint64_t kFewSliceTileBytes = 10 * 1024;
-bool FewSliceTilesFit(const Plan& p, const ExpandKernels& k) {
+
+// Whether p has fewer kernels (outer slices) than a tile of whole vectors of
+// k's tile shape needs.
+bool FewerSlicesThanTile(const Plan& p, const ExpandKernels& k) {
   uint32_t lane_bytes = 0, lanes = 0;
   k.tile_shape(p.group, &lane_bytes, &lanes);
-  if (p.dst_bytes > kFewSliceTileBytes || lane_bytes == 0 || lanes == 0 ||
-      p.dst_outer_stride % lane_bytes != 0) {
-    return false;
-  }
+  if (lane_bytes == 0 || lanes == 0 || p.dst_outer_stride % lane_bytes != 0) return false;
   const uint64_t per_slice = p.dst_outer_stride / lane_bytes;  // output lanes
-  if (WholeVectorSlices(per_slice, Divisor(lanes), lanes) <= p.outer) return false;
-  const uint64_t vectors = (p.outer * per_slice + lanes - 1) / lanes;
-  return vectors <= TileState::kMaxEntries &&
-         vectors * lane_bytes * lanes <= TileState::kIndexBytes;
+  return WholeVectorSlices(per_slice, Divisor(lanes), lanes) > p.outer;
+}
+
+bool FewSliceTilesFit(const Plan& p, const ExpandKernels& k) {
+  if (p.dst_bytes > kFewSliceTileBytes || !FewerSlicesThanTile(p, k)) return false;
+  uint32_t lane_bytes = 0, lanes = 0;
+  k.tile_shape(p.group, &lane_bytes, &lanes);
+  const uint64_t vector_bytes = uint64_t{lane_bytes} * lanes;
+  const uint64_t vectors = (p.dst_bytes + vector_bytes - 1) / vector_bytes;  // one tile of all
+  return vectors <= TileState::kMaxEntries && vectors * vector_bytes <= TileState::kIndexBytes;
 }
 
 // One-shot calls take vector rows over whole tiles of more than this many
@@ -936,11 +942,7 @@ bool PrepareTiles(const Plan& p, const Target& target, TileSide side, const uint
 }
 
 bool FewerKernelsThanTile(const Plan& p, const Target& target) {
-  uint32_t lane_bytes = 0, lanes = 0;
-  target.expand->tile_shape(p.group, &lane_bytes, &lanes);
-  if (lane_bytes == 0 || lanes == 0 || p.dst_outer_stride % lane_bytes != 0) return false;
-  const uint64_t per_slice = p.dst_outer_stride / lane_bytes;  // output lanes
-  return WholeVectorSlices(per_slice, Divisor(lanes), lanes) > p.outer;
+  return FewerSlicesThanTile(p, *target.expand);
 }
 
 bool TakesTapList(const Plan& p) {
