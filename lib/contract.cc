@@ -170,8 +170,9 @@ void ContractTiles(uint8_t* dense, const uint8_t* expanded, uint64_t expanded_by
 }  // namespace
 
 const ContractKernels* GetContractKernels() {
-  static constexpr ContractKernels kKernels = {&Prepare, &ContractRow, &IsFill, &RowHolesAreFill,
-                                               &ContractTiles};
+  static constexpr ContractKernels kKernels = {
+      &CleanExit<&Prepare>::Call, &CleanExit<&ContractRow>::Call, &CleanExit<&IsFill>::Call,
+      &CleanExit<&RowHolesAreFill>::Call, &CleanExit<&ContractTiles>::Call};
   return &kKernels;
 }
 

@@ -1359,25 +1359,26 @@ const ExpandKernels* GetExpandKernels() {
   // AVX-512, tiles from dense tables run by vector pairs instead
   // (VectorPairs, lib/simd-inl.h); columns remain for the general writer's
   // tables (cropped tensors).
-  static constexpr ExpandKernels kKernels = {
-      &Prepare,
-      &Fill,
-      &ExpandRow,
-      &ExpandGrid,
-      &TileShape,
-      &ExpandTiles,
-      &DenseTables,
-      &DenseContractTables,
-      HWY_TARGET != HWY_AVX2,
-      PairLaneBytes(),
-      &VectorRows,
-      HalfTiles(),
-      NarrowLanes(),
-      MaskLaneBytes(),
-      &SquarePlanesFitHere,
-      {&ExpandSquarePlanes<uint8_t>, &ExpandSquarePlanes<uint16_t>, &ExpandSquarePlanes<uint32_t>,
-       &ExpandSquarePlanes<uint64_t>},
-      &ExpandPlanes};
+  static constexpr ExpandKernels kKernels = {&CleanExit<&Prepare>::Call,
+                                             &CleanExit<&Fill>::Call,
+                                             &CleanExit<&ExpandRow>::Call,
+                                             &CleanExit<&ExpandGrid>::Call,
+                                             &CleanExit<&TileShape>::Call,
+                                             &CleanExit<&ExpandTiles>::Call,
+                                             &CleanExit<&DenseTables>::Call,
+                                             &CleanExit<&DenseContractTables>::Call,
+                                             HWY_TARGET != HWY_AVX2,
+                                             PairLaneBytes(),
+                                             &CleanExit<&VectorRows>::Call,
+                                             HalfTiles(),
+                                             NarrowLanes(),
+                                             MaskLaneBytes(),
+                                             &CleanExit<&SquarePlanesFitHere>::Call,
+                                             {&CleanExit<&ExpandSquarePlanes<uint8_t>>::Call,
+                                              &CleanExit<&ExpandSquarePlanes<uint16_t>>::Call,
+                                              &CleanExit<&ExpandSquarePlanes<uint32_t>>::Call,
+                                              &CleanExit<&ExpandSquarePlanes<uint64_t>>::Call},
+                                             &CleanExit<&ExpandPlanes>::Call};
   return &kKernels;
 }
 

@@ -1346,6 +1346,33 @@ HWY_INLINE void TileShapeFor(uint64_t group, uint32_t* lane_bytes, uint32_t* lan
   });
 }
 
+// The kernel tables' entries (ExpandKernels, ContractKernels) are called
+// from code compiled for the baseline (lib/driver.cc, lib/api.cc), whose
+// SSE instructions pay for 256- and 512-bit register halves left dirty:
+// CleanExit<&F>::Call runs F and then clears them (VZEROUPPER). GCC does
+// so itself at the end of most functions that use those registers, but not
+// after a call to a function taking a vector by value (SquarePlanes,
+// ApplyTileBounded, ...): Prepare, ExpandSquarePlanes and the tail calls
+// to ExpandPlanes returned dirty. On the Intel Xeon VM the next baseline
+// code and the next vector instruction then stalled, ~150-200 ns a call
+// (best of 21 loops, one-shot f32 3-D K3 D2 at 4 KB 341 -> 165 ns, OHWI
+// inner 3 K3 D2 270 -> 110 ns). tests/upper_state_test.cc checks every
+// entry.
+template <auto F>
+struct CleanExit;
+template <typename R, typename... A, R (*F)(A...)>
+struct CleanExit<F> {
+  static R Call(A... a) {
+    struct ZeroUpper {
+      HWY_INLINE ~ZeroUpper() {
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2
+        _mm256_zeroupper();
+#endif
+      }
+    } zero_upper;
+    return F(a...);
+  }
+};
 
 // NOLINTNEXTLINE(google-readability-namespace-comments)
 }  // namespace HWY_NAMESPACE
