@@ -732,15 +732,40 @@ enum class Route { kNone, kSmall, kFill, kCopy, kWalk };
 // (1,024) 0.87-0.98.
 constexpr uint64_t kWalkStores = 800;
 constexpr uint64_t kWalkMaxBytes = 64 * 1024;  // (and so no overflow below)
-bool WalkPays(const Plan& p) {
-  if (p.dst_bytes > kWalkMaxBytes) return false;
+// The walk's stores, weighed as above (dst of at most kWalkMaxBytes).
+uint64_t WalkStores(const Plan& p) {
   uint64_t rows = p.outer;
   for (uint32_t i = 0; i + 1 < p.rank; ++i) rows *= p.axis[i].Taps();
   const uint64_t taps = rows * p.axis[p.rank - 1].Taps();
   const uint64_t elems = p.group / p.elem_size;
   const uint64_t per_tap = p.group >= 16 ? (p.group + 15) / 16 : elems == 1 ? 1 : 2 * elems;
   const uint64_t per_row = p.rank > 2 ? 8 : 4;  // (RowWalker's recursion past rank 2)
-  return taps * per_tap + per_row * rows + p.dst_bytes / 64 <= kWalkStores;
+  return taps * per_tap + per_row * rows + p.dst_bytes / 64;
+}
+bool WalkPays(const Plan& p) {
+  return p.dst_bytes <= kWalkMaxBytes && WalkStores(p) <= kWalkStores;
+}
+
+// Whether a one-shot expand that the walk would take (WalkPays, or dst of
+// at most kSmallBytes) takes the vector loop of ExpandKernels::planes first,
+// where that fits: past kPlanesOverWalkStores weighed stores of taps stored
+// element by element (groups under 16 bytes). Best of 21 loops in one
+// process against the walk, f32 unless said (weighed stores in brackets):
+// 1-D K3 D2 at 0.5 / 1 / 2 KB (182 / 365 / 731) 0.98 / 0.68 / 0.37 of the
+// time, u8 at 0.5 / 1 KB (707 / 1,415) 0.61 / 0.28, u16 at 1 KB (715)
+// 0.46, f64 at 1 KB (190) 0.94; 1-D K5 D3 at 1 / 3 KB (186 / 588) 0.70 /
+// 0.38; 3-D K3 D2 at 2 KB (427) 0.66, u8 at 0.5 / 1 KB (403 / 807) 0.66 /
+// 0.38; OHWI inner 3 at 0.9 / 2.1 KB (212 / 494) 0.72 / 0.36. Below: 1-D
+// K3 D2 u8 at 100 / 250 bytes (141 / 353) 1.41 / 1.12, f32 at 200 bytes
+// (73) 1.51, 3-D K3 D2 at 1 KB (213) 1.18-1.40: so twice the stores past
+// rank 2 and for bytes. Groups of 16 bytes or more the walk copies in
+// 16-byte pieces: inner 8 / 16 at 6.4 KB 1.03 / 1.15 by the vector loop.
+constexpr uint64_t kPlanesOverWalkStores = 200;
+bool PlanesBeforeWalk(const Plan& p) {
+  if (p.group >= 16 || p.dst_bytes > kWalkMaxBytes) return false;
+  const uint64_t over =
+      p.rank > 2 || p.elem_size == 1 ? 2 * kPlanesOverWalkStores : kPlanesOverWalkStores;
+  return WalkStores(p) > over;
 }
 
 Route ExpandRoute(const Plan& p) {
@@ -774,6 +799,7 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
       // dilate_expand_2d's case, described: its loop (the small call, K3 D2
       // f32: one-shot 32 -> 26 ns, with a plan 8.9 -> 8.7 ns).
       if (ExpandIfSquare(p, src, dst)) return;
+      if (prepared == nullptr && PlanesBeforeWalk(p) && target.expand->planes(p, src, dst)) return;
       if (prepared != nullptr && prepared->small_pairs != nullptr) {
         return ExpandListed(p, prepared->small_pairs, prepared->small_taps, src, dst);
       }
@@ -797,11 +823,14 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
           return;
         }
       }
-      if (prepared == nullptr && WalkPays(p)) return ExpandSmall(p, src, dst);
+      const bool walk = prepared == nullptr && WalkPays(p);
+      if (walk && !PlanesBeforeWalk(p)) return ExpandSmall(p, src, dst);
       // One-shot, kernels whose src slice fits a vector or two and whose dst
-      // slice fits a few: the target's vector loop, a kernel at a time
-      // (ExpandKernels::planes), in L1 (kSquarePlanesBytes, lib/small.h),
-      // where the walk does not pay. Serial, as threads never split so
+      // slice fits a few: the target's vector loop, one or more kernels at a
+      // time (ExpandKernels::planes), in L1 (kSquarePlanesBytes,
+      // lib/small.h), where the walk does not pay (or PlanesBeforeWalk).
+      // Several kernels a plane: 1-D K3 D2 at 4 / 20 KB f32 0.34 / 0.51 of
+      // the time of tiles, u8 at 10 KB 0.51, u16 at 2 / 20 KB 0.33 / 0.65. Serial, as threads never split so
       // little. Best of 21 loops in one process against tiles, f32 at 4 /
       // 8 / 16 / 24 KB: OHWI inner 3 K3 D2 0.53 / 0.58 / 0.61 / 0.56 of the
       // time, 3-D K3 D2 0.63 / 0.60 / 0.62 (u16 inner 3 at 8 KB 0.53). Not
@@ -812,6 +841,7 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
           target.expand->planes(p, src, dst)) {
         return;
       }
+      if (walk) return ExpandSmall(p, src, dst);
       if (TryTiles(p, target, TileSide::kExpand, src, p.src_bytes, dst, threading, prepared)) {
         return;
       }

@@ -817,8 +817,12 @@ HWY_INLINE V TwoWindowsOr(D d, V w0, V w1, V idx, V other) {
 // stores nine taps). A kernel's last vector spills into the next kernel,
 // whose own stores then overwrite it; the last kernels, whose vectors or
 // windows would pass the end of dst or src, store and load exactly.
+//
+// A plane may be several kernels (PlanesFor's groups): n planes then cover
+// total_out dst and total_in src lanes, the last plane maybe only in part.
 template <size_t R, bool kTwo, class D, class V = hn::Vec<D>>
 HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plane,
+                               uint64_t total_out, uint64_t total_in,
                                const hn::TFromD<D>* HWY_RESTRICT lanes, V fill, const uint8_t* src,
                                uint8_t* dst) {
   using T = hn::TFromD<D>;
@@ -841,7 +845,6 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
   const V i5 = R > 5 ? hn::Load(d, lanes + 5 * N) : i0;
   const V i6 = R > 6 ? hn::Load(d, lanes + 6 * N) : i0;
   const V i7 = R > 7 ? hn::Load(d, lanes + 7 * N) : i0;
-  const uint64_t total_out = n * plane, total_in = n * in_plane;
   T* HWY_RESTRICT out = reinterpret_cast<T*>(dst);
   const T* HWY_RESTRICT in = reinterpret_cast<const T*>(src);
   // Kernels [0, whole): R whole vectors inside dst, a window inside src.
@@ -872,7 +875,7 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
       w1 = at + 2 * N <= total_in ? hn::LoadU(d, in + N)
                                   : LoadWindowBounded(d, in0, at + N, total_in);
     }
-    for (size_t i = 0; i < R && i * N < plane; ++i) {
+    for (size_t i = 0; i < R && i * N < plane && o * plane + i * N < total_out; ++i) {
       const V idx = hn::Load(d, lanes + i * N);
       const V v = take(w0, w1, idx);
       const uint64_t left = total_out - (o * plane + i * N);
@@ -923,27 +926,35 @@ HWY_INLINE void MarkPlaneLanes(D d, size_t R, hn::TFromD<D>* HWY_RESTRICT lanes)
 // vectors where in_plane passes one (VectorPairs targets only).
 template <class D, class V = hn::Vec<D>>
 void RunSquarePlanes(D d, size_t R, uint64_t n, uint64_t plane, uint64_t in_plane,
-                     const hn::TFromD<D>* HWY_RESTRICT lanes, V fill, const uint8_t* src,
-                     uint8_t* dst) {
-  const auto run = [&](auto two) HWY_ATTR {
+                     uint64_t total_out, uint64_t total_in, const hn::TFromD<D>* HWY_RESTRICT lanes,
+                     V fill, const uint8_t* src, uint8_t* dst) {
+  const auto run = [&](auto two) HWY_ATTR DILATE_INLINE_LAMBDA {
     constexpr bool kTwo = decltype(two)::value;
     switch (R) {
       case 1:
-        return SquarePlanes<1, kTwo>(d, n, plane, in_plane, lanes, fill, src, dst);
+        return SquarePlanes<1, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
+                                     dst);
       case 2:
-        return SquarePlanes<2, kTwo>(d, n, plane, in_plane, lanes, fill, src, dst);
+        return SquarePlanes<2, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
+                                     dst);
       case 3:
-        return SquarePlanes<3, kTwo>(d, n, plane, in_plane, lanes, fill, src, dst);
+        return SquarePlanes<3, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
+                                     dst);
       case 4:
-        return SquarePlanes<4, kTwo>(d, n, plane, in_plane, lanes, fill, src, dst);
+        return SquarePlanes<4, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
+                                     dst);
       case 5:
-        return SquarePlanes<5, kTwo>(d, n, plane, in_plane, lanes, fill, src, dst);
+        return SquarePlanes<5, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
+                                     dst);
       case 6:
-        return SquarePlanes<6, kTwo>(d, n, plane, in_plane, lanes, fill, src, dst);
+        return SquarePlanes<6, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
+                                     dst);
       case 7:
-        return SquarePlanes<7, kTwo>(d, n, plane, in_plane, lanes, fill, src, dst);
+        return SquarePlanes<7, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
+                                     dst);
       default:
-        return SquarePlanes<8, kTwo>(d, n, plane, in_plane, lanes, fill, src, dst);
+        return SquarePlanes<8, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
+                                     dst);
     }
   };
   if constexpr (VectorPairs(D())) {
@@ -979,15 +990,53 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
       for (uint64_t w = 0; w < gl; ++w) r[w] = src_lane++;
     }
   }
-  RunSquarePlanes(d, R, n, plane, in_plane, lanes, hn::Zero(d), src, dst);
+  RunSquarePlanes(d, R, n, plane, in_plane, n * plane, n * in_plane, lanes, hn::Zero(d), src, dst);
   return true;
 }
 
+// The kernels SquarePlanes takes as one plane of PlanesFor: m consecutive
+// kernels of `plane` dst and `in_plane` src lanes (a slice is contiguous on
+// both sides, so m kernels are a slice m times as long) whose src fits a
+// window of N lanes, or two where `pairs` (VectorPairs), and whose dst fits
+// kMaxSquareVectors vectors, written by no more than twice their lanes. Of
+// those, the m with the fewest vectors a kernel, a vector of a plane that
+// takes two windows weighed 3/2 of one that takes one (1-D K5 D3 f32: 6
+// kernels in 5 vectors from two windows took 1.19-1.4x the time of a
+// kernel a vector, 1-D K3 D2 f64 3 in 2 vectors 1.08x); the smallest m among
+// equals. 0 where none fits.
+// (1-D K3 D2 u8 on AVX-512: 12 kernels, 60 lanes in a vector, against a
+// 64-byte vector for each 5-byte kernel.)
+inline uint64_t PlaneKernels(uint64_t N, bool pairs, uint64_t plane, uint64_t in_plane,
+                             uint64_t outer) {
+  const uint64_t window = pairs ? 2 * N : N, max_lanes = kMaxSquareVectors * N;
+  // Running sums, no division: N is not a constant here, nor a power of
+  // two on every SVE machine (a search with a division per m took ~10% of
+  // a 5 KB call).
+  uint64_t best = 0, best_cost = 0;
+  uint64_t out = 0, in = 0, vectors = 0, lanes = 0;  // lanes: vectors * N >= out
+  for (uint64_t m = 1; m <= outer; ++m) {
+    out += plane;
+    in += in_plane;
+    if (in > window || out > max_lanes) break;
+    while (lanes < out) {
+      ++vectors;
+      lanes += N;
+    }
+    if (lanes > 2 * out) continue;
+    const uint64_t cost = vectors * (in > N ? 3 : 2);  // per m kernels
+    if (best == 0 || cost * best < best_cost * m) {
+      best = m;
+      best_cost = cost;
+    }
+  }
+  return best;
+}
+
 // n = p.outer kernels of any rank, group and fill by SquarePlanes (see
-// ExpandKernels::planes): a kernel's src slice in one window (two where
-// VectorPairs), its dst slice in at most kMaxSquareVectors vectors,
-// the indices from one walk of a slice's taps. False where that does not
-// fit (nothing written).
+// ExpandKernels::planes): a plane of m kernels (PlaneKernels) with its src
+// in one window (two where VectorPairs), its dst in at most
+// kMaxSquareVectors vectors, the indices from one walk of the m slices'
+// taps. False where that does not fit (nothing written).
 template <class D>
 bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
   using T = hn::TFromD<D>;
@@ -995,19 +1044,23 @@ bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
   if (p.group % lb != 0 || p.dst_outer_stride % lb != 0 || p.src_outer_stride % lb != 0) {
     return false;
   }
-  const uint64_t plane = p.dst_outer_stride / lb, in_plane = p.src_outer_stride / lb;
-  const bool two = VectorPairs(d) && in_plane > N;
-  if ((lb == 1 && N > 64) || plane == 0 || in_plane > (two ? 2 * N : N) ||
-      plane > kMaxSquareVectors * N) {
-    return false;
-  }
+  const uint64_t slice = p.dst_outer_stride / lb, in_slice = p.src_outer_stride / lb;
+  if ((lb == 1 && N > 64) || slice == 0) return false;
+  // Not where the vectors write more than twice a plane's bytes (1-D K3 D2
+  // f32 a kernel at a time: 64 bytes a 20-byte kernel, 1.40-1.80x the time
+  // of tiles at 8 and 16 KB).
+  const uint64_t m = PlaneKernels(N, VectorPairs(d), slice, in_slice, p.outer);
+  if (m == 0) return false;
+  const uint64_t plane = m * slice, in_plane = m * in_slice;
   const size_t R = static_cast<size_t>((plane + N - 1) / N);
-  // Not where the vectors write more than twice a kernel's bytes (1-D K3
-  // D2 f32: 64 bytes a 20-byte kernel, 1.40-1.80x the time of tiles at 8
-  // and 16 KB).
-  if (R * N > 2 * plane) return false;
   HWY_ALIGN T lanes[kMaxSquareVectors * hn::MaxLanes(D())];
   MarkPlaneLanes(d, R, lanes);
+  // The first kernel's tap lanes by a walk of its rows, then, for a plane
+  // of several kernels, the others' from a list of those lanes: locals and
+  // restrict pointers, as byte stores may alias anything (GCC reloaded the
+  // walk's captures per store), and no more stores than taps, as they wait
+  // on the last call's (a store per tap lane and a list besides took 10%
+  // more time on a one-kernel plane, 3-D K3 D2 f32 at 4 KB).
   const uint64_t gl = p.group / lb, step = p.axis[p.rank - 1].dilation * gl;
   auto row = [&](uint64_t core, uint64_t from, uint64_t taps) {
     T* HWY_RESTRICT r = lanes + core / lb;
@@ -1017,11 +1070,27 @@ bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
     }
   };
   WalkSliceRows(p, 1, row);
+  if (m > 1) {
+    uint16_t tap_lane[2 * hn::MaxLanes(D())];  // a kernel's taps: at most a window
+    size_t taps = 0;
+    for (uint64_t x = 0; x < slice; ++x) {
+      if ((lanes[x] & kOtherBit<T>) == 0) tap_lane[taps++] = static_cast<uint16_t>(x);
+    }
+    const uint16_t* HWY_RESTRICT list = tap_lane;
+    T* HWY_RESTRICT first = lanes;
+    for (uint64_t c = 1; c < m; ++c) {
+      T* HWY_RESTRICT r = lanes + c * slice;
+      const T add = static_cast<T>(c * in_slice);
+      for (size_t i = 0; i < taps; ++i) r[list[i]] = static_cast<T>(first[list[i]] + add);
+    }
+  }
   uint64_t fill64;
   memcpy(&fill64, p.fill8, 8);
   const hn::Repartition<uint64_t, D> d64;
   const hn::Vec<D> fill = hn::BitCast(d, hn::Set(d64, fill64));
-  RunSquarePlanes(d, R, p.outer, plane, in_plane, lanes, fill, src, dst);
+  const uint64_t planes = m == 1 ? p.outer : (p.outer + m - 1) / m;
+  RunSquarePlanes(d, R, planes, plane, in_plane, p.outer * slice, p.outer * in_slice, lanes, fill,
+                  src, dst);
   return true;
 }
 

@@ -228,10 +228,10 @@ struct ExpandKernels {
   // lib/expand-inl.h). Where square_planes_fit is false: the scalar loop.
   dilate_status (*square_planes[4])(uint64_t n, uint64_t k, uint64_t d, const uint8_t* src,
                                     uint8_t* dst);
-  // Any plan's p.outer kernels the same way, the indices from a walk of one
-  // slice's taps: where a kernel's src slice fits one vector (two on
-  // AVX-512) and its dst slice at most 8. False where it does not fit
-  // (nothing written).
+  // Any plan's p.outer kernels the same way, several at a time where they
+  // fit (PlaneKernels), the indices from a walk of one slice's taps: where
+  // a kernel's src slice fits one vector (two on AVX-512) and its dst slice
+  // at most 8. False where it does not fit (nothing written).
   bool (*planes)(const Plan& p, const uint8_t* src, uint8_t* dst);
 };
 

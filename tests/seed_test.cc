@@ -317,6 +317,70 @@ TEST_P(Seed, SquarePlanesMatchReference) {
   EXPECT_GT(cases, 700u);
 }
 
+// Many small kernels of any rank (1-D, 3-D, OHWI inner 3), which one-shot
+// calls may take several at a time as one plane of the vector loop
+// (PlaneKernels in lib/expand-inl.h: 1-D K3 D2 u8 12 kernels a vector),
+// the last plane in part: kernel counts from one to past 24 KiB of dst,
+// every element size, zero and non-zero fill, misaligned between guard
+// bytes, one-shot and through a plan, against dilate_ref.
+TEST_P(Seed, ManySmallKernelsMatchReference) {
+  struct Shape {
+    uint32_t rank;
+    uint64_t inner, k, d;
+  };
+  uint64_t index = 0, cases = 0;
+  for (uint32_t dtype : {DILATE_DTYPE_U8, DILATE_DTYPE_U16, DILATE_DTYPE_F32, DILATE_DTYPE_F64}) {
+    const uint64_t e = dilate_dtype_size(dtype);
+    for (const Shape sh : {Shape{1, 1, 3, 2}, Shape{1, 1, 2, 3}, Shape{1, 1, 5, 3},
+                           Shape{1, 1, 4, 2}, Shape{1, 2, 3, 2}, Shape{3, 1, 2, 2},
+                           Shape{3, 1, 3, 2}, Shape{2, 3, 3, 2}, Shape{2, 1, 2, 4}}) {
+      uint64_t plane = sh.inner * e, in_plane = sh.inner * e;
+      for (uint32_t a = 0; a < sh.rank; ++a) {
+        plane *= (sh.k - 1) * sh.d + 1;
+        in_plane *= sh.k;
+      }
+      for (uint64_t n : {uint64_t{1}, uint64_t{2}, uint64_t{3}, uint64_t{7}, uint64_t{12},
+                         uint64_t{13}, uint64_t{38}, uint64_t{39}, 1024 / plane + 1,
+                         4096 / plane + 3, 24576 / plane, 24576 / plane + 1}) {
+        if (n == 0) continue;
+        for (int fill = 0; fill < 2; ++fill) {
+          dilate_desc desc;
+          dilate_desc_init(&desc);
+          desc.dtype = dtype;
+          desc.rank = sh.rank;
+          desc.outer = n;
+          desc.inner = sh.inner;
+          for (uint32_t a = 0; a < sh.rank; ++a) {
+            desc.src_dims[a] = sh.k;
+            desc.dilation[a] = sh.d;
+          }
+          if (fill != 0) memcpy(desc.fill, "\x5A\xC3\x96\x3C\xA5\x0F\xF0\x69", e);
+          ++cases;
+          SCOPED_TRACE(testing::Message() << Describe(desc));
+          Rng rng(CaseSeed(0x6A6A, index++));
+          GuardedBuffer src(n * in_plane, rng.Uniform(0, 63), rng);
+          std::vector<uint8_t> want(n * plane);
+          dilate_ref::Expand(desc, src.data(), want.data());
+          dilate_plan* plan = nullptr;
+          ASSERT_EQ(dilate_plan_create(&desc, 0, &plan), DILATE_OK);
+          for (int how = 0; how < 2; ++how) {
+            GuardedBuffer dst(n * plane, rng.Uniform(0, 63), rng);
+            const dilate_status s = how == 0 ? dilate_expand(&desc, src.data(), src.size(),
+                                                             dst.data(), dst.size(), nullptr)
+                                             : dilate_plan_expand(plan, src.data(), src.size(),
+                                                                  dst.data(), dst.size(), nullptr);
+            ASSERT_EQ(s, DILATE_OK) << "call " << how;
+            ASSERT_TRUE(dst.Equals(want)) << "call " << how << " differs from dilate_ref";
+            ASSERT_TRUE(dst.GuardsIntact()) << "call " << how;
+          }
+          dilate_plan_destroy(plan);
+        }
+      }
+    }
+  }
+  EXPECT_GT(cases, 800u);
+}
+
 // The small square case's bad arguments, one at a time, around a valid
 // call of each dtype: dilate_expand (and dilate_plan_expand, for the call's
 // own arguments) reports each with the status of the general path (the same description with one
