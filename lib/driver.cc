@@ -231,6 +231,17 @@ namespace {
 constexpr uint64_t kShortRowBytes = 1024;
 constexpr uint64_t kLineBytes = 64;
 constexpr uint64_t kLongRowBytes = 4096;
+// A one-shot contract of rows of 1-4 KiB in 8- or 16-bit lanes (their
+// tables from the general writer, 4-6 ns a tap) and at most this many
+// slices takes row mode: the tables of a tile of one slice cost more than
+// the rows. Same-process A/B against tiles (tools/ab.sh contract, AVX-512):
+// 1-D K1000 D2 u8 at 2 / 8 / 32 KB (1 / 4 / 16 slices) 0.14 / 0.24 / 0.77
+// of the time, K600 D2 u8 at 4.8 KB 0.42, u16 at 4 / 16 KB 0.10-0.13 /
+// 0.17. More slices pay for the tables: u8 K600 D2 at 76 KB (63 slices)
+// 1.61, u16 K300 D2 at 60 KB (50) 1.09 (though u16 K1000 D2 at 200 KB, 50
+// slices, 0.62). f32 takes dense tables: 0.92-1.02 at 8-32 KB, 1.31 at
+// K300 D2 240 KB.
+constexpr uint64_t kFewContractSlices = 16;
 
 // Vector rows (RowState::row_vectors, ExpandGridVectors in lib/expand-inl.h)
 // fit a rank-2 expand whose tap rows span at least a vector and fit the
@@ -435,6 +446,7 @@ bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side, bool pe
   if (expand && StreamsDst(p)) return true;
   uint32_t lane_bytes = 0, lanes = 0;
   k.tile_shape(p.group, &lane_bytes, &lanes);
+  if (!expand && per_call && lane_bytes < 4 && p.outer <= kFewContractSlices) return false;
   return uint64_t{lane_bytes} * lanes >= 64;
 }
 

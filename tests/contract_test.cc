@@ -245,6 +245,46 @@ TEST_P(Contract, ManyKernelsMatchReference) {
   }
 }
 
+// Long 1-D rows (1-4 KiB expanded) in few slices, which a one-shot contract
+// of 8- and 16-bit elements takes by rows (kFewContractSlices in
+// lib/driver.cc) and of wider ones by tiles, on either side of that limit:
+// arbitrary input, then the hole check on a planted element and on a clean
+// expand.
+TEST_P(Contract, LongRowsFewSlicesMatchReference) {
+  Rng rng(CaseSeed(0x10C0, 0));
+  for (uint32_t dtype : {DILATE_DTYPE_U8, DILATE_DTYPE_U16, DILATE_DTYPE_F32}) {
+    for (uint64_t k : {600u, 1000u, 1900u}) {
+      for (uint64_t d : {2u, 3u}) {
+        for (uint64_t outer : {1u, 4u, 16u, 17u}) {
+          dilate_desc desc;
+          dilate_desc_init(&desc);
+          desc.dtype = dtype;
+          desc.rank = 1;
+          desc.outer = outer;
+          desc.src_dims[0] = k;
+          desc.dilation[0] = d;
+          SCOPED_TRACE(testing::Message() << Describe(desc));
+          const ExpectedShape shape = ComputeShape(desc);
+          ASSERT_EQ(shape.status, DILATE_OK);
+          std::vector<uint8_t> expanded(shape.dst_bytes), want(shape.src_bytes);
+          rng.FillBytes(expanded.data(), expanded.size());
+          ASSERT_FALSE(dilate_ref::Contract(desc, expanded.data(), want.data(), want.size()));
+          ExpectContract(desc, expanded, 0, DILATE_OK, want, rng);
+          std::vector<uint8_t> src(shape.src_bytes);
+          rng.FillBytes(src.data(), src.size());
+          dilate_ref::Expand(desc, src.data(), expanded.data());
+          ExpectContract(desc, expanded, DILATE_FLAG_VERIFY_HOLES, DILATE_OK, src, rng);
+          // The element before the last (a tap): a hole.
+          expanded[expanded.size() - 2 * dilate_dtype_size(dtype)] ^= 1;
+          ExpectContract(desc, expanded, DILATE_FLAG_VERIFY_HOLES, DILATE_ERROR_HOLE_NOT_FILL, src,
+                         rng);
+          if (testing::Test::HasFailure()) return;
+        }
+      }
+    }
+  }
+}
+
 DILATE_INSTANTIATE_ON_ALL_TARGETS(Contract);
 
 }  // namespace
