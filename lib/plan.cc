@@ -124,7 +124,11 @@ dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape)
   uint8_t fill8[8];
   if (!ReadFill(desc->fill, elem, fill8)) return DILATE_ERROR_BAD_ARGUMENT;
 
-  Axis axes[DILATE_MAX_RANK];
+  // The axes are made in the plan itself, where there is one: copied from
+  // a local array, as 16-byte loads of 8-byte stores, they waited for the
+  // stores to retire (~15% of the samples of a one-shot 4 KB expand).
+  Axis local_axes[DILATE_MAX_RANK];
+  Axis* const axes = plan != nullptr ? plan->axis : local_axes;
   for (uint32_t i = 0; i < rank; ++i) {
     if (desc->dilation[i] == 0) return DILATE_ERROR_BAD_DILATION;
   }
@@ -173,12 +177,18 @@ dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape)
   while (last - first > 1 && axes[first].IsIdentity()) outer *= axes[first++].src_dim;
   // Interior identity axes of extent one carry no information.
   Plan& p = *plan;
-  p.rank = 0;
+  // (Moved down in place: p.axis is axes, and kept <= i.)
+  uint32_t kept = 0;
   for (uint32_t i = first; i < last; ++i) {
     if (axes[i].IsIdentity() && axes[i].src_dim == 1) continue;
-    p.axis[p.rank++] = axes[i];
+    if (kept != i) p.axis[kept] = axes[i];
+    ++kept;
   }
-  if (p.rank == 0) p.axis[p.rank++] = axes[first];
+  if (kept == 0) {
+    if (first != 0) p.axis[0] = axes[first];
+    kept = 1;
+  }
+  p.rank = kept;
   p.elem_size = elem;
   p.outer = outer;
   p.group = group_elems * elem;  // <= src or dst bytes when both are non-zero

@@ -80,7 +80,8 @@ inline uint32_t DtypeSize(uint32_t dtype) {
 
 // Validates desc (struct size, flags, dtype, rank, dilation, extents,
 // overflow) and, on success, fills *plan and, if non-null, *shape's data
-// fields (not its struct_size).
+// fields (not its struct_size). After an error *plan may be partly written
+// (callers pass a local and return the status).
 dilate_status MakePlan(const dilate_desc* desc, Plan* plan, dilate_shape* shape);
 
 }  // namespace dilate
