@@ -256,13 +256,7 @@ TEST_P(Contract, LongRowsFewSlicesMatchReference) {
     for (uint64_t k : {600u, 1000u, 1900u}) {
       for (uint64_t d : {2u, 3u}) {
         for (uint64_t outer : {1u, 4u, 16u, 17u}) {
-          dilate_desc desc;
-          dilate_desc_init(&desc);
-          desc.dtype = dtype;
-          desc.rank = 1;
-          desc.outer = outer;
-          desc.src_dims[0] = k;
-          desc.dilation[0] = d;
+          const dilate_desc desc = CubeDesc(dtype, 1, outer, 1, k, d);
           SCOPED_TRACE(testing::Message() << Describe(desc));
           const ExpectedShape shape = ComputeShape(desc);
           ASSERT_EQ(shape.status, DILATE_OK);

@@ -329,16 +329,7 @@ TEST_P(Plans, FewKernelsMatchReference) {
         const uint64_t kernels = n == 21 ? 64 : n;  // 64: a whole tile (or more) on every target
         if (kernels * plane > (64u << 10)) continue;
         Rng rng(CaseSeed(0xFE3, index++));
-        dilate_desc desc;
-        dilate_desc_init(&desc);
-        desc.dtype = dtype;
-        desc.rank = shape.rank;
-        desc.outer = kernels;
-        desc.inner = shape.inner;
-        for (uint32_t a = 0; a < shape.rank; ++a) {
-          desc.src_dims[a] = shape.k;
-          desc.dilation[a] = shape.d;
-        }
+        dilate_desc desc = CubeDesc(dtype, shape.rank, kernels, shape.inner, shape.k, shape.d);
         if (rng.OneIn(2)) rng.FillBytes(desc.fill, e);
         SCOPED_TRACE(testing::Message() << Describe(desc));
         const ExpectedShape want = ComputeShape(desc);

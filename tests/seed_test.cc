@@ -344,16 +344,7 @@ TEST_P(Seed, ManySmallKernelsMatchReference) {
                          4096 / plane + 3, 24576 / plane, 24576 / plane + 1}) {
         if (n == 0) continue;
         for (int fill = 0; fill < 2; ++fill) {
-          dilate_desc desc;
-          dilate_desc_init(&desc);
-          desc.dtype = dtype;
-          desc.rank = sh.rank;
-          desc.outer = n;
-          desc.inner = sh.inner;
-          for (uint32_t a = 0; a < sh.rank; ++a) {
-            desc.src_dims[a] = sh.k;
-            desc.dilation[a] = sh.d;
-          }
+          dilate_desc desc = CubeDesc(dtype, sh.rank, n, sh.inner, sh.k, sh.d);
           if (fill != 0) memcpy(desc.fill, "\x5A\xC3\x96\x3C\xA5\x0F\xF0\x69", e);
           ++cases;
           SCOPED_TRACE(testing::Message() << Describe(desc));

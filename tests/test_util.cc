@@ -147,6 +147,21 @@ void FixNegativeExtents(dilate_desc* desc) {
 
 }  // namespace
 
+dilate_desc CubeDesc(uint32_t dtype, uint32_t rank, uint64_t outer, uint64_t inner, uint64_t k,
+                     uint64_t d) {
+  dilate_desc desc;
+  dilate_desc_init(&desc);
+  desc.dtype = dtype;
+  desc.rank = rank;
+  desc.outer = outer;
+  desc.inner = inner;
+  for (uint32_t a = 0; a < rank; ++a) {
+    desc.src_dims[a] = k;
+    desc.dilation[a] = d;
+  }
+  return desc;
+}
+
 dilate_desc RandomDesc(Rng& rng, uint64_t max_dst_bytes, bool allow_negative_extent) {
   static const uint64_t kMaxDim[] = {40, 40, 20, 10};
   dilate_desc desc;

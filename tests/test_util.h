@@ -89,6 +89,11 @@ void ExpectQueryShapeMatches(const dilate_desc& desc, const ExpectedShape& want)
 // With allow_negative_extent false, paddings never crop below zero.
 dilate_desc RandomDesc(Rng& rng, uint64_t max_dst_bytes, bool allow_negative_extent);
 
+// `outer` kernels of k elements on each of `rank` axes, groups of `inner`
+// elements, dilation d on every axis, no padding, zero fill.
+dilate_desc CubeDesc(uint32_t dtype, uint32_t rank, uint64_t outer, uint64_t inner, uint64_t k,
+                     uint64_t d);
+
 // A printable description, for failure messages.
 std::string Describe(const dilate_desc& desc);
 

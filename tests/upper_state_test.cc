@@ -62,36 +62,21 @@ bool CanObserve() {
 }
 #endif
 
-// The cases: every path a call can take, as descriptions of dtype `dtype`.
-dilate_desc Desc(uint32_t dtype, uint32_t rank, uint64_t outer, uint64_t inner, uint64_t k,
-                 uint64_t d) {
-  dilate_desc desc;
-  dilate_desc_init(&desc);
-  desc.dtype = dtype;
-  desc.rank = rank;
-  desc.outer = outer;
-  desc.inner = inner;
-  for (uint32_t i = 0; i < rank; ++i) {
-    desc.src_dims[i] = k;
-    desc.dilation[i] = d;
-  }
-  return desc;
-}
-
+// The cases: descriptions that reach every path a call can take.
 std::vector<dilate_desc> Cases() {
   std::vector<dilate_desc> cases;
   const uint32_t dtypes[] = {DILATE_DTYPE_U8, DILATE_DTYPE_U16, DILATE_DTYPE_F32, DILATE_DTYPE_F64};
   for (uint32_t dt : dtypes) {
     for (uint64_t n : {1u, 8u, 13u, 200u, 2000u, 20000u}) {
-      cases.push_back(Desc(dt, 2, n, 1, 3, 2));  // dilate_expand_2d's case
-      cases.push_back(Desc(dt, 2, n, 1, 7, 3));
-      cases.push_back(Desc(dt, 1, n, 1, 3, 2));  // 1-D
-      cases.push_back(Desc(dt, 3, n, 1, 3, 2));  // 3-D
-      cases.push_back(Desc(dt, 2, n, 3, 3, 2));  // OHWI stem
-      cases.push_back(Desc(dt, 2, n, 64, 3, 2));
+      cases.push_back(CubeDesc(dt, 2, n, 1, 3, 2));  // dilate_expand_2d's case
+      cases.push_back(CubeDesc(dt, 2, n, 1, 7, 3));
+      cases.push_back(CubeDesc(dt, 1, n, 1, 3, 2));  // 1-D
+      cases.push_back(CubeDesc(dt, 3, n, 1, 3, 2));  // 3-D
+      cases.push_back(CubeDesc(dt, 2, n, 3, 3, 2));  // OHWI stem
+      cases.push_back(CubeDesc(dt, 2, n, 64, 3, 2));
     }
-    cases.push_back(Desc(dt, 1, 1, 1, 1000, 2));  // one long row
-    cases.push_back(Desc(dt, 1, 1, 1, 100000, 3));
+    cases.push_back(CubeDesc(dt, 1, 1, 1, 1000, 2));  // one long row
+    cases.push_back(CubeDesc(dt, 1, 1, 1, 100000, 3));
   }
   return cases;
 }
