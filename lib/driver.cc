@@ -919,6 +919,16 @@ DILATE_NOINLINE bool ContractRows(const Plan& p, const Target& target, const uin
 
 }  // namespace
 
+// A one-shot contract without the hole check takes the vector loop of small
+// kernels (ContractKernels::planes) below 1 KiB, before the walk, and up to
+// this many expanded bytes, before tiles. Same-process A/B (tools/ab.sh
+// contract) against the walk / tiles, f32 unless said: 1-D K3 D2 at 0.5 /
+// 4 / 8 / 12 / 20 KB 0.48 / 0.87 / 1.03 / 1.08 / 1.34 of the time, u8 at 1 /
+// 10 / 20 KB 0.25 / 0.78 / 0.99, u16 at 2 KB 0.36, f64 K5 D3 at 5.2 KB
+// 0.74, 3-D K3 D2 at 1 / 4 / 16 KB 0.96-1.20 / 0.67 / 0.74, OHWI inner 3
+// at 3.9 / 12 KB 0.57 / 0.66. 1-D f32 past 8 KB keeps its dense tables.
+constexpr uint64_t kContractPlanesBytes = 8 * 1024;
+
 bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, uint8_t* dense,
                  bool verify, const Threading& threading, const Prepared* prepared) {
   switch (ContractRoute(p)) {
@@ -930,6 +940,8 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
       // (The small call's case: K3 D2 f32 at 0.5 / 1 KiB 0.29 / 0.21 of the
       // time of ContractSmall's walk.)
       if (!verify && ContractIfSquare(p, expanded, dense)) return true;
+      if (!verify && prepared == nullptr && target.contract->planes(p, expanded, dense))
+        return true;
       return ContractSmall(p, expanded, dense, verify);
     case Route::kNone:
       if (p.src_bytes != 0) memset(dense, 0, p.src_bytes);
@@ -961,6 +973,12 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
       if (!verify && prepared == nullptr &&
           SquareContractPays(p.dst_bytes, p.src_bytes / p.elem_size) &&
           ContractIfSquare(p, expanded, dense)) {
+        return true;
+      }
+      // One-shot, small kernels several at a time by the target's vector
+      // loop (ContractKernels::planes), to kContractPlanesBytes.
+      if (!verify && prepared == nullptr && p.dst_bytes <= kContractPlanesBytes &&
+          target.contract->planes(p, expanded, dense)) {
         return true;
       }
       // Tile mode gathers taps only; checking holes goes row by row.

@@ -893,9 +893,6 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
   }
 }
 
-// Vectors of SquarePlanes a kernel takes: at most this many.
-constexpr size_t kMaxSquareVectors = 8;
-
 // Whether SquarePlanes takes n kernels of k x k elements of gl lanes of N
 // lanes of lane_bytes (see ExpandKernels::square_planes_fit). Byte lanes on
 // vectors of more than 64 (SVE past 512 bits) do not: a mark, kOtherBit |
@@ -997,44 +994,6 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
   }
   RunSquarePlanes(d, R, n, plane, in_plane, n * plane, n * in_plane, lanes, hn::Zero(d), src, dst);
   return true;
-}
-
-// The kernels SquarePlanes takes as one plane of PlanesFor: m consecutive
-// kernels of `plane` dst and `in_plane` src lanes (a slice is contiguous on
-// both sides, so m kernels are a slice m times as long) whose src fits a
-// window of N lanes, or two where `pairs` (VectorPairs), and whose dst fits
-// kMaxSquareVectors vectors, written by no more than twice their lanes. Of
-// those, the m with the fewest vectors a kernel, a vector of a plane that
-// takes two windows weighed 3/2 of one that takes one (1-D K5 D3 f32: 6
-// kernels in 5 vectors from two windows took 1.19-1.4x the time of a
-// kernel a vector, 1-D K3 D2 f64 3 in 2 vectors 1.08x); the smallest m among
-// equals. 0 where none fits.
-// (1-D K3 D2 u8 on AVX-512: 12 kernels, 60 lanes in a vector, against a
-// 64-byte vector for each 5-byte kernel.)
-inline uint64_t PlaneKernels(uint64_t N, bool pairs, uint64_t plane, uint64_t in_plane,
-                             uint64_t outer) {
-  const uint64_t window = pairs ? 2 * N : N, max_lanes = kMaxSquareVectors * N;
-  // Running sums, no division: N is not a constant here, nor a power of
-  // two on every SVE machine (a search with a division per m took ~10% of
-  // a 5 KB call).
-  uint64_t best = 0, best_cost = 0;
-  uint64_t out = 0, in = 0, vectors = 0, lanes = 0;  // lanes: vectors * N >= out
-  for (uint64_t m = 1; m <= outer; ++m) {
-    out += plane;
-    in += in_plane;
-    if (in > window || out > max_lanes) break;
-    while (lanes < out) {
-      ++vectors;
-      lanes += N;
-    }
-    if (lanes > 2 * out) continue;
-    const uint64_t cost = vectors * (in > N ? 3 : 2);  // per m kernels
-    if (best == 0 || cost * best < best_cost * m) {
-      best = m;
-      best_cost = cost;
-    }
-  }
-  return best;
 }
 
 // n = p.outer kernels of any rank, group and fill by SquarePlanes (see

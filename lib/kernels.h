@@ -249,7 +249,56 @@ struct ContractKernels {
   // expanded tensor of expanded_bytes.
   void (*contract_tiles)(uint8_t* dense, const uint8_t* expanded, uint64_t expanded_bytes,
                          uint64_t slice_begin, uint64_t slice_end, const TileState& state);
+  // Any plan's p.outer kernels, several at a time where they fit
+  // (PlaneKernels), each dense vector gathered from a plane's expanded
+  // vectors by indices from a walk of one slice's taps (ContractPlanesFor,
+  // lib/contract.cc); no hole check. False where it does not fit (nothing
+  // written).
+  bool (*planes)(const Plan& p, const uint8_t* expanded, uint8_t* dense);
 };
+
+// Vectors of a plane of the vector loops of small kernels (SquarePlanes,
+// PlanesFor, ContractPlanesFor): at most this many.
+constexpr size_t kMaxSquareVectors = 8;
+
+// The kernels the vector loops of small kernels take as one plane
+// (PlanesFor in lib/expand-inl.h, ContractPlanesFor in lib/contract.cc): m consecutive
+// kernels of `plane` dst and `in_plane` src lanes (a slice is contiguous on
+// both sides, so m kernels are a slice m times as long) whose src fits a
+// window of N lanes, or two where `pairs` (VectorPairs), and whose dst fits
+// kMaxSquareVectors vectors, written by no more than twice their lanes. Of
+// those, the m with the fewest vectors a kernel, a vector of a plane that
+// takes two windows weighed 3/2 of one that takes one (1-D K5 D3 f32: 6
+// kernels in 5 vectors from two windows took 1.19-1.4x the time of a
+// kernel a vector, 1-D K3 D2 f64 3 in 2 vectors 1.08x); the smallest m among
+// equals. 0 where none fits.
+// (1-D K3 D2 u8 on AVX-512: 12 kernels, 60 lanes in a vector, against a
+// 64-byte vector for each 5-byte kernel.)
+inline uint64_t PlaneKernels(uint64_t N, bool pairs, uint64_t plane, uint64_t in_plane,
+                             uint64_t outer) {
+  const uint64_t window = pairs ? 2 * N : N, max_lanes = kMaxSquareVectors * N;
+  // Running sums, no division: N is not a constant here, nor a power of
+  // two on every SVE machine (a search with a division per m took ~10% of
+  // a 5 KB call).
+  uint64_t best = 0, best_cost = 0;
+  uint64_t out = 0, in = 0, vectors = 0, lanes = 0;  // lanes: vectors * N >= out
+  for (uint64_t m = 1; m <= outer; ++m) {
+    out += plane;
+    in += in_plane;
+    if (in > window || out > max_lanes) break;
+    while (lanes < out) {
+      ++vectors;
+      lanes += N;
+    }
+    if (lanes > 2 * out) continue;
+    const uint64_t cost = vectors * (in > N ? 3 : 2);  // per m kernels
+    if (best == 0 || cost * best < best_cost * m) {
+      best = m;
+      best_cost = cost;
+    }
+  }
+  return best;
+}
 
 // The tiles whose loops hold their indices in registers (lib/simd-inl.h,
 // ApplyPairTilesInRegisters and ApplyPairTwoTilesInRegisters): an expand

@@ -318,11 +318,12 @@ TEST_P(Seed, SquarePlanesMatchReference) {
 }
 
 // Many small kernels of any rank (1-D, 3-D, OHWI inner 3), which one-shot
-// calls may take several at a time as one plane of the vector loop
-// (PlaneKernels in lib/expand-inl.h: 1-D K3 D2 u8 12 kernels a vector),
-// the last plane in part: kernel counts from one to past 24 KiB of dst,
-// every element size, zero and non-zero fill, misaligned between guard
-// bytes, one-shot and through a plan, against dilate_ref.
+// calls may take several at a time as one plane of the vector loops
+// (PlaneKernels in lib/kernels.h: 1-D K3 D2 u8 12 kernels a vector), the
+// last plane in part: kernel counts from one to past 24 KiB of dst, every
+// element size, zero and non-zero fill, misaligned between guard bytes,
+// expanded and contracted (the expanded tensor, and arbitrary input),
+// one-shot and through a plan, against dilate_ref.
 TEST_P(Seed, ManySmallKernelsMatchReference) {
   struct Shape {
     uint32_t rank;
@@ -363,6 +364,31 @@ TEST_P(Seed, ManySmallKernelsMatchReference) {
             ASSERT_EQ(s, DILATE_OK) << "call " << how;
             ASSERT_TRUE(dst.Equals(want)) << "call " << how << " differs from dilate_ref";
             ASSERT_TRUE(dst.GuardsIntact()) << "call " << how;
+          }
+          // Back: the expanded tensor contracts to src, and arbitrary input
+          // to dilate_ref's taps.
+          GuardedBuffer expanded(want.size(), rng.Uniform(0, 63), rng);
+          for (int input = 0; input < 2; ++input) {
+            std::vector<uint8_t> back(src.size());
+            if (input == 0) {
+              memcpy(expanded.data(), want.data(), want.size());
+              memcpy(back.data(), src.data(), src.size());
+            } else {
+              rng.FillBytes(expanded.data(), expanded.size());
+              dilate_ref::Contract(desc, expanded.data(), back.data(), back.size());
+            }
+            for (int how = 0; how < 2; ++how) {
+              GuardedBuffer dense(src.size(), rng.Uniform(0, 63), rng);
+              const dilate_status s =
+                  how == 0 ? dilate_contract(&desc, expanded.data(), expanded.size(), dense.data(),
+                                             dense.size(), nullptr)
+                           : dilate_plan_contract(plan, expanded.data(), expanded.size(),
+                                                  dense.data(), dense.size(), nullptr);
+              ASSERT_EQ(s, DILATE_OK) << "contract " << how;
+              ASSERT_TRUE(dense.Equals(back))
+                  << "contract " << how << " of input " << input << " differs from dilate_ref";
+              ASSERT_TRUE(dense.GuardsIntact()) << "contract " << how;
+            }
           }
           dilate_plan_destroy(plan);
         }
