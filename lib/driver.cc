@@ -842,12 +842,11 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
       // time (ExpandKernels::planes), in L1 (kSquarePlanesBytes,
       // lib/small.h), where the walk does not pay (or PlanesBeforeWalk).
       // Several kernels a plane: 1-D K3 D2 at 4 / 20 KB f32 0.34 / 0.51 of
-      // the time of tiles, u8 at 10 KB 0.51, u16 at 2 / 20 KB 0.33 / 0.65. Serial, as threads never split so
-      // little. Best of 21 loops in one process against tiles, f32 at 4 /
-      // 8 / 16 / 24 KB: OHWI inner 3 K3 D2 0.53 / 0.58 / 0.61 / 0.56 of the
-      // time, 3-D K3 D2 0.63 / 0.60 / 0.62 (u16 inner 3 at 8 KB 0.53). Not
-      // for plans: against their tables 3-D K3 D2 at 2 / 8 KB took 1.49 /
-      // 1.20 (4 KB 0.42, inner 3 at 4 / 8 KB 0.37 / 0.95).
+      // the time of tiles, u8 at 10 KB 0.51, u16 at 2 / 20 KB 0.33 / 0.65.
+      // Serial, as threads never split so little. Best of 21 loops in one process against tiles,
+      // f32 at 4 / 8 / 16 / 24 KB: OHWI inner 3 K3 D2 0.53 / 0.58 / 0.61 / 0.56 of the time, 3-D K3
+      // D2 0.63 / 0.60 / 0.62 (u16 inner 3 at 8 KB 0.53). Not for plans: against their tables 3-D
+      // K3 D2 at 2 / 8 KB took 1.49 / 1.20 (4 KB 0.42, inner 3 at 4 / 8 KB 0.37 / 0.95).
       static_assert(kSquarePlanesBytes <= kMinParallelBytes, "vector-loop expands are serial");
       if (prepared == nullptr && p.dst_bytes <= kSquarePlanesBytes &&
           target.expand->planes(p, src, dst)) {
@@ -940,8 +939,9 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
       // (The small call's case: K3 D2 f32 at 0.5 / 1 KiB 0.29 / 0.21 of the
       // time of ContractSmall's walk.)
       if (!verify && ContractIfSquare(p, expanded, dense)) return true;
-      if (!verify && prepared == nullptr && target.contract->planes(p, expanded, dense))
+      if (!verify && prepared == nullptr && target.contract->planes(p, expanded, dense)) {
         return true;
+      }
       return ContractSmall(p, expanded, dense, verify);
     case Route::kNone:
       if (p.src_bytes != 0) memset(dense, 0, p.src_bytes);
@@ -976,7 +976,8 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
         return true;
       }
       // One-shot, small kernels several at a time by the target's vector
-      // loop (ContractKernels::planes), to kContractPlanesBytes.
+      // loop (ContractKernels::planes), to kContractPlanesBytes. Serial.
+      static_assert(kContractPlanesBytes <= kMinParallelBytes, "vector-loop contracts are serial");
       if (!verify && prepared == nullptr && p.dst_bytes <= kContractPlanesBytes &&
           target.contract->planes(p, expanded, dense)) {
         return true;
