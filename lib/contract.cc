@@ -286,32 +286,7 @@ bool ContractPlanesFor(D d, const Plan& p, const uint8_t* expanded, uint8_t* den
       }
     }
   };
-  switch (R) {
-    case 1:
-      run(std::integral_constant<size_t, 1>());
-      break;
-    case 2:
-      run(std::integral_constant<size_t, 2>());
-      break;
-    case 3:
-      run(std::integral_constant<size_t, 3>());
-      break;
-    case 4:
-      run(std::integral_constant<size_t, 4>());
-      break;
-    case 5:
-      run(std::integral_constant<size_t, 5>());
-      break;
-    case 6:
-      run(std::integral_constant<size_t, 6>());
-      break;
-    case 7:
-      run(std::integral_constant<size_t, 7>());
-      break;
-    default:
-      run(std::integral_constant<size_t, 8>());
-      break;
-  }
+  WithPlaneVectors(R, run);
   return true;
 }
 

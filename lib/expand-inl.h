@@ -932,32 +932,10 @@ void RunSquarePlanes(D d, size_t R, uint64_t n, uint64_t plane, uint64_t in_plan
                      V fill, const uint8_t* src, uint8_t* dst) {
   const auto run = [&](auto two) HWY_ATTR DILATE_INLINE_LAMBDA {
     constexpr bool kTwo = decltype(two)::value;
-    switch (R) {
-      case 1:
-        return SquarePlanes<1, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
-                                     dst);
-      case 2:
-        return SquarePlanes<2, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
-                                     dst);
-      case 3:
-        return SquarePlanes<3, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
-                                     dst);
-      case 4:
-        return SquarePlanes<4, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
-                                     dst);
-      case 5:
-        return SquarePlanes<5, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
-                                     dst);
-      case 6:
-        return SquarePlanes<6, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
-                                     dst);
-      case 7:
-        return SquarePlanes<7, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
-                                     dst);
-      default:
-        return SquarePlanes<8, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
-                                     dst);
-    }
+    WithPlaneVectors(R, [&](auto r) HWY_ATTR DILATE_INLINE_LAMBDA {
+      SquarePlanes<decltype(r)::value, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes,
+                                             fill, src, dst);
+    });
   };
   if constexpr (VectorPairs(D())) {
     if (in_plane > hn::Lanes(d)) return run(std::true_type());

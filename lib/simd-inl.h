@@ -1346,6 +1346,32 @@ HWY_INLINE void TileShapeFor(uint64_t group, uint32_t* lane_bytes, uint32_t* lan
   });
 }
 
+// Calls f(std::integral_constant<size_t, R>()) for R in 1..8 (past 8: 8):
+// the vector count of a plane of the vector loops of small kernels
+// (kMaxSquareVectors), as a constant, so that the plane's vectors and
+// indices stay in registers.
+template <class F>
+HWY_INLINE void WithPlaneVectors(size_t R, F&& f) {
+  switch (R) {
+    case 1:
+      return f(std::integral_constant<size_t, 1>());
+    case 2:
+      return f(std::integral_constant<size_t, 2>());
+    case 3:
+      return f(std::integral_constant<size_t, 3>());
+    case 4:
+      return f(std::integral_constant<size_t, 4>());
+    case 5:
+      return f(std::integral_constant<size_t, 5>());
+    case 6:
+      return f(std::integral_constant<size_t, 6>());
+    case 7:
+      return f(std::integral_constant<size_t, 7>());
+    default:
+      return f(std::integral_constant<size_t, 8>());
+  }
+}
+
 // The kernel tables' entries (ExpandKernels, ContractKernels) are called
 // from code compiled for the baseline (lib/driver.cc, lib/api.cc), whose
 // SSE instructions pay for 256- and 512-bit register halves left dirty:
