@@ -23,6 +23,10 @@
 #include <thread>
 #include <vector>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>  // __get_cpuid (CpuFamily)
+#endif
+
 #include "hwy/targets.h"
 #include "lib/small.h"
 #include "lib/tiles.h"
@@ -32,6 +36,41 @@ namespace dilate {
 namespace {
 
 using u128 = unsigned __int128;
+
+// The x86 CPU's vendor (read once): rules measured on one vendor's CPUs
+// apply on that vendor's only. Neither on other architectures.
+enum class Vendor { kOther, kIntel, kAmd };
+Vendor CpuVendor() {
+#if HWY_ARCH_X86
+  static const Vendor vendor = [] {
+    __builtin_cpu_init();
+    if (__builtin_cpu_is("intel")) return Vendor::kIntel;
+    if (__builtin_cpu_is("amd")) return Vendor::kAmd;
+    return Vendor::kOther;
+  }();
+  return vendor;
+#else
+  return Vendor::kOther;
+#endif
+}
+bool IntelCpu() { return CpuVendor() == Vendor::kIntel; }
+bool AmdCpu() { return CpuVendor() == Vendor::kAmd; }
+
+// The x86 CPU's family (CPUID leaf 1, base plus extended; read once): 25
+// for AMD's Zen 3 and Zen 4, 26 for Zen 5. 0 elsewhere.
+uint32_t CpuFamily() {
+#if defined(__x86_64__) || defined(__i386__)
+  static const uint32_t family = [] {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (__get_cpuid(1, &a, &b, &c, &d) == 0) return 0u;
+    const uint32_t base = (a >> 8) & 0xF;
+    return base == 0xF ? base + ((a >> 20) & 0xFF) : base;
+  }();
+  return family;
+#else
+  return 0;
+#endif
+}
 
 // Below this many output bytes a call is not split across threads.
 constexpr uint64_t kMinParallelBytes = 256 * 1024;
@@ -97,7 +136,15 @@ uint64_t SysfsL3Bytes() {
 // 320 MiB from glibc), streaming from 16 MiB against from 80 MiB: f32 K3
 // D2 at 24 / 32 / 64 MiB 0.96 / 0.91 / 0.88 of the time, K7 D4 at 64 MiB
 // 0.43, HWIO inner 64 K3 D2 / K5 D3 at 64 MiB 0.52 / 0.49 (K5 D3 at 24 MiB
-// 0.63). DILATE_STREAM_BYTES (decimal bytes,
+// 0.63). On AMD CPUs the C library's figure is not taken: an L3 there
+// serves one CCD, 32 MiB (96 MiB with 3D V-Cache), while CPUID in a VM
+// may report the host's whole (glibc: 320 MiB on the Zen 4 VM, 508 MiB on
+// the Zen 5 EPYC VM, whose sysfs has no caches). On the latter, streaming
+// from 16 MiB against the 127 MiB that figure gave, same-process A/B
+// (tools/ab.sh: each library reads its own): f32 K3 D2 at 32 / 64 MiB 0.69
+// / 0.71 of the time, HWIO inner 64 K5 D3 at 64 MiB 0.41 (0.46x -> 1.13x
+// memset); in process pairs K3 D2 at 24 MiB 0.71-0.76, K7 D4 at 64 MiB
+// 0.78-0.81. DILATE_STREAM_BYTES (decimal bytes,
 // read once) overrides it: the tests pin 16 MiB, so every machine runs the
 // streaming paths at the sizes they use.
 uint64_t StreamBytes() {
@@ -109,7 +156,7 @@ uint64_t StreamBytes() {
     }
     uint64_t l3 = SysfsL3Bytes();
 #ifdef _SC_LEVEL3_CACHE_SIZE
-    if (l3 == 0) {
+    if (l3 == 0 && !AmdCpu()) {
       const long reported = sysconf(_SC_LEVEL3_CACHE_SIZE);
       if (reported > 0) l3 = static_cast<uint64_t>(reported);
     }
@@ -263,6 +310,29 @@ constexpr uint64_t kFewContractSlices = 16;
 // K9 D4 / K11 D4 1.20 / 1.46.)
 constexpr uint64_t kMinVectorRowsShare = 80;  // percent
 
+// Whether vector rows of half a 512-bit vector or more may take half-width
+// vectors (VectorRows, lib/expand-inl.h, measured on Intel CPUs): not on
+// AMD's Zen 5 (family 26 or later), whose 512-bit stores and permutes are
+// single operations. Same-process A/B there (tools/ab.sh, the Zen 5 EPYC
+// VM, AVX3_DL) against half-width rows, one-shot at 256 KiB: f32 K7 D3 /
+// K5 D4 / K7 D4 / K3 D8 0.91 / 0.94 / 0.90 / 0.94 of the time (the same
+// builds in the other order: 0.92 / 0.94), K11 D2 0.99, f64 K7 D3 1.01;
+// K7 D3 at 1 / 4 MiB 0.96 / 1.01; a plan of K7 D4 0.91. Rows under 64
+// bytes then take tiles: u16 K7 D4 / u8 K11 D4 0.87 / 0.85. (On the Zen 4
+// VM, 256-bit datapaths, half-width rows had won K7 D4: kept there.)
+// DILATE_HALF_ROWS=1 or 0 (read once) overrides the CPU, so the tests run
+// both on every AVX-512 machine (tests/CMakeLists.txt).
+bool HalfWidthRows() {
+  static const bool half = [] {
+    if (const char* env = getenv("DILATE_HALF_ROWS")) {
+      if (env[0] == '1' && env[1] == '\0') return true;
+      if (env[0] == '0' && env[1] == '\0') return false;
+    }
+    return !(AmdCpu() && CpuFamily() >= 26);
+  }();
+  return half;
+}
+
 // Returns the vectors' bytes (RowState::row_vectors), 0 where they do not fit.
 uint32_t VectorRowsFit(const Plan& p, const ExpandKernels& k) {
   if (p.rank != 2 || p.outer == 0) return 0;
@@ -274,7 +344,7 @@ uint32_t VectorRowsFit(const Plan& p, const ExpandKernels& k) {
   }
   const uint64_t rows = a0.Taps(), taps = a1.Taps();
   uint32_t vb = 0;
-  if (rows == 0 || !k.vector_rows(p.group, a1.dilation, taps, &vb)) return 0;
+  if (rows == 0 || !k.vector_rows(p.group, a1.dilation, taps, HalfWidthRows(), &vb)) return 0;
   const uint64_t span = ((taps - 1) * a1.dilation + 1) * p.group;
   if (span < vb) return 0;
   const uint64_t row_vectors = (span + vb - 1) / vb;
@@ -358,27 +428,6 @@ constexpr uint64_t kMaxTileVectorsOverRows = 256;
 // / 1.49 at 256 KiB; u16 K9 D3 on AVX2, 625: 1.06).
 constexpr uint64_t kMaxTileVectorsOverUnalignedRows = 384;
 constexpr uint64_t kDstBytesPerTileVector = 512;
-
-// The x86 CPU's vendor (read once): rules measured on one vendor's CPUs
-// apply on that vendor's only. Neither on other architectures.
-enum class Vendor { kOther, kIntel, kAmd };
-Vendor CpuVendor() {
-#if HWY_ARCH_X86
-  static const Vendor vendor = [] {
-    __builtin_cpu_init();
-    if (__builtin_cpu_is("intel")) return Vendor::kIntel;
-    if (__builtin_cpu_is("amd")) return Vendor::kAmd;
-    return Vendor::kOther;
-  }();
-  return vendor;
-#else
-  return Vendor::kOther;
-#endif
-}
-bool IntelCpu() { return CpuVendor() == Vendor::kIntel; }
-#if HWY_ARCH_X86
-bool AmdCpu() { return CpuVendor() == Vendor::kAmd; }  // (used on x86 only)
-#endif
 
 // On Intel CPUs, where rows would run aligned, one-shot calls take whole
 // tiles of up to kMaxTileVectorsOverAlignedRows vectors from

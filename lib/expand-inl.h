@@ -269,7 +269,8 @@ HWY_INLINE void WithRowTag(uint64_t group, uint64_t vector_bytes, F&& f) {
   });
 }
 
-// On 512-bit targets, rows of at least half a vector take half-width
+// On 512-bit targets, where `half` (HalfWidthRows in lib/driver.cc: not
+// on Zen 5), rows of at least half a vector take half-width
 // vectors where the row fits four of them: rows of 32-63 bytes (u16 K7 D4:
 // 50), whose tiles at full width overflow the tables or are large
 // (lib/driver.cc, TakesVectorRows), and longer rows too, which then run as
@@ -281,7 +282,8 @@ HWY_INLINE void WithRowTag(uint64_t group, uint64_t vector_bytes, F&& f) {
 // memset; at 16 / 64 KiB 0.74 / 0.82), u8 K9 D4 / K5 D8 / K11 D4 0.82 / 0.77 / 0.79; plans
 // u16 K7 D4 0.92, u8 K9 D4 0.90; u16 K9 D3 even; but u16 K7 D3 one-shot
 // 1.06-1.08 (a whole tile of 361 vectors), kept for the rest.
-bool VectorRows(uint64_t group, uint64_t dilation, uint64_t taps, uint32_t* vector_bytes) {
+bool VectorRows(uint64_t group, uint64_t dilation, uint64_t taps, bool half,
+                uint32_t* vector_bytes) {
   bool fits = false;
   WithShuffleTag(ShuffleLaneBytes(group), [&](auto d) {
     using D = decltype(d);
@@ -291,10 +293,12 @@ bool VectorRows(uint64_t group, uint64_t dilation, uint64_t taps, uint32_t* vect
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
     if constexpr (hn::MaxLanes(D()) * sizeof(T) == 64) {
       const uint64_t span = ((taps - 1) * dilation + 1) * group;
-      if (fits && span >= 32 && FitsVectorRows(hn::Half<D>(), group, dilation, taps)) {
+      if (half && fits && span >= 32 && FitsVectorRows(hn::Half<D>(), group, dilation, taps)) {
         *vector_bytes = 32;
       }
     }
+#else
+    static_cast<void>(half);
 #endif
   });
   return fits;

@@ -206,7 +206,9 @@ struct ExpandKernels {
   // bytes, `dilation` groups apart, as at most a few whole vectors, each a
   // permute of one window of the row's src by an index held in a register
   // (RowState::row_vectors); *vector_bytes: the bytes of those vectors.
-  bool (*vector_rows)(uint64_t group, uint64_t dilation, uint64_t taps, uint32_t* vector_bytes);
+  // `half`: rows of half a 512-bit vector or more may take half-width ones.
+  bool (*vector_rows)(uint64_t group, uint64_t dilation, uint64_t taps, bool half,
+                      uint32_t* vector_bytes);
   // Whether expand_tiles also runs tiles of half-width vectors
   // (TileState::half): 512-bit targets, whose 256-bit vectors tile kernels
   // of 23-32 lanes a row (K7 D4: 625 lanes a slice) with whole vectors
