@@ -902,7 +902,42 @@ HWY_INLINE void ApplyTile(D d, hn::TFromD<D>* HWY_RESTRICT out,
 // 16 KiB 0.90 of the time, 256 KiB 0.97 (both orders), plan 0.96; u16
 // 0.98, 1-D f32 0.98, u8 even, 64 MiB (streaming) even.
 
-template <bool kStream, bool kAllTaps, class D, class V = hn::Vec<D>>
+// kFixedMoves: the tile's moves as a constant (K3D2PairMoves), so that the
+// unrolled loop has no branch per vector and its pair is renamed
+// registers; false, nothing written, where the tile's differ. Otherwise
+// (kRuntimeMoves) the moves are bits tested per vector: a test and a
+// branch per vector, which on the Zen 5 EPYC VM held K3 D2 f32 at 0.61-0.68x
+// memset in L2. Same-process A/B there (tools/ab.sh, AVX3_DL, 256 KiB)
+// against them: f32 K3 D2 one-shot 0.89 of the time (the other order:
+// 0.88), AVX3 0.89, a plan 0.87; u16 / f64 0.90 / 0.89 (u8 takes no
+// pairs); at 16 KiB and 1 MiB even.
+constexpr uint32_t kRuntimeMoves = ~0u;
+
+// The moves (bit k: output vector k's pair is the next input vector) of an
+// expand tile of n 3 x 3 kernels of one lane each with dilation 2 (25
+// lanes a kernel, 9 taps) in vectors of n lanes: each vector's pair starts
+// at its first tap's input lane rounded down to a vector (TableWriter in
+// lib/tiles.cc).
+constexpr uint32_t K3D2PairMoves(size_t n) {
+  uint32_t moves = 0;
+  uint64_t at = 0;
+  bool first = true;
+  for (size_t e = 0; e < kPairRegVectors; ++e) {
+    for (uint64_t x = e * n; x < (e + 1) * n; ++x) {
+      const uint64_t c = x / 25, p = x % 25, r = p / 5, q = p % 5;
+      if (r % 2 != 0 || q % 2 != 0) continue;
+      const uint64_t src = 9 * c + 3 * (r / 2) + q / 2, off = src - src % n;
+      if (!first && off != at) moves |= 1u << e;
+      at = off;
+      first = false;
+      break;
+    }
+  }
+  return moves;
+}
+
+template <bool kStream, bool kAllTaps, uint32_t kFixedMoves = kRuntimeMoves, class D,
+          class V = hn::Vec<D>>
 HWY_NOINLINE bool ApplyPairTilesInRegisters(D d, hn::TFromD<D>* HWY_RESTRICT out,
                                             const hn::TFromD<D>* HWY_RESTRICT in, size_t out_step,
                                             size_t in_step, uint64_t tiles, const TileState& ts,
@@ -933,6 +968,11 @@ HWY_NOINLINE bool ApplyPairTilesInRegisters(D d, hn::TFromD<D>* HWY_RESTRICT out
       at = ts.offset[k];
     }
   }
+  if constexpr (kFixedMoves != kRuntimeMoves) {
+    static_assert(kAllTaps, "fixed moves: every vector takes taps");
+    if (moves != kFixedMoves) return false;
+  }
+  const uint32_t mv = kFixedMoves != kRuntimeMoves ? kFixedMoves : moves;
   for (uint64_t j = 0; j < tiles; ++j, out += out_step, in += in_step) {
     const T* HWY_RESTRICT pair = in + first;
     V lo = hn::LoadU(d, pair), hi = hn::LoadU(d, pair + N);
@@ -940,7 +980,7 @@ HWY_NOINLINE bool ApplyPairTilesInRegisters(D d, hn::TFromD<D>* HWY_RESTRICT out
     for (size_t k = 0; k < kPairRegVectors; ++k) {
       V r = base;
       if (kAllTaps || (taps >> k & 1)) {
-        if (moves >> k & 1) {
+        if (mv >> k & 1) {
           lo = hi;
           pair += N;
           hi = hn::LoadU(d, pair + N);
@@ -1281,14 +1321,20 @@ HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uin
         T* o = out + s0 * out_per_slice;
         const T* i = in + s0 * in_per_slice;
         const size_t os = m * out_per_slice, is = m * in_per_slice;
+        // K3 D2 tiles first by their constant moves (see K3D2PairMoves).
+        constexpr uint32_t kK3D2 = K3D2PairMoves(hn::MaxLanes(D()));
         bool done;
         if (stream) {
           done = all_taps
-                     ? ApplyPairTilesInRegisters<true, true>(d, o, i, os, is, tiles, ts, base)
+                     ? ApplyPairTilesInRegisters<true, true, kK3D2>(d, o, i, os, is, tiles, ts,
+                                                                    base) ||
+                           ApplyPairTilesInRegisters<true, true>(d, o, i, os, is, tiles, ts, base)
                      : ApplyPairTilesInRegisters<true, false>(d, o, i, os, is, tiles, ts, base);
         } else {
           done = all_taps
-                     ? ApplyPairTilesInRegisters<false, true>(d, o, i, os, is, tiles, ts, base)
+                     ? ApplyPairTilesInRegisters<false, true, kK3D2>(d, o, i, os, is, tiles, ts,
+                                                                     base) ||
+                           ApplyPairTilesInRegisters<false, true>(d, o, i, os, is, tiles, ts, base)
                      : ApplyPairTilesInRegisters<false, false>(d, o, i, os, is, tiles, ts, base);
         }
         if (done) s0 += tiles * m;
