@@ -23,11 +23,8 @@
 #include <thread>
 #include <vector>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>  // __get_cpuid (CpuFamily)
-#endif
-
 #include "hwy/targets.h"
+#include "lib/cpu.h"
 #include "lib/small.h"
 #include "lib/tiles.h"
 #include "lib/walk.h"
@@ -36,41 +33,6 @@ namespace dilate {
 namespace {
 
 using u128 = unsigned __int128;
-
-// The x86 CPU's vendor (read once): rules measured on one vendor's CPUs
-// apply on that vendor's only. Neither on other architectures.
-enum class Vendor { kOther, kIntel, kAmd };
-Vendor CpuVendor() {
-#if HWY_ARCH_X86
-  static const Vendor vendor = [] {
-    __builtin_cpu_init();
-    if (__builtin_cpu_is("intel")) return Vendor::kIntel;
-    if (__builtin_cpu_is("amd")) return Vendor::kAmd;
-    return Vendor::kOther;
-  }();
-  return vendor;
-#else
-  return Vendor::kOther;
-#endif
-}
-bool IntelCpu() { return CpuVendor() == Vendor::kIntel; }
-bool AmdCpu() { return CpuVendor() == Vendor::kAmd; }
-
-// The x86 CPU's family (CPUID leaf 1, base plus extended; read once): 25
-// for AMD's Zen 3 and Zen 4, 26 for Zen 5. 0 elsewhere.
-uint32_t CpuFamily() {
-#if defined(__x86_64__) || defined(__i386__)
-  static const uint32_t family = [] {
-    unsigned a = 0, b = 0, c = 0, d = 0;
-    if (__get_cpuid(1, &a, &b, &c, &d) == 0) return 0u;
-    const uint32_t base = (a >> 8) & 0xF;
-    return base == 0xF ? base + ((a >> 20) & 0xFF) : base;
-  }();
-  return family;
-#else
-  return 0;
-#endif
-}
 
 // Below this many output bytes a call is not split across threads.
 constexpr uint64_t kMinParallelBytes = 256 * 1024;
@@ -323,13 +285,7 @@ constexpr uint64_t kMinVectorRowsShare = 80;  // percent
 // DILATE_HALF_ROWS=1 or 0 (read once) overrides the CPU, so the tests run
 // both on every AVX-512 machine (tests/CMakeLists.txt).
 bool HalfWidthRows() {
-  static const bool half = [] {
-    if (const char* env = getenv("DILATE_HALF_ROWS")) {
-      if (env[0] == '1' && env[1] == '\0') return true;
-      if (env[0] == '0' && env[1] == '\0') return false;
-    }
-    return !(AmdCpu() && CpuFamily() >= 26);
-  }();
+  static const bool half = EnvSwitch("DILATE_HALF_ROWS", !AmdZen5OrLater());
   return half;
 }
 
@@ -553,13 +509,7 @@ bool TakesColumns(const Target& target) {
   if (target.expand->tile_columns) return true;
 #if HWY_ARCH_X86
   if (target.bit == HWY_AVX2) {
-    static const bool columns = [] {
-      if (const char* env = getenv("DILATE_AVX2_COLUMNS")) {
-        if (env[0] == '1' && env[1] == '\0') return true;
-        if (env[0] == '0' && env[1] == '\0') return false;
-      }
-      return AmdCpu();
-    }();
+    static const bool columns = EnvSwitch("DILATE_AVX2_COLUMNS", AmdCpu());
     return columns;
   }
 #endif

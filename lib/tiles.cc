@@ -12,6 +12,7 @@
 
 #include <type_traits>
 
+#include "lib/cpu.h"
 #include "lib/walk.h"
 
 namespace dilate {
@@ -474,12 +475,31 @@ uint64_t WholeVectorSlices(uint64_t out_lanes_per_slice, const Divisor& by_lanes
   return Divisor(by_lanes.GcdWith(by_lanes.Mod(out_lanes_per_slice))).Div(lanes);
 }
 
+namespace {
+
+// Byte mask tiles in cache (VPEXPANDB, measured on the Intel Xeon VM) are
+// not taken on AMD's Zen 5 up to kNoByteMaskBytes of dst. Same-process A/B
+// there (tools/ab.sh, the Zen 5 EPYC VM, AVX3_DL) without them against
+// them, u8 K7 D4: one-shot at 64 KiB / 256 KiB / 1 MiB 0.92 / 0.87 (the
+// other order: 0.87) / 0.91 of the time, a plan at 256 KiB / 1 MiB 0.79 /
+// 1.01; but one-shot at 4 MiB 1.17, so masks stay beyond.
+// DILATE_MASK_TILES=1 or 0 (read once) overrides the CPU, so the tests run
+// both on every machine with AVX3_DL (tests/CMakeLists.txt).
+constexpr uint64_t kNoByteMaskBytes = 1u << 20;
+bool ByteMasksInCache() {
+  static const bool masks = EnvSwitch("DILATE_MASK_TILES", !AmdZen5OrLater());
+  return masks;
+}
+
+}  // namespace
+
 bool ExpandTakesMasks(const Plan& p, const ExpandKernels& k, uint64_t lane_bytes, uint64_t lanes,
                       bool stream) {
   if ((k.mask_lane_bytes & lane_bytes) == 0 || lane_bytes * lanes != 64 || !AllSrcAreTaps(p) ||
       p.dst_outer_stride % lane_bytes != 0 || (lane_bytes != 1 && !stream)) {
     return false;
   }
+  if (!stream && p.dst_bytes <= kNoByteMaskBytes && !ByteMasksInCache()) return false;
   const uint64_t per_slice = p.dst_outer_stride / lane_bytes;  // output lanes
   if ((per_slice + lanes + 1) * lane_bytes > kMaxMapBytes) return false;
   // Only where a whole-vector tile overflows the index as index vectors but
