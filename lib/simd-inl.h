@@ -1323,20 +1323,15 @@ HWY_INLINE void ApplyTiles(D d, uint8_t* out_bytes, const uint8_t* in_bytes, uin
         const size_t os = m * out_per_slice, is = m * in_per_slice;
         // K3 D2 tiles first by their constant moves (see K3D2PairMoves).
         constexpr uint32_t kK3D2 = K3D2PairMoves(hn::MaxLanes(D()));
-        bool done;
-        if (stream) {
-          done = all_taps
-                     ? ApplyPairTilesInRegisters<true, true, kK3D2>(d, o, i, os, is, tiles, ts,
-                                                                    base) ||
-                           ApplyPairTilesInRegisters<true, true>(d, o, i, os, is, tiles, ts, base)
-                     : ApplyPairTilesInRegisters<true, false>(d, o, i, os, is, tiles, ts, base);
-        } else {
-          done = all_taps
-                     ? ApplyPairTilesInRegisters<false, true, kK3D2>(d, o, i, os, is, tiles, ts,
-                                                                     base) ||
-                           ApplyPairTilesInRegisters<false, true>(d, o, i, os, is, tiles, ts, base)
-                     : ApplyPairTilesInRegisters<false, false>(d, o, i, os, is, tiles, ts, base);
-        }
+        const auto apply = [&](auto streaming) HWY_ATTR DILATE_INLINE_LAMBDA {
+          constexpr bool kS = decltype(streaming)::value;
+          if (!all_taps) {
+            return ApplyPairTilesInRegisters<kS, false>(d, o, i, os, is, tiles, ts, base);
+          }
+          return ApplyPairTilesInRegisters<kS, true, kK3D2>(d, o, i, os, is, tiles, ts, base) ||
+                 ApplyPairTilesInRegisters<kS, true>(d, o, i, os, is, tiles, ts, base);
+        };
+        const bool done = stream ? apply(std::true_type()) : apply(std::false_type());
         if (done) s0 += tiles * m;
       }
     }
