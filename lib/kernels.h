@@ -188,11 +188,12 @@ struct ExpandKernels {
   bool (*dense_tables)(const uint8_t* map, uint64_t slice, TileState* ts);
   // The pair-entry contract tables of a tile whose every src element is a
   // tap (see WriteDenseContractTables in lib/tiles.cc), from `inv`:
-  // src_slice + lanes + 1 lanes of ts->lane_bytes, lane i holding the dst
-  // lane (in the slice) of src lane i, continuing into the next slice. An
-  // entry per run of a vector's taps within a pair, not a step per tap.
-  // Writes index, offset, has_taps, count and their summary; false where
-  // this target has no vector pairs of 32 or 64-bit lanes as wide as
+  // src_slice + lanes + 1 lanes of ts->lane_bytes (32 bits for 8 and 16-bit
+  // lanes), lane i holding the dst lane (in the slice) of src lane i,
+  // continuing into the next slice; inv[-1] is readable (its value is not
+  // used). An entry per run of a vector's taps within a pair, not a step
+  // per tap. Writes index, offset, has_taps, count and their summary; false
+  // where this target has no vector pairs of these lanes as wide as
   // ts->lanes, or the tables overflow (then nothing usable is written).
   bool (*dense_contract_tables)(const uint8_t* inv, uint64_t src_slice, uint64_t slice,
                                 TileState* ts);

@@ -297,70 +297,13 @@ uint64_t WriteDenseExpandTables(const Plan& p, const ExpandKernels& k, TileState
   return k.dense_tables(reinterpret_cast<const uint8_t*>(map), slice, ts) ? ts->vectors : 0;
 }
 
-// Contract pair entries of a dense tile for narrow lanes (8 and 16 bits,
-// whose lanes cannot hold a tile's dst lanes), from the slice's inverse map
-// `inv` (see WriteDenseContractTables): as the target's
-// dense_contract_tables, a lane at a time. Each lane is a load, an add, a
-// compare and a store, where the general writer walked row by row and
-// stepped through its entry state per tap. Returns the entry count, 0 when
-// the tables overflow.
-template <typename T>
-uint64_t DenseContractTablesScalar(const uint32_t* inv, uint64_t src_slice, uint64_t slice,
-                                   TileState* ts) {
-  const uint64_t N = ts->lanes;
-  const Divisor by_lanes(N);
-  T* index = reinterpret_cast<T*>(ts->index);
-  const uint64_t max_entries = TileState::kMaxEntries < TileState::kIndexBytes / (N * sizeof(T))
-                                   ? TileState::kMaxEntries
-                                   : TileState::kIndexBytes / (N * sizeof(T));
-  T blank[kMaxEntryLanes<T>];
-  BlankEntry(N, blank);
-  uint64_t e = 0, phase = 0, base = 0, max_end = 0;
-  bool two = true;
-  for (uint64_t k = 0; k < ts->vectors; ++k) {
-    const uint64_t n = ts->out_lanes - k * N < N ? ts->out_lanes - k * N : N;
-    const uint32_t* DILATE_RESTRICT v = inv + phase;
-    T* DILATE_RESTRICT idx = nullptr;
-    uint64_t off = 0, end = 0;
-    uint32_t c = 0;
-    for (uint64_t j = 0; j < n; ++j) {
-      const uint64_t pos = v[j] + base;
-      if (idx == nullptr || pos >= end) {
-        if (e == max_entries) return 0;
-        off = pos - by_lanes.Mod(pos);
-        end = off + 2 * N;
-        idx = index + e * N;
-        memcpy(idx, blank, N * sizeof(T));
-        ts->offset[e] = static_cast<uint32_t>(off);
-        ts->has_taps[e] = 1;
-        if (end > max_end) max_end = end;
-        ++e;
-        ++c;
-      }
-      idx[j] = static_cast<T>(pos - off);
-    }
-    ts->count[k] = static_cast<uint16_t>(c);
-    two &= c == 2;
-    for (phase += N; phase >= src_slice;) {
-      phase -= src_slice;
-      base += slice;
-    }
-  }
-  ts->one_per_vector = 0;
-  ts->all_taps = 0;
-  ts->vector_pairs = 0;
-  ts->pair_entries = two ? 2 : 1;
-  ts->max_read_end = max_end;
-  return e;
-}
-
 // Contract pair-entry tables when every src element is a tap, from the
 // slice's inverse map (dst lane of each src lane, continuing into the next
-// slice): for 32 and 64-bit lanes through the target's
-// dense_contract_tables (lanes of the map's own width; a tile's dst lanes fit
-// them, BuildTiles checks), for narrower ones a lane at a time
-// (DenseContractTablesScalar, a 32-bit map). Returns the entry count (1 from
-// the target's writer), or 0 when this writer does not apply.
+// slice), through the target's dense_contract_tables (32 and 64-bit lanes:
+// a map of their own width, a tile's dst lanes fit them, BuildTiles checks;
+// narrower ones: a 32-bit map). Returns the entry count (1 from the
+// target's writer), or 0 when this writer does not apply (the general
+// writer then runs).
 template <typename T>
 uint64_t WriteDenseContractTables(const Plan& p, const ExpandKernels& k, TileState* ts) {
   using M = typename std::conditional<(sizeof(T) >= 4), T, uint32_t>::type;
@@ -370,7 +313,11 @@ uint64_t WriteDenseContractTables(const Plan& p, const ExpandKernels& k, TileSta
       (src_slice + lanes + 1) * sizeof(M) > kMaxMapBytes) {
     return 0;
   }
-  alignas(64) M inv[kMaxMapBytes / sizeof(M)];
+  // inv[-1] is readable (DenseContractTablesNarrow loads lane j - 1 of each
+  // lane j); its value does not matter.
+  alignas(64) M inv_lanes[kMaxMapBytes / sizeof(M) + 1];
+  inv_lanes[0] = 0;
+  M* const inv = inv_lanes + 1;
   uint64_t at = 0;
   const uint64_t group_lanes = p.group / lb;
   const uint64_t step = p.axis[p.rank - 1].dilation * group_lanes;
@@ -389,13 +336,8 @@ uint64_t WriteDenseContractTables(const Plan& p, const ExpandKernels& k, TileSta
   for (uint64_t i = src_slice; i <= src_slice + lanes; ++i) {
     inv[i] = static_cast<M>(inv[i - src_slice] + slice);
   }
-  if constexpr (sizeof(T) >= 4) {
-    return k.dense_contract_tables(reinterpret_cast<const uint8_t*>(inv), src_slice, slice, ts) ? 1
-                                                                                                : 0;
-  } else {
-    static_cast<void>(k);
-    return DenseContractTablesScalar<T>(inv, src_slice, slice, ts);
-  }
+  return k.dense_contract_tables(reinterpret_cast<const uint8_t*>(inv), src_slice, slice, ts) ? 1
+                                                                                              : 0;
 }
 
 // Walks the taps of one tile and writes its tables and their summary
