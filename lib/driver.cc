@@ -471,14 +471,20 @@ bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side, bool pe
 // 1.12 / 1.04, K7 D4 at 200 KiB (5) 1.04.
 constexpr uint64_t kMinPairTiles = 8;
 // Where the expanded tensor has at most kDensePairRatio bytes per dense
-// byte (dilation 2 on both axes: 2.8-3.4), with lanes of 32 or 64 bits,
-// from one whole tile per kDensePairTileVectors vectors of a tile (at
-// least one). Against 8 tiles: f32 K3 D2 (9-vector tiles) at 1.6 / 2 / 3 /
-// 3.2 / 4.8 / 8 / 11 KiB (1 / 1 / 1 / 2 / 3 / 5 / 7 tiles) 0.58 / 0.63 /
+// byte (dilation 2 on both axes: 2.8-3.4), from one whole tile per
+// kDensePairTileVectors vectors of a tile (at least one). Against 8 tiles: f32 K3 D2 (9-vector
+// tiles) at 1.6 / 2 / 3 / 3.2 / 4.8 / 8 / 11 KiB (1 / 1 / 1 / 2 / 3 / 5 / 7 tiles) 0.58 / 0.63 /
 // 0.62 / 0.63 / 0.64 / 0.63 / 0.60 of the time, f64 K3 D2 at 2 / 4.7 KiB
 // 0.80 / 0.79; K5 D2 (25 vectors) at 6.8 / 15.6 / 20.7 / 36 KiB (1 / 3 /
 // 4 / 7) 1.00 / 0.77 / 0.70 / 0.64; K7 D2 (49 vectors) at 12.8 / 32 / 43 /
-// 65 KiB (1 / 3 / 4 / 6) 1.26 / 0.98 / 0.92 / 0.84.
+// 65 KiB (1 / 3 / 4 / 6) 1.26 / 0.98 / 0.92 / 0.84. Lanes of 8 and 16
+// bits, once their pair tables took a pass of compares per vector instead
+// of a step per lane (DenseContractTablesNarrow; the Zen 5 EPYC VM, against
+// 8 tiles): u8 / u16 K3 D2 at 11.2 KiB (7 tiles) 0.65 / 0.69 of the time,
+// at 1.6 / 3.2 / 4.8 / 8 KiB (1 / 2 / 3 / 5) 1.00 / 1.00 / 0.97-1.00 /
+// 1.03; K5 D2 at 15.6 KiB (3) 0.83 / 0.79, u8 at 36 KiB (7) 0.84; K7 D2 at
+// 12.8 / 32 KiB (1 / 3) 0.94 / 0.97; u16 3-D K3 D2 at 30 KiB 0.96; u8 3-D
+// K3 D2 at 8 KiB (1 tile) 0.97-1.10 (10 ns steps of ~300 ns).
 constexpr uint64_t kDensePairRatio = 4;
 constexpr uint64_t kDensePairTileVectors = 16;
 
@@ -487,9 +493,7 @@ bool PairTilesPay(const Plan& p, const Target& target, const TileState& ts) {
   const uint64_t per_slice = Divisor(ts.lane_bytes).Div(p.src_outer_stride);  // output lanes
   const uint64_t slices = WholeVectorSlices(per_slice, Divisor(ts.lanes), ts.lanes);
   const uint64_t tiles = Divisor(slices).Div(p.outer);
-  // (Not for 8 and 16-bit lanes, whose pair tables are built a lane at a
-  // time: u8 / u16 K3 D2 at 4.7 KiB, 3 tiles, 1.37 / 1.26.)
-  if (ts.lane_bytes >= 4 && p.dst_bytes / kDensePairRatio <= p.src_bytes) {  // expanded, dense
+  if (p.dst_bytes / kDensePairRatio <= p.src_bytes) {                        // expanded, dense
     const uint64_t vectors = slices * per_slice / ts.lanes;                  // a whole tile's
     const uint64_t min_tiles = vectors / kDensePairTileVectors;
     return tiles >= (min_tiles > 1 ? min_tiles : 1);
