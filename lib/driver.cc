@@ -479,7 +479,7 @@ constexpr uint64_t kMinPairTiles = 8;
 // 4 / 7) 1.00 / 0.77 / 0.70 / 0.64; K7 D2 (49 vectors) at 12.8 / 32 / 43 /
 // 65 KiB (1 / 3 / 4 / 6) 1.26 / 0.98 / 0.92 / 0.84. Lanes of 8 and 16
 // bits, once their pair tables took a pass of compares per vector instead
-// of a step per lane (DenseContractTablesNarrow; the Zen 5 EPYC VM, against
+// of a step per lane (DenseContractTablesPairs; the Zen 5 EPYC VM, against
 // 8 tiles): u8 / u16 K3 D2 at 11.2 KiB (7 tiles) 0.65 / 0.69 of the time,
 // at 1.6 / 3.2 / 4.8 / 8 KiB (1 / 2 / 3 / 5) 1.00 / 1.00 / 0.97-1.00 /
 // 1.03; K5 D2 at 15.6 KiB (3) 0.83 / 0.79, u8 at 36 KiB (7) 0.84; K7 D2 at

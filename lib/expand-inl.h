@@ -1274,38 +1274,33 @@ inline void FinishPairTables(bool two, uint64_t max_end, TileState* ts) {
 // Contract pair entries of a dense tile (see
 // ExpandKernels::dense_contract_tables): output vector k takes src lanes
 // [kN, kN + N) of the tile, whose input lanes P (dst lanes from the tile's
-// start) rise; each entry takes the run of them inside the pair of whole
-// vectors from its first, rounded down to a vector: a compare, a subtract
-// and a blend per entry, where the general writer stepped once per tap (a
-// one-shot K5 D3 f32 contract of 256 KiB on AVX-512 spent ~30% of its
-// library samples there, tools/profile.sh).
-//
+// start) rise. An entry takes the lanes inside the pair of whole vectors
+// from its first lane's, rounded down to a vector; the next starts on the
+// first lane past that pair, which starts a dst vector. So one pass of
+// compares of neighbouring lanes marks the lanes that start a dst vector in
+// a bit mask, a branch-free walk over its bits keeps those that start an
+// entry, and each entry is one blend of the vector's dst lanes (8 and
+// 16-bit lanes: mod 2^bits; `inv` is 32-bit for them, as their lanes
+// cannot hold a tile's dst lanes) minus its offset with marks (BlankEntry
+// in lib/tiles.cc). The general writer steps once per tap (a one-shot K5 D3
+// f32 contract of 256 KiB on AVX-512 spent ~30% of its library samples
+// there); written a lane at a time with a branch per lane, u8 K5 D3 at 256
+// KiB took 1.15 of the time of this, u16 1.05, u8 K3 D2 at 16 KiB 1.75.
+// Finding each entry's end by counting its lanes below the pair instead
+// chained the entries through a load, a broadcast and popcounts, and a
+// branch per dst vector in the walk mispredicted.
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL  // VectorPairs
-// Lanes of 8 and 16 bits take a 32-bit `inv` (their lanes cannot hold a
-// tile's dst lanes). An entry starts on a lane whose dst vector (its dst
-// lane rounded down to a vector) lies past the pair of the entry before,
-// so on a lane that starts a dst vector: compares of neighbouring lanes
-// mark those in a bit mask, a branch-free walk over its bits keeps the
-// entry starts, and each entry is then one blend of the vector's dst lanes
-// (mod 2^bits, in lanes of T) minus its offset with the marks of
-// BlankEntry (lib/tiles.cc). (Before
-// it, these lanes were written one at a time with a branch per lane: 0.86
-// - 0.89 of the time of a one-shot u8 K5 D3 contract at 256 KiB with this,
-// u16 0.96, u8 K3 D2 at 16 KiB 0.57. Finding each entry's end by counting
-// its lanes instead chained the entries through a load, a broadcast and
-// popcounts, and the walk's branch per dst vector mispredicted.)
 template <class D>
-bool DenseContractTablesNarrow(D d, const uint32_t* HWY_RESTRICT inv, uint64_t src_slice,
-                               uint64_t slice, TileState* ts) {
+bool DenseContractTablesPairs(D d, const uint8_t* inv_bytes, uint64_t src_slice, uint64_t slice,
+                              TileState* ts) {
   using T = hn::TFromD<D>;
-  const hn::Repartition<uint32_t, D> d32;
-  const hn::Rebind<int32_t, decltype(d32)> di32;
-  const hn::Rebind<T, decltype(d32)> dt;
-  const hn::Half<D> dh;
-  const size_t N = hn::Lanes(d), N32 = hn::Lanes(d32);
-  constexpr size_t kChunks = sizeof(uint32_t) / sizeof(T);
+  using M = typename std::conditional<(sizeof(T) >= 4), T, uint32_t>::type;  // inv's lanes
+  const hn::Repartition<M, D> dm;
+  const size_t N = hn::Lanes(d), NM = hn::Lanes(dm);
+  constexpr size_t kChunks = sizeof(M) / sizeof(T);
   static_assert(hn::MaxLanes(D()) <= 64, "a vector's lanes are bits of a uint64_t");
   if (sizeof(T) != ts->lane_bytes || N != ts->lanes) return false;
+  const M* HWY_RESTRICT inv = reinterpret_cast<const M*>(inv_bytes);
   T* HWY_RESTRICT index = reinterpret_cast<T*>(ts->index);
   uint32_t* HWY_RESTRICT offset = ts->offset;
   uint8_t* HWY_RESTRICT has_taps = ts->has_taps;
@@ -1314,8 +1309,7 @@ bool DenseContractTablesNarrow(D d, const uint32_t* HWY_RESTRICT inv, uint64_t s
   const uint64_t max_entries = MaxPairEntries(N, sizeof(T));
   // Lane j of an entry that does not take it: kOtherBit | (N + j).
   const auto blank = hn::Iota(d, static_cast<T>(kOtherBit<T> | N));
-  const auto vector_bits = hn::Set(d32, static_cast<uint32_t>(0u - N));  // rounds down
-  const auto low_bits = hn::Set(d32, static_cast<uint32_t>(hwy::LimitsMax<T>()));
+  const auto vector_bits = hn::Set(dm, static_cast<M>(M{0} - N));  // rounds down
   uint64_t e = 0, max_end = 0;
   bool two = true;
   for (uint64_t k = 0; k < vectors; ++k) {
@@ -1325,43 +1319,50 @@ bool DenseContractTablesNarrow(D d, const uint32_t* HWY_RESTRICT inv, uint64_t s
     // mispredicted, and it chained the vectors).
     const uint64_t slices = k * N / src_slice, phase = k * N - slices * src_slice;
     const uint64_t base = slices * slice;
-    const uint32_t* HWY_RESTRICT v = inv + phase;
-    const auto vbase = hn::Set(d32, static_cast<uint32_t>(base));
-    // Chunk q's dst lanes, mod 2^bits, as lanes of T.
-    auto low = [&](size_t q) {
-      const auto p = hn::And(hn::Add(hn::LoadU(d32, v + q * N32), vbase), low_bits);
-      return hn::DemoteTo(dt, hn::BitCast(di32, p));
-    };
+    const M* HWY_RESTRICT v = inv + phase;
+    const auto vbase = hn::Set(dm, static_cast<M>(base));
+    // The vector's dst lanes, narrow ones mod 2^bits.
     hn::Vec<D> lanes;
-    if constexpr (kChunks == 2) {
-      lanes = hn::Combine(d, low(1), low(0));
+    if constexpr (kChunks == 1) {
+      lanes = hn::Add(hn::LoadU(d, v), vbase);
     } else {
-      const hn::Half<decltype(dh)> dq;
-      lanes = hn::Combine(d, hn::Combine(dh, low(3), low(2)), hn::Combine(dh, low(1), low(0)));
-      static_cast<void>(dq);
+      const hn::Rebind<int32_t, decltype(dm)> di32;
+      const hn::Rebind<T, decltype(dm)> dt;
+      const hn::Half<D> dh;
+      const auto low_bits = hn::Set(dm, static_cast<M>(hwy::LimitsMax<T>()));
+      auto low = [&](size_t q) {
+        const auto p = hn::And(hn::Add(hn::LoadU(dm, v + q * NM), vbase), low_bits);
+        return hn::DemoteTo(dt, hn::BitCast(di32, p));
+      };
+      if constexpr (kChunks == 2) {
+        lanes = hn::Combine(d, low(1), low(0));
+      } else {
+        lanes = hn::Combine(d, hn::Combine(dh, low(3), low(2)), hn::Combine(dh, low(1), low(0)));
+      }
     }
     // Bit j: lane j's dst vector differs from lane j - 1's (inv[-1] is
     // readable; bit 0 is not used). An AVX-512 mask's bits are its lanes'.
     uint64_t starts = 0;
     for (size_t q = 0; q < kChunks; ++q) {
-      const size_t first = q * N32;
-      const auto here = hn::And(hn::Add(hn::LoadU(d32, v + first), vbase), vector_bits);
-      const auto before = hn::And(hn::Add(hn::LoadU(d32, v + first - 1), vbase), vector_bits);
+      const size_t first = q * NM;
+      const auto here = hn::And(hn::Add(hn::LoadU(dm, v + first), vbase), vector_bits);
+      const auto before = hn::And(hn::Add(hn::LoadU(dm, v + first - 1), vbase), vector_bits);
       const size_t valid = n > first ? n - first : 0;
-      starts |= uint64_t{hn::And(hn::FirstN(d32, valid), hn::Ne(here, before)).raw} << first;
+      starts |= uint64_t{hn::And(hn::FirstN(dm, valid), hn::Ne(here, before)).raw} << first;
     }
-    if (e + 1 + hwy::PopCount(starts & ~uint64_t{1}) > max_entries) return false;
     // Lane 0 opens entry `cur`; each dst vector past its pair opens the
     // next. Branch-free: at each start the open entry is stored as ending
-    // there, and stored again while the starts do not open another.
+    // there, and stored again while the starts do not open another (past
+    // the tables' last entry, into it: the tables overflow, see below).
     uint64_t cur = e, off = (uint64_t{v[0]} + base) / N * N, end = off + 2 * N;
     size_t j0 = 0;
     auto store = [&](size_t j1) {
+      const uint64_t at = cur < max_entries ? cur : max_entries - 1;
       const auto take = hn::AndNot(hn::FirstN(d, j0), hn::FirstN(d, j1));
       hn::StoreU(hn::IfThenElse(take, hn::Sub(lanes, hn::Set(d, static_cast<T>(off))), blank), d,
-                 index + cur * N);
-      offset[cur] = static_cast<uint32_t>(off);
-      has_taps[cur] = 1;
+                 index + at * N);
+      offset[at] = static_cast<uint32_t>(off);
+      has_taps[at] = 1;
     };
     for (starts &= ~uint64_t{1}; starts != 0; starts &= starts - 1) {
       const size_t j = hwy::Num0BitsBelowLS1Bit_Nonzero64(starts);
@@ -1374,6 +1375,7 @@ bool DenseContractTablesNarrow(D d, const uint32_t* HWY_RESTRICT inv, uint64_t s
       end = opens ? off + 2 * N : end;
     }
     store(n);
+    if (cur >= max_entries) return false;
     max_end = end;  // dst lanes rise through the tile
     const uint32_t c = static_cast<uint32_t>(cur + 1 - e);
     e = cur + 1;
@@ -1383,68 +1385,20 @@ bool DenseContractTablesNarrow(D d, const uint32_t* HWY_RESTRICT inv, uint64_t s
   FinishPairTables(two, max_end, ts);
   return e != 0;
 }
-
 #endif  // HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
 
 template <class D>
-bool DenseContractTablesFor(D d, const uint8_t* inv_bytes, uint64_t src_slice, uint64_t slice,
+bool DenseContractTablesFor(D d, const uint8_t* inv, uint64_t src_slice, uint64_t slice,
                             TileState* ts) {
-  using T = hn::TFromD<D>;
-  const size_t N = hn::Lanes(d);
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
-  if constexpr (VectorPairs(D()) && sizeof(T) < 4) {
-    return DenseContractTablesNarrow(d, reinterpret_cast<const uint32_t*>(inv_bytes), src_slice,
-                                     slice, ts);
-  } else  // NOLINT(readability/braces)
+  if constexpr (VectorPairs(D())) return DenseContractTablesPairs(d, inv, src_slice, slice, ts);
 #endif
-      if constexpr (!VectorPairs(D()) || sizeof(T) < 4) {
-    static_cast<void>(inv_bytes);
-    static_cast<void>(src_slice);
-    static_cast<void>(slice);
-    static_cast<void>(ts);
-    return false;
-  } else {
-    if (sizeof(T) != ts->lane_bytes || N != ts->lanes) return false;
-    const T* HWY_RESTRICT inv = reinterpret_cast<const T*>(inv_bytes);
-    T* HWY_RESTRICT index = reinterpret_cast<T*>(ts->index);
-    uint32_t* HWY_RESTRICT offset = ts->offset;
-    uint8_t* HWY_RESTRICT has_taps = ts->has_taps;
-    uint16_t* HWY_RESTRICT count = ts->count;
-    const uint64_t vectors = ts->vectors, out_lanes = ts->out_lanes;
-    const uint64_t max_entries = MaxPairEntries(N, sizeof(T));
-    const auto other = hn::Set(d, kOtherBit<T>);  // "keep the vector so far"
-    uint64_t e = 0, phase = 0, base = 0, max_end = 0;
-    bool two = true;
-    for (uint64_t k = 0; k < vectors; ++k) {
-      const size_t n = out_lanes - k * N < N ? static_cast<size_t>(out_lanes - k * N) : N;
-      const auto p = hn::Add(hn::LoadU(d, inv + phase), hn::Set(d, static_cast<T>(base)));
-      const auto valid = hn::FirstN(d, n);
-      size_t j0 = 0;
-      uint32_t c = 0;
-      while (j0 < n) {
-        if (e == max_entries) return false;
-        const uint64_t off = (inv[phase + j0] + base) / N * N;
-        const auto below = hn::And(valid, hn::Lt(p, hn::Set(d, static_cast<T>(off + 2 * N))));
-        const auto take = hn::AndNot(hn::FirstN(d, j0), below);
-        hn::StoreU(hn::IfThenElse(take, hn::Sub(p, hn::Set(d, static_cast<T>(off))), other), d,
-                   index + e * N);
-        offset[e] = static_cast<uint32_t>(off);
-        has_taps[e] = 1;
-        if (off + 2 * N > max_end) max_end = off + 2 * N;
-        ++e;
-        ++c;
-        j0 = hn::CountTrue(d, below);
-      }
-      count[k] = static_cast<uint16_t>(c);
-      two &= c == 2;
-      for (phase += N; phase >= src_slice;) {
-        phase -= src_slice;
-        base += slice;
-      }
-    }
-    FinishPairTables(two, max_end, ts);
-    return e != 0;
-  }
+  static_cast<void>(d);
+  static_cast<void>(inv);
+  static_cast<void>(src_slice);
+  static_cast<void>(slice);
+  static_cast<void>(ts);
+  return false;
 }
 
 bool DenseContractTables(const uint8_t* inv, uint64_t src_slice, uint64_t slice, TileState* ts) {

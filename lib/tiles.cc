@@ -313,7 +313,7 @@ uint64_t WriteDenseContractTables(const Plan& p, const ExpandKernels& k, TileSta
       (src_slice + lanes + 1) * sizeof(M) > kMaxMapBytes) {
     return 0;
   }
-  // inv[-1] is readable (DenseContractTablesNarrow loads lane j - 1 of each
+  // inv[-1] is readable (DenseContractTablesPairs loads lane j - 1 of each
   // lane j); its value does not matter.
   alignas(64) M inv_lanes[kMaxMapBytes / sizeof(M) + 1];
   inv_lanes[0] = 0;
