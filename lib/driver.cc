@@ -472,19 +472,17 @@ bool TileCandidate(const Plan& p, const ExpandKernels& k, TileSide side, bool pe
 constexpr uint64_t kMinPairTiles = 8;
 // Where the expanded tensor has at most kDensePairRatio bytes per dense
 // byte (dilation 2 on both axes: 2.8-3.4), from one whole tile per
-// kDensePairTileVectors vectors of a tile (at least one). Against 8 tiles: f32 K3 D2 (9-vector
-// tiles) at 1.6 / 2 / 3 / 3.2 / 4.8 / 8 / 11 KiB (1 / 1 / 1 / 2 / 3 / 5 / 7 tiles) 0.58 / 0.63 /
-// 0.62 / 0.63 / 0.64 / 0.63 / 0.60 of the time, f64 K3 D2 at 2 / 4.7 KiB
-// 0.80 / 0.79; K5 D2 (25 vectors) at 6.8 / 15.6 / 20.7 / 36 KiB (1 / 3 /
-// 4 / 7) 1.00 / 0.77 / 0.70 / 0.64; K7 D2 (49 vectors) at 12.8 / 32 / 43 /
-// 65 KiB (1 / 3 / 4 / 6) 1.26 / 0.98 / 0.92 / 0.84. Lanes of 8 and 16
-// bits, once their pair tables took a pass of compares per vector instead
-// of a step per lane (DenseContractTablesPairs; the Zen 5 EPYC VM, against
-// 8 tiles): u8 / u16 K3 D2 at 11.2 KiB (7 tiles) 0.65 / 0.69 of the time,
-// at 1.6 / 3.2 / 4.8 / 8 KiB (1 / 2 / 3 / 5) 1.00 / 1.00 / 0.97-1.00 /
-// 1.03; K5 D2 at 15.6 KiB (3) 0.83 / 0.79, u8 at 36 KiB (7) 0.84; K7 D2 at
-// 12.8 / 32 KiB (1 / 3) 0.94 / 0.97; u16 3-D K3 D2 at 30 KiB 0.96; u8 3-D
-// K3 D2 at 8 KiB (1 tile) 0.97-1.10 (10 ns steps of ~300 ns).
+// kDensePairTileVectors vectors of a tile (at least one). Against 8 tiles:
+// f32 K3 D2 (9-vector tiles) at 1.6 / 2 / 3 / 3.2 / 4.8 / 8 / 11 KiB (1 / 1
+// / 1 / 2 / 3 / 5 / 7 tiles) 0.58 / 0.63 / 0.62 / 0.63 / 0.64 / 0.63 /
+// 0.60 of the time, f64 K3 D2 at 2 / 4.7 KiB 0.80 / 0.79; K5 D2 (25 vectors) at 6.8 / 15.6 / 20.7 /
+// 36 KiB (1 / 3 / 4 / 7) 1.00 / 0.77 / 0.70 / 0.64; K7 D2 (49 vectors) at 12.8 / 32 / 43 / 65 KiB
+// (1 / 3 / 4 / 6) 1.26 / 0.98 / 0.92 / 0.84. Lanes of 8 and 16 bits, once their pair tables took a
+// pass of compares per vector instead of a step per lane (DenseContractTablesPairs; the Zen 5 EPYC
+// VM, against 8 tiles): u8 / u16 K3 D2 at 11.2 KiB (7 tiles) 0.65 / 0.69 of the time, at 1.6 / 3.2
+// / 4.8 / 8 KiB (1 / 2 / 3 / 5) 1.00 / 1.00 / 0.97-1.00 / 1.03; K5 D2 at 15.6 KiB (3) 0.83 / 0.79,
+// u8 at 36 KiB (7) 0.84; K7 D2 at 12.8 / 32 KiB (1 / 3) 0.94 / 0.97; u16 3-D K3 D2 at 30 KiB 0.96;
+// u8 3-D K3 D2 at 8 KiB (1 tile) 0.97-1.10 (10 ns steps of ~300 ns).
 constexpr uint64_t kDensePairRatio = 4;
 constexpr uint64_t kDensePairTileVectors = 16;
 

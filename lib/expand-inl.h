@@ -1254,23 +1254,6 @@ bool DenseTablesFor(D d, const uint8_t* map_bytes, uint64_t slice, TileState* ts
   return true;
 }
 
-// The most pair entries of `lanes` lanes of `lane_bytes` a TileState holds.
-constexpr uint64_t MaxPairEntries(uint64_t lanes, uint64_t lane_bytes) {
-  return TileState::kMaxEntries < TileState::kIndexBytes / (lanes * lane_bytes)
-             ? TileState::kMaxEntries
-             : TileState::kIndexBytes / (lanes * lane_bytes);
-}
-
-// The summary of a dense tile's pair tables: `two` where every output
-// vector took two entries; max_end, past the last lane any entry reads.
-inline void FinishPairTables(bool two, uint64_t max_end, TileState* ts) {
-  ts->one_per_vector = 0;
-  ts->all_taps = 0;
-  ts->vector_pairs = 0;
-  ts->pair_entries = two ? 2 : 1;
-  ts->max_read_end = max_end;
-}
-
 // Contract pair entries of a dense tile (see
 // ExpandKernels::dense_contract_tables): output vector k takes src lanes
 // [kN, kN + N) of the tile, whose input lanes P (dst lanes from the tile's
@@ -1306,7 +1289,9 @@ bool DenseContractTablesPairs(D d, const uint8_t* inv_bytes, uint64_t src_slice,
   uint8_t* HWY_RESTRICT has_taps = ts->has_taps;
   uint16_t* HWY_RESTRICT count = ts->count;
   const uint64_t vectors = ts->vectors, out_lanes = ts->out_lanes;
-  const uint64_t max_entries = MaxPairEntries(N, sizeof(T));
+  const uint64_t max_entries = TileState::kMaxEntries < TileState::kIndexBytes / (N * sizeof(T))
+                                   ? TileState::kMaxEntries
+                                   : TileState::kIndexBytes / (N * sizeof(T));
   // Lane j of an entry that does not take it: kOtherBit | (N + j).
   const auto blank = hn::Iota(d, static_cast<T>(kOtherBit<T> | N));
   const auto vector_bits = hn::Set(dm, static_cast<M>(M{0} - N));  // rounds down
@@ -1382,7 +1367,11 @@ bool DenseContractTablesPairs(D d, const uint8_t* inv_bytes, uint64_t src_slice,
     count[k] = static_cast<uint16_t>(c);
     two &= c == 2;
   }
-  FinishPairTables(two, max_end, ts);
+  ts->one_per_vector = 0;
+  ts->all_taps = 0;
+  ts->vector_pairs = 0;
+  ts->pair_entries = two ? 2 : 1;
+  ts->max_read_end = max_end;
   return e != 0;
 }
 #endif  // HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
