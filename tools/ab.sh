@@ -16,6 +16,9 @@
 #      AB_TARGET_B=AVX2 tools/ab.sh HEAD HEAD expand 7 4 268435456 1 20
 #        (AB_TARGET_A / AB_TARGET_B force a target on one side: two targets
 #        of one build compared in one process)
+#      AB_REPS=20 AB_RANK=1 tools/ab.sh HEAD WORKTREE plan-contract 3 2 1024
+#        (20 calls a timed sample: calls of ~100 ns take a few of this VM's
+#        10 ns clock steps)
 #      AB_ALLOW_MISMATCH=1 tools/ab.sh HEAD WORKTREE expand 3 2 262144
 #        (times B even where its bytes differ from A's: a deliberately wrong
 #        build that bounds what a change could gain)
