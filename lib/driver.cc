@@ -781,6 +781,18 @@ bool PlanesBeforeWalk(const Plan& p) {
   return WalkStores(p) > over;
 }
 
+// Whether a plan of small tensors (its tap list: ListSmallTaps) takes the
+// vector loop of ExpandKernels::planes / ContractKernels::planes first, where
+// that fits: past kPlanesOverListTaps tap elements (twice that for contracts
+// past rank 2), as the list moves an element at a time (~0.4 ns each here)
+// while the loop builds its tables per call.
+constexpr uint32_t kPlanesOverListTaps = 200;
+bool PlanesBeforeList(const Plan& p, const Prepared& prepared, TileSide side) {
+  const uint32_t over =
+      side == TileSide::kContract && p.rank > 2 ? 2 * kPlanesOverListTaps : kPlanesOverListTaps;
+  return prepared.small_pairs != nullptr && prepared.small_taps > over && p.group < 16;
+}
+
 Route ExpandRoute(const Plan& p) {
   if (p.dst_bytes == 0) return Route::kNone;
   if (p.dst_bytes <= kSmallBytes) return Route::kSmall;
@@ -812,7 +824,11 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
       // dilate_expand_2d's case, described: its loop (the small call, K3 D2
       // f32: one-shot 32 -> 26 ns, with a plan 8.9 -> 8.7 ns).
       if (ExpandIfSquare(p, src, dst)) return;
-      if (prepared == nullptr && PlanesBeforeWalk(p) && target.expand->planes(p, src, dst)) return;
+      if ((prepared == nullptr ? PlanesBeforeWalk(p)
+                               : PlanesBeforeList(p, *prepared, TileSide::kExpand)) &&
+          target.expand->planes(p, src, dst)) {
+        return;
+      }
       if (prepared != nullptr && prepared->small_pairs != nullptr) {
         return ExpandListed(p, prepared->small_pairs, prepared->small_taps, src, dst);
       }
@@ -934,7 +950,10 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
   switch (ContractRoute(p)) {
     case Route::kSmall:
       if (!verify && prepared != nullptr && prepared->small_pairs != nullptr) {
-        ContractListed(p, prepared->small_pairs, prepared->small_taps, expanded, dense);
+        if (!PlanesBeforeList(p, *prepared, TileSide::kContract) ||
+            !target.contract->planes(p, expanded, dense)) {
+          ContractListed(p, prepared->small_pairs, prepared->small_taps, expanded, dense);
+        }
         return true;
       }
       // (The small call's case: K3 D2 f32 at 0.5 / 1 KiB 0.29 / 0.21 of the
