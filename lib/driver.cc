@@ -943,7 +943,14 @@ DILATE_NOINLINE bool ContractRows(const Plan& p, const Target& target, const uin
 // 10 / 20 KB 0.25 / 0.78 / 0.99, u16 at 2 KB 0.36, f64 K5 D3 at 5.2 KB
 // 0.74, 3-D K3 D2 at 1 / 4 / 16 KB 0.96-1.20 / 0.67 / 0.74, OHWI inner 3
 // at 3.9 / 12 KB 0.57 / 0.66. 1-D f32 past 8 KB keeps its dense tables.
+// Past rank 2, up to kContractPlanesBytesRank3: tiles of 3-D kernels take
+// the general table writer. Against tiles (the Zen 5 EPYC VM), 3-D K3 D2
+// u8 at 16 / 32 / 64 KB 0.29 / 0.36 / 0.82 of the time, u16 0.52 / 0.55 /
+// 0.67, f32 0.51 / 0.55 / 0.70; at 256 KB u8 1.13, f32 0.89, f64 even. (1-D
+// and 2-D at 16 KB: u8 0.96 / 0.97, u16 1-D 1.04, f32 2-D 1.04; beyond, up
+// to 2x.)
 constexpr uint64_t kContractPlanesBytes = 8 * 1024;
+constexpr uint64_t kContractPlanesBytesRank3 = 64 * 1024;
 
 bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, uint8_t* dense,
                  bool verify, const Threading& threading, const Prepared* prepared) {
@@ -997,8 +1004,10 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
       }
       // One-shot, small kernels several at a time by the target's vector
       // loop (ContractKernels::planes), to kContractPlanesBytes. Serial.
-      static_assert(kContractPlanesBytes <= kMinParallelBytes, "vector-loop contracts are serial");
-      if (!verify && prepared == nullptr && p.dst_bytes <= kContractPlanesBytes &&
+      static_assert(kContractPlanesBytesRank3 <= kMinParallelBytes,
+                    "vector-loop contracts are serial");
+      if (!verify && prepared == nullptr &&
+          p.dst_bytes <= (p.rank > 2 ? kContractPlanesBytesRank3 : kContractPlanesBytes) &&
           target.contract->planes(p, expanded, dense)) {
         return true;
       }
