@@ -279,6 +279,36 @@ TEST_P(Contract, LongRowsFewSlicesMatchReference) {
   }
 }
 
+// 3-D kernels from 1 KB of expanded bytes to past 64 KB, which a one-shot
+// contract takes by the vector loop of small kernels to
+// kContractPlanesBytesRank3 (lib/driver.cc), by tiles beyond: planes of
+// several kernels, the last one cut short. Every element size, inner 1 and
+// 3, K3 D2 and K3 D3; arbitrary input.
+TEST_P(Contract, ThreeDimensionalKernelsMatchReference) {
+  Rng rng(CaseSeed(0x3D3D, 0));
+  for (uint32_t dtype : {DILATE_DTYPE_U8, DILATE_DTYPE_U16, DILATE_DTYPE_F32, DILATE_DTYPE_F64}) {
+    for (uint64_t inner : {1u, 3u}) {
+      for (uint64_t d : {2u, 3u}) {
+        const uint64_t e = dilate_dtype_size(dtype), l = 2 * d + 1;
+        const uint64_t kernel = l * l * l * inner * e;  // expanded bytes
+        for (uint64_t bytes : {1000u, 9000u, 40000u, 66000u, 70000u}) {
+          if (Scaled(100) < 50 && bytes > 9000u) continue;  // (qemu)
+          const uint64_t outer = (bytes + kernel - 1) / kernel + rng.Uniform(0, 2);
+          const dilate_desc desc = CubeDesc(dtype, 3, outer, inner, 3, d);
+          SCOPED_TRACE(testing::Message() << Describe(desc));
+          const ExpectedShape shape = ComputeShape(desc);
+          ASSERT_EQ(shape.status, DILATE_OK);
+          std::vector<uint8_t> expanded(shape.dst_bytes), want(shape.src_bytes);
+          rng.FillBytes(expanded.data(), expanded.size());
+          ASSERT_FALSE(dilate_ref::Contract(desc, expanded.data(), want.data(), want.size()));
+          ExpectContract(desc, expanded, 0, DILATE_OK, want, rng);
+          if (testing::Test::HasFailure()) return;
+        }
+      }
+    }
+  }
+}
+
 DILATE_INSTANTIATE_ON_ALL_TARGETS(Contract);
 
 }  // namespace
