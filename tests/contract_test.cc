@@ -47,6 +47,19 @@ void ExpectContract(const dilate_desc& desc, const std::vector<uint8_t>& expande
       << "flags " << flags << ": dense differs from " << (written ? "dilate_ref" : "its old bytes");
 }
 
+// Contracts arbitrary expanded bytes for `desc` without the hole check and
+// expects dilate_ref::Contract's dense bytes; returns both.
+void ExpectArbitraryInput(const dilate_desc& desc, Rng& rng, std::vector<uint8_t>* expanded,
+                          std::vector<uint8_t>* want) {
+  const ExpectedShape shape = ComputeShape(desc);
+  ASSERT_EQ(shape.status, DILATE_OK);
+  expanded->assign(shape.dst_bytes, 0);
+  want->assign(shape.src_bytes, 0);
+  rng.FillBytes(expanded->data(), expanded->size());
+  ASSERT_FALSE(dilate_ref::Contract(desc, expanded->data(), want->data(), want->size()));
+  ExpectContract(desc, *expanded, 0, DILATE_OK, *want, rng);
+}
+
 TEST_P(Contract, InvertsExpand) {
   const uint64_t cases = Scaled(600, 20);
   for (uint64_t i = 0; i < cases && !HasFailure(); ++i) {
@@ -228,15 +241,11 @@ TEST_P(Contract, ManyKernelsMatchReference) {
         desc.dilation[0] = desc.dilation[1] = kd[1];
         if (!all_shapes && (kd[0] != 3 || kd[1] != 2 || inner != 1)) continue;
         SCOPED_TRACE(testing::Message() << Describe(desc));
-        const ExpectedShape shape = ComputeShape(desc);
-        ASSERT_EQ(shape.status, DILATE_OK);
-        std::vector<uint8_t> expanded(shape.dst_bytes), want(shape.src_bytes);
-        rng.FillBytes(expanded.data(), expanded.size());
-        ASSERT_FALSE(dilate_ref::Contract(desc, expanded.data(), want.data(), want.size()));
-        ExpectContract(desc, expanded, 0, DILATE_OK, want, rng);
+        std::vector<uint8_t> expanded, want;
+        ASSERT_NO_FATAL_FAILURE(ExpectArbitraryInput(desc, rng, &expanded, &want));
         ExpectContract(desc, expanded, DILATE_FLAG_VERIFY_HOLES, DILATE_ERROR_HOLE_NOT_FILL, want,
                        rng);
-        std::vector<uint8_t> src(shape.src_bytes);
+        std::vector<uint8_t> src(want.size());
         rng.FillBytes(src.data(), src.size());
         dilate_ref::Expand(desc, src.data(), expanded.data());
         ExpectContract(desc, expanded, DILATE_FLAG_VERIFY_HOLES, DILATE_OK, src, rng);
@@ -258,13 +267,9 @@ TEST_P(Contract, LongRowsFewSlicesMatchReference) {
         for (uint64_t outer : {1u, 4u, 16u, 17u}) {
           const dilate_desc desc = CubeDesc(dtype, 1, outer, 1, k, d);
           SCOPED_TRACE(testing::Message() << Describe(desc));
-          const ExpectedShape shape = ComputeShape(desc);
-          ASSERT_EQ(shape.status, DILATE_OK);
-          std::vector<uint8_t> expanded(shape.dst_bytes), want(shape.src_bytes);
-          rng.FillBytes(expanded.data(), expanded.size());
-          ASSERT_FALSE(dilate_ref::Contract(desc, expanded.data(), want.data(), want.size()));
-          ExpectContract(desc, expanded, 0, DILATE_OK, want, rng);
-          std::vector<uint8_t> src(shape.src_bytes);
+          std::vector<uint8_t> expanded, want;
+          ASSERT_NO_FATAL_FAILURE(ExpectArbitraryInput(desc, rng, &expanded, &want));
+          std::vector<uint8_t> src(want.size());
           rng.FillBytes(src.data(), src.size());
           dilate_ref::Expand(desc, src.data(), expanded.data());
           ExpectContract(desc, expanded, DILATE_FLAG_VERIFY_HOLES, DILATE_OK, src, rng);
@@ -296,12 +301,8 @@ TEST_P(Contract, ThreeDimensionalKernelsMatchReference) {
           const uint64_t outer = (bytes + kernel - 1) / kernel + rng.Uniform(0, 2);
           const dilate_desc desc = CubeDesc(dtype, 3, outer, inner, 3, d);
           SCOPED_TRACE(testing::Message() << Describe(desc));
-          const ExpectedShape shape = ComputeShape(desc);
-          ASSERT_EQ(shape.status, DILATE_OK);
-          std::vector<uint8_t> expanded(shape.dst_bytes), want(shape.src_bytes);
-          rng.FillBytes(expanded.data(), expanded.size());
-          ASSERT_FALSE(dilate_ref::Contract(desc, expanded.data(), want.data(), want.size()));
-          ExpectContract(desc, expanded, 0, DILATE_OK, want, rng);
+          std::vector<uint8_t> expanded, want;
+          ASSERT_NO_FATAL_FAILURE(ExpectArbitraryInput(desc, rng, &expanded, &want));
           if (testing::Test::HasFailure()) return;
         }
       }
