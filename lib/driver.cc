@@ -781,6 +781,20 @@ bool PlanesBeforeWalk(const Plan& p) {
   return WalkStores(p) > over;
 }
 
+// The same for a one-shot contract (ContractSmall without the hole check,
+// which moves only the taps): past half as many weighed stores up to rank
+// 2, twice as many past it. Same-process A/B against the vector loop, f32
+// unless said (weighed stores in brackets): 1-D K3 D2 at 240 B (87) 0.84 of
+// the time, f64 at 240 / 480 B (87) 0.75 / 0.83; 3-D K3 D2 at 500 B / 1 KB
+// (103 / 206) 0.54-0.56 / 0.82, u16 0.55 / 0.84, f64 at 1 KB (103) 0.67;
+// beyond them lost: 1-D K3 D2 at 500 B (182) 1.33, K5 D3 at 1 KB (186)
+// 1.17, u16 / u8 at 250 B (182 / 354) 1.28 / 1.64.
+bool ContractPlanesBeforeWalk(const Plan& p) {
+  if (p.group >= 16 || p.dst_bytes > kWalkMaxBytes) return false;
+  const uint64_t over = p.rank > 2 ? 2 * kPlanesOverWalkStores : kPlanesOverWalkStores / 2;
+  return WalkStores(p) > over;
+}
+
 // Whether a plan of small tensors (its tap list: ListSmallTaps) takes the
 // vector loop of ExpandKernels::planes / ContractKernels::planes first, where
 // that fits: past kPlanesOverListTaps tap elements (twice that for contracts
@@ -966,7 +980,8 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
       // (The small call's case: K3 D2 f32 at 0.5 / 1 KiB 0.29 / 0.21 of the
       // time of ContractSmall's walk.)
       if (!verify && ContractIfSquare(p, expanded, dense)) return true;
-      if (!verify && prepared == nullptr && target.contract->planes(p, expanded, dense)) {
+      if (!verify && prepared == nullptr && ContractPlanesBeforeWalk(p) &&
+          target.contract->planes(p, expanded, dense)) {
         return true;
       }
       return ContractSmall(p, expanded, dense, verify);
@@ -1002,8 +1017,13 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
           ContractIfSquare(p, expanded, dense)) {
         return true;
       }
-      // One-shot, small kernels several at a time by the target's vector
-      // loop (ContractKernels::planes), to kContractPlanesBytes. Serial.
+      // One-shot, the scalar walk (ContractSmall) where it pays as for an
+      // expand (WalkPays), before the vector loop where that pays too
+      // (ContractPlanesBeforeWalk); then small kernels several at a time by
+      // the target's vector loop (ContractKernels::planes), to
+      // kContractPlanesBytes. Serial.
+      const bool walk = !verify && prepared == nullptr && WalkPays(p);
+      if (walk && !ContractPlanesBeforeWalk(p)) return ContractSmall(p, expanded, dense, false);
       static_assert(kContractPlanesBytesRank3 <= kMinParallelBytes,
                     "vector-loop contracts are serial");
       if (!verify && prepared == nullptr &&
@@ -1011,6 +1031,7 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
           target.contract->planes(p, expanded, dense)) {
         return true;
       }
+      if (walk) return ContractSmall(p, expanded, dense, false);
       // Tile mode gathers taps only; checking holes goes row by row.
       if (!verify && TryTiles(p, target, TileSide::kContract, expanded, p.dst_bytes, dense,
                               threading, prepared)) {

@@ -90,8 +90,45 @@ void ExpandSmallT(const Plan& p, const uint8_t* src, uint8_t* dst) {
   }
 }
 
+// PutRow's inverse: `taps` groups of g elements to dense from every `step`
+// elements of expanded.
+template <typename T>
+DILATE_ALWAYS_INLINE void GetRow(uint8_t* DILATE_RESTRICT dense,
+                                 const uint8_t* DILATE_RESTRICT expanded, uint64_t taps,
+                                 uint64_t step, uint64_t g) {
+  if (g == 1) {
+    for (uint64_t t = 0; t < taps; ++t) StoreAt(dense, t, LoadAt<T>(expanded, t * step));
+    return;
+  }
+  for (uint64_t t = 0; t < taps; ++t) {
+    for (uint64_t w = 0; w < g; ++w) StoreAt(dense, t * g + w, LoadAt<T>(expanded, t * step + w));
+  }
+}
+
+// Without the hole check: each row by GetRow (restrict pointers and values,
+// as in PutRow), dense elements whose taps are cropped away zeroed between
+// rows. (Element stores through the checking walk's captures ran inner 16
+// f32 at 3.2 / 8 / 16 KB at 2.8-5.6x this loop's time.)
+template <typename T>
+void ContractTapsT(const Plan& p, const uint8_t* expanded, uint8_t* dense) {
+  const uint64_t g = p.group / sizeof(T);
+  const uint64_t step = p.axis[p.rank - 1].dilation * g;
+  uint64_t zero_from = 0;  // bytes of dense
+  auto row = [&](uint64_t core, uint64_t to, uint64_t taps) DILATE_INLINE_LAMBDA {
+    if (to > zero_from) memset(dense + zero_from, 0, to - zero_from);
+    GetRow<T>(dense + to, expanded + core, taps, step, g);
+    zero_from = to + taps * p.group;
+  };
+  if (p.dst_bytes != 0) WalkSliceRows(p, p.outer, row);
+  if (p.src_bytes > zero_from) memset(dense + zero_from, 0, p.src_bytes - zero_from);
+}
+
 template <typename T>
 bool ContractSmallT(const Plan& p, const uint8_t* expanded, uint8_t* dense, bool verify) {
+  if (!verify) {
+    ContractTapsT<T>(p, expanded, dense);
+    return true;
+  }
   T fill;
   memcpy(&fill, p.fill8, sizeof(T));
   const uint64_t g = p.group / sizeof(T);
