@@ -93,7 +93,7 @@ inline uint64_t UnitsPerSlice(const Plan& p) { return p.rank == 1 ? 1 : p.axis[0
 template <class Row>
 DILATE_ALWAYS_INLINE void WalkSliceRows(const Plan& p, uint64_t m, Row& row) {
   const Axis& last = p.axis[p.rank - 1];
-  if (p.rank > 2) {
+  if (p.rank > 3) {
     RowWalker<Row>(p, row).WalkSlices(m);
     return;
   }
@@ -105,13 +105,27 @@ DILATE_ALWAYS_INLINE void WalkSliceRows(const Plan& p, uint64_t m, Row& row) {
       row(o * p.dst_outer_stride + d1, o * p.src_outer_stride + s1, taps);
     return;
   }
+  // Rank 2 and 3 (3-D kernels: a RowWalker call per row was a quarter of a
+  // one-shot 3-D K3 D2 f32 expand of 2 KB), the middle axis of rank 3 as
+  // one plane of a single row where there is none.
   const Axis& a0 = p.axis[0];
-  const uint64_t rows = a0.Taps();
-  const uint64_t d0 = d1 + a0.FirstTapPos() * a0.dst_stride, s0 = s1 + a0.tap_begin * a0.src_stride;
-  const uint64_t dy = a0.dilation * a0.dst_stride, sy = a0.src_stride;
+  const bool three = p.rank == 3;
+  const Axis& a1 = p.axis[three ? 1 : 0];
+  const uint64_t rows = a0.Taps(), planes = three ? rows : 1, plane_rows = three ? a1.Taps() : rows;
+  if (rows == 0 || plane_rows == 0) return;
+  uint64_t d0 = d1 + a0.FirstTapPos() * a0.dst_stride, s0 = s1 + a0.tap_begin * a0.src_stride;
+  if (three) {
+    d0 += a1.FirstTapPos() * a1.dst_stride;
+    s0 += a1.tap_begin * a1.src_stride;
+  }
+  const uint64_t dz = a0.dilation * a0.dst_stride, sz = a0.src_stride;  // (unused at rank 2)
+  const uint64_t dy = a1.dilation * a1.dst_stride, sy = a1.src_stride;
   for (uint64_t o = 0; o < m; ++o) {
-    uint64_t d = o * p.dst_outer_stride + d0, s = o * p.src_outer_stride + s0;
-    for (uint64_t y = 0; y < rows; ++y, d += dy, s += sy) row(d, s, taps);
+    uint64_t dp = o * p.dst_outer_stride + d0, sp = o * p.src_outer_stride + s0;
+    for (uint64_t z = 0; z < planes; ++z, dp += dz, sp += sz) {
+      uint64_t d = dp, s = sp;
+      for (uint64_t y = 0; y < plane_rows; ++y, d += dy, s += sy) row(d, s, taps);
+    }
   }
 }
 
