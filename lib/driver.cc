@@ -950,8 +950,9 @@ DILATE_NOINLINE bool ContractRows(const Plan& p, const Target& target, const uin
 }  // namespace
 
 // A one-shot contract without the hole check takes the vector loop of small
-// kernels (ContractKernels::planes) below 1 KiB, before the walk, and up to
-// this many expanded bytes, before tiles. Same-process A/B (tools/ab.sh
+// kernels (ContractKernels::planes) below 1 KiB, before the walk where
+// ContractPlanesBeforeWalk, and up to this many expanded bytes, before
+// tiles. Same-process A/B (tools/ab.sh
 // contract) against the walk / tiles, f32 unless said: 1-D K3 D2 at 0.5 /
 // 4 / 8 / 12 / 20 KB 0.48 / 0.87 / 1.03 / 1.08 / 1.34 of the time, u8 at 1 /
 // 10 / 20 KB 0.25 / 0.78 / 0.99, u16 at 2 KB 0.36, f64 K5 D3 at 5.2 KB
@@ -1022,6 +1023,7 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
       // (ContractPlanesBeforeWalk); then small kernels several at a time by
       // the target's vector loop (ContractKernels::planes), to
       // kContractPlanesBytes. Serial.
+      static_assert(kWalkMaxBytes <= kMinParallelBytes, "one-shot contract walks are serial");
       const bool walk = !verify && prepared == nullptr && WalkPays(p);
       if (walk && !ContractPlanesBeforeWalk(p)) return ContractSmall(p, expanded, dense, false);
       static_assert(kContractPlanesBytesRank3 <= kMinParallelBytes,
