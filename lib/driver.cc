@@ -759,39 +759,39 @@ bool WalkPays(const Plan& p) {
   return p.dst_bytes <= kWalkMaxBytes && WalkStores(p) <= kWalkStores;
 }
 
-// Whether a one-shot expand that the walk would take (WalkPays, or dst of
-// at most kSmallBytes) takes the vector loop of ExpandKernels::planes first,
-// where that fits: past kPlanesOverWalkStores weighed stores of taps stored
-// element by element (groups under 16 bytes). Best of 21 loops in one
-// process against the walk, f32 unless said (weighed stores in brackets):
-// 1-D K3 D2 at 0.5 / 1 / 2 KB (182 / 365 / 731) 0.98 / 0.68 / 0.37 of the
-// time, u8 at 0.5 / 1 KB (707 / 1,415) 0.61 / 0.28, u16 at 1 KB (715)
-// 0.46, f64 at 1 KB (190) 0.94; 1-D K5 D3 at 1 / 3 KB (186 / 588) 0.70 /
-// 0.38; 3-D K3 D2 at 2 KB (427) 0.66, u8 at 0.5 / 1 KB (403 / 807) 0.66 /
-// 0.38; OHWI inner 3 at 0.9 / 2.1 KB (212 / 494) 0.72 / 0.36. Below: 1-D
-// K3 D2 u8 at 100 / 250 bytes (141 / 353) 1.41 / 1.12, f32 at 200 bytes
-// (73) 1.51, 3-D K3 D2 at 1 KB (213) 1.18-1.40: so twice the stores past
-// rank 2 and for bytes. Groups of 16 bytes or more the walk copies in
-// 16-byte pieces: inner 8 / 16 at 6.4 KB 1.03 / 1.15 by the vector loop.
+// Whether a one-shot call that the walk would take (WalkPays, or both
+// tensors of at most kSmallBytes) takes the vector loop of
+// ExpandKernels::planes / ContractKernels::planes first, where that fits:
+// past a number of weighed stores of taps moved element by element (groups
+// under 16 bytes; groups of 16 bytes or more the walk copies in 16-byte
+// pieces: inner 8 / 16 at 6.4 KB expand 1.03 / 1.15 by the vector loop).
+//
+// Expand, past kPlanesOverWalkStores; twice that past rank 2 and for bytes.
+// Best of 21 loops in one process against the walk, f32 unless said
+// (weighed stores in brackets): 1-D K3 D2 at 0.5 / 1 / 2 KB (182 / 365 /
+// 731) 0.98 / 0.68 / 0.37 of the time, u8 at 0.5 / 1 KB (707 / 1,415) 0.61
+// / 0.28, u16 at 1 KB (715) 0.46, f64 at 1 KB (190) 0.94; 1-D K5 D3 at 1 /
+// 3 KB (186 / 588) 0.70 / 0.38; 3-D K3 D2 at 2 KB (427) 0.66, u8 at 0.5 / 1
+// KB (403 / 807) 0.66 / 0.38; OHWI inner 3 at 0.9 / 2.1 KB (212 / 494) 0.72
+// / 0.36. Below: 1-D K3 D2 u8 at 100 / 250 bytes (141 / 353) 1.41 / 1.12,
+// f32 at 200 bytes (73) 1.51, 3-D K3 D2 at 1 KB (213) 1.18-1.40.
+//
+// Contract (ContractSmall without the hole check, which moves only the
+// taps): past half as many up to rank 2, twice as many past it.
+// Same-process A/B against the vector loop, f32 unless said: 1-D K3 D2 at
+// 240 B (87) 0.84 of the time, f64 at 240 / 480 B (87) 0.75 / 0.83; 3-D K3
+// D2 at 500 B / 1 KB (103 / 206) 0.54-0.56 / 0.82, u16 0.55 / 0.84, f64 at
+// 1 KB (103) 0.67; beyond them lost: 1-D K3 D2 at 500 B (182) 1.33, K5 D3
+// at 1 KB (186) 1.17, u16 / u8 at 250 B (182 / 354) 1.28 / 1.64.
 constexpr uint64_t kPlanesOverWalkStores = 200;
-bool PlanesBeforeWalk(const Plan& p) {
+bool PlanesBeforeWalk(const Plan& p, TileSide side) {
   if (p.group >= 16 || p.dst_bytes > kWalkMaxBytes) return false;
-  const uint64_t over =
-      p.rank > 2 || p.elem_size == 1 ? 2 * kPlanesOverWalkStores : kPlanesOverWalkStores;
-  return WalkStores(p) > over;
-}
-
-// The same for a one-shot contract (ContractSmall without the hole check,
-// which moves only the taps): past half as many weighed stores up to rank
-// 2, twice as many past it. Same-process A/B against the vector loop, f32
-// unless said (weighed stores in brackets): 1-D K3 D2 at 240 B (87) 0.84 of
-// the time, f64 at 240 / 480 B (87) 0.75 / 0.83; 3-D K3 D2 at 500 B / 1 KB
-// (103 / 206) 0.54-0.56 / 0.82, u16 0.55 / 0.84, f64 at 1 KB (103) 0.67;
-// beyond them lost: 1-D K3 D2 at 500 B (182) 1.33, K5 D3 at 1 KB (186)
-// 1.17, u16 / u8 at 250 B (182 / 354) 1.28 / 1.64.
-bool ContractPlanesBeforeWalk(const Plan& p) {
-  if (p.group >= 16 || p.dst_bytes > kWalkMaxBytes) return false;
-  const uint64_t over = p.rank > 2 ? 2 * kPlanesOverWalkStores : kPlanesOverWalkStores / 2;
+  uint64_t over = kPlanesOverWalkStores;
+  if (side == TileSide::kExpand) {
+    if (p.rank > 2 || p.elem_size == 1) over *= 2;
+  } else {
+    over = p.rank > 2 ? 2 * over : over / 2;
+  }
   return WalkStores(p) > over;
 }
 
@@ -838,7 +838,7 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
       // dilate_expand_2d's case, described: its loop (the small call, K3 D2
       // f32: one-shot 32 -> 26 ns, with a plan 8.9 -> 8.7 ns).
       if (ExpandIfSquare(p, src, dst)) return;
-      if ((prepared == nullptr ? PlanesBeforeWalk(p)
+      if ((prepared == nullptr ? PlanesBeforeWalk(p, TileSide::kExpand)
                                : PlanesBeforeList(p, *prepared, TileSide::kExpand)) &&
           target.expand->planes(p, src, dst)) {
         return;
@@ -867,7 +867,7 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
         }
       }
       const bool walk = prepared == nullptr && WalkPays(p);
-      if (walk && !PlanesBeforeWalk(p)) return ExpandSmall(p, src, dst);
+      if (walk && !PlanesBeforeWalk(p, TileSide::kExpand)) return ExpandSmall(p, src, dst);
       // One-shot, kernels whose src slice fits a vector or two and whose dst
       // slice fits a few: the target's vector loop, one or more kernels at a
       // time (ExpandKernels::planes), in L1 (kSquarePlanesBytes,
@@ -951,13 +951,13 @@ DILATE_NOINLINE bool ContractRows(const Plan& p, const Target& target, const uin
 
 // A one-shot contract without the hole check takes the vector loop of small
 // kernels (ContractKernels::planes) below 1 KiB, before the walk where
-// ContractPlanesBeforeWalk, and up to this many expanded bytes, before
-// tiles. Same-process A/B (tools/ab.sh
-// contract) against the walk / tiles, f32 unless said: 1-D K3 D2 at 0.5 /
-// 4 / 8 / 12 / 20 KB 0.48 / 0.87 / 1.03 / 1.08 / 1.34 of the time, u8 at 1 /
-// 10 / 20 KB 0.25 / 0.78 / 0.99, u16 at 2 KB 0.36, f64 K5 D3 at 5.2 KB
-// 0.74, 3-D K3 D2 at 1 / 4 / 16 KB 0.96-1.20 / 0.67 / 0.74, OHWI inner 3
-// at 3.9 / 12 KB 0.57 / 0.66. 1-D f32 past 8 KB keeps its dense tables.
+// PlanesBeforeWalk, and up to this many expanded bytes, before tiles.
+// Same-process A/B (tools/ab.sh contract) against the walk / tiles, f32
+// unless said: 1-D K3 D2 at 0.5 / 4 / 8 / 12 / 20 KB 0.48 / 0.87 / 1.03 /
+// 1.08 / 1.34 of the time, u8 at 1 / 10 / 20 KB 0.25 / 0.78 / 0.99, u16 at 2
+// KB 0.36, f64 K5 D3 at 5.2 KB 0.74, 3-D K3 D2 at 1 / 4 / 16 KB 0.96-1.20 /
+// 0.67 / 0.74, OHWI inner 3 at 3.9 / 12 KB 0.57 / 0.66. 1-D f32 past 8 KB
+// keeps its dense tables.
 // Past rank 2, up to kContractPlanesBytesRank3: tiles of 3-D kernels take
 // the general table writer. Against tiles (the Zen 5 EPYC VM), 3-D K3 D2
 // u8 at 16 / 32 / 64 KB 0.29 / 0.36 / 0.82 of the time, u16 0.52 / 0.55 /
@@ -981,7 +981,7 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
       // (The small call's case: K3 D2 f32 at 0.5 / 1 KiB 0.29 / 0.21 of the
       // time of ContractSmall's walk.)
       if (!verify && ContractIfSquare(p, expanded, dense)) return true;
-      if (!verify && prepared == nullptr && ContractPlanesBeforeWalk(p) &&
+      if (!verify && prepared == nullptr && PlanesBeforeWalk(p, TileSide::kContract) &&
           target.contract->planes(p, expanded, dense)) {
         return true;
       }
@@ -1020,12 +1020,13 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
       }
       // One-shot, the scalar walk (ContractSmall) where it pays as for an
       // expand (WalkPays), before the vector loop where that pays too
-      // (ContractPlanesBeforeWalk); then small kernels several at a time by
+      // (PlanesBeforeWalk); then small kernels several at a time by
       // the target's vector loop (ContractKernels::planes), to
       // kContractPlanesBytes. Serial.
       static_assert(kWalkMaxBytes <= kMinParallelBytes, "one-shot contract walks are serial");
       const bool walk = !verify && prepared == nullptr && WalkPays(p);
-      if (walk && !ContractPlanesBeforeWalk(p)) return ContractSmall(p, expanded, dense, false);
+      if (walk && !PlanesBeforeWalk(p, TileSide::kContract))
+        return ContractSmall(p, expanded, dense, false);
       static_assert(kContractPlanesBytesRank3 <= kMinParallelBytes,
                     "vector-loop contracts are serial");
       if (!verify && prepared == nullptr &&
