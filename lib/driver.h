@@ -31,15 +31,28 @@ struct Prepared {
   uint32_t small_taps;
 };
 
+// Whether one-shot expands on `target` take the vector loops of small
+// kernels (ExpandKernels::planes, square_planes) past kSquarePlanesBytes:
+// 512-bit targets on AMD's Zen 5 or later (see kWidePlanesBytes in
+// lib/small.h). DILATE_WIDE_PLANES=1 or 0 (read once) overrides the CPU.
+bool WidePlanes(const Target& target);
+
 // dilate_expand_2d's case (lib/small.h) of k x k kernels of esize-byte
 // elements, dilation d, dst_bytes expanded (past kSmallBytes): target's
-// vector loop where it fits and dst is within kSquarePlanesBytes, else null.
+// vector loop where it fits and dst is within kSquarePlanesBytes (where
+// WidePlanes, kWidePlanesBytes and kWideSquarePlanesKernels), else null.
 inline SquareSmallFn SquarePlanesLoop(const Target& target, uint32_t esize, uint64_t k, uint64_t d,
                                       uint64_t dst_bytes) {
   const ExpandKernels& kernels = *target.expand;
-  return dst_bytes <= kSquarePlanesBytes && kernels.square_planes_fit(esize, k, d)
-             ? kernels.square_planes[__builtin_ctz(esize) & 3]
-             : nullptr;
+  if (dst_bytes > kSquarePlanesBytes) {
+    const uint64_t l = (k - 1) * d + 1;
+    if (dst_bytes > kWidePlanesBytes || dst_bytes / (l * l * esize) > kWideSquarePlanesKernels ||
+        !WidePlanes(target)) {
+      return nullptr;
+    }
+  }
+  return kernels.square_planes_fit(esize, k, d) ? kernels.square_planes[__builtin_ctz(esize) & 3]
+                                                : nullptr;
 }
 
 // dst = expand(src). Inputs are validated; `prepared` may be null.

@@ -97,6 +97,26 @@ constexpr uint64_t kSquareStores = 1024;
 // 0.55 / 0.52, u16 K3 D2 at 4 KB 0.77, u8 K3 D2 at 2 / 3.2 KB 0.84 / 0.99;
 // f32 K3 D2 at 16 KB (163 kernels) 1.18, u8 K3 D2 at 8 KB (327) 1.15.
 constexpr uint64_t kSquarePlanesBytes = 24 * 1024;
+
+// Where WidePlanes (lib/driver.h: 512-bit targets on AMD's Zen 5 or
+// later), one-shot expands take those vector loops up to kWidePlanesBytes,
+// dilate_expand_2d's case up to kWideSquarePlanesKernels kernels (beyond,
+// see PlanesBeforeTiles in lib/driver.cc): there they beat tiles, whose
+// tables a one-shot call builds for itself, well past the L1. Medians of
+// four same-process A/B runs on the Zen 5 EPYC VM (AVX3_DL; tools/ab.sh,
+// both orders, one-shot, against tiles): f32 K3 D2 at 32 / 64 KiB 0.79 /
+// 0.83, K3 D3 at 64 / 128 KiB 0.77 / 0.68, K5 D2 / K3 D4 at 256 KiB (809
+// kernels) 0.78 / 0.85, u16 K3 D2 at 32 KiB 0.87, u8 K5 D3 at 128 KiB
+// 0.53, f64 K3 D2 at 64 KiB 0.86; other shapes (ExpandKernels::planes):
+// 3-D K3 D2 at 64 / 256 KiB 0.56 / 0.72, 1-D K3 D2 at 256 KiB 0.79, OHWI
+// inner 3 K3 D2 0.72. AVX3 alike (f32 K3 D2 at 64 KiB 0.78, u8 3-D at 256
+// KiB 0.71, single runs); AVX2's loops lost (1-D f32 / u8 3-D at 256 KiB
+// 1.36 / 1.35), so 512-bit targets only. Unmeasured on other CPUs (an
+// Intel Xeon VM lost past the 48 KiB L1: see kSquarePlanesBytes).
+constexpr uint64_t kWidePlanesBytes = 256 * 1024;
+constexpr uint64_t kWideSquarePlanesKernels = 1024;
+// Plans take them past kWidePlanPlanesMinBytes (PlanesBeforeTiles).
+constexpr uint64_t kWidePlanPlanesMinBytes = 16 * 1024;
 constexpr uint64_t kSquarePlanPlanesBytes = 8 * 1024;
 constexpr uint64_t kSquarePlanPlanesKernels = 128;
 
