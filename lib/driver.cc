@@ -846,24 +846,27 @@ namespace {
 // small kernels (ExpandKernels::planes) before tiles: one-shot up to
 // kSquarePlanesBytes; where WidePlanes, up to kWidePlanesBytes, one-shot
 // and (past kWidePlanPlanesMinBytes) with a plan. For dilate_expand_2d's
-// case past kWideSquarePlanesKernels (SquarePlanesLoop's limit), only in
-// lanes of 1 or 2 bytes but K3 D2 in 2: there tiles of vector pairs (the
-// pair loop with constant moves for K3 D2, K3D2PairMoves in
-// lib/simd-inl.h) hold their own. And plans never for K3 D2. Medians of
-// four same-process A/B runs (tools/ab.sh, both orders) on the Zen 5 EPYC
-// VM against tiles, one-shot past 1,024 kernels: u8 K3 D2 at 32 / 256 KiB
-// 0.76 / 0.86, u8 / u16 K3 D3 at 256 KiB 0.81 / 0.84; but f32 K3 D3 1.04,
-// f32 / u16 K3 D2 1.00 / 1.01 (u16 at 128 KiB 1.07). With a plan, against
-// its tables: f32 K5 D2 / K3 D4 at 256 KiB (809 kernels) 0.87 / 0.94, 3-D
-// K3 D2 at 64 / 256 KiB 0.80 / 0.69, 1-D K3 D2 0.89, OHWI inner 3 K3 D2 at
-// 24 / 256 KiB 0.81 / 0.78, u8 K5 D3 0.69, u16 K3 D3 0.89; but f32 K3 D3 at
-// 256 KiB (1,337 kernels) 1.10, 3-D at 2 / 8 KiB 1.38 / 1.19, f32 K3 D2 at
-// 16 / 32 KiB 1.11 / 1.02 and u8 K3 D2 at 64 KiB 1.02-1.07.
+// shape (IsSquare, any fill) past kWideSquarePlanesKernels (the square
+// loop's limit, SquarePlanesLoop), only in lanes of 1 or 2 bytes but K3 D2
+// in 2: there tiles of vector pairs (the pair loop with constant moves for
+// K3 D2, K3D2PairMoves in lib/simd-inl.h) hold their own. And plans never
+// for K3 D2. Medians of four same-process A/B runs (tools/ab.sh, both
+// orders) on the Zen 5 EPYC VM against tiles, one-shot past 1,024 kernels:
+// u8 K3 D2 at 32 / 256 KiB 0.76 / 0.86, u8 / u16 K3 D3 at 256 KiB 0.81 /
+// 0.84; but f32 K3 D3 1.04, f32 / u16 K3 D2 1.00 / 1.01 (u16 at 128 KiB
+// 1.07), and f32 K3 D2 with a fill at 256 KiB even there but 0.74-0.76x
+// memset in the suite against 0.80-0.81x by tiles. With a fill, up to
+// 1,024 kernels: f32 K3 D2 at 32 / 64 KiB 0.76-0.87 / 0.84-0.87. With a
+// plan, against its tables: f32 K5 D2 / K3 D4 at 256 KiB (809 kernels) 0.87
+// / 0.94, 3-D K3 D2 at 64 / 256 KiB 0.80 / 0.69, 1-D K3 D2 0.89, OHWI inner
+// 3 K3 D2 at 24 / 256 KiB 0.81 / 0.78, u8 K5 D3 0.69, u16 K3 D3 0.89; but
+// f32 K3 D3 at 256 KiB (1,337 kernels) 1.10, 3-D at 2 / 8 KiB 1.38 / 1.19,
+// f32 K3 D2 at 16 / 32 KiB 1.11 / 1.02 and u8 K3 D2 at 64 KiB 1.02-1.07.
 bool PlanesBeforeTiles(const Plan& p, const Target& target, const Prepared* prepared) {
   if (prepared == nullptr && p.dst_bytes <= kSquarePlanesBytes) return true;
   if (p.dst_bytes > kWidePlanesBytes || !WidePlanes(target)) return false;
   if (prepared != nullptr && p.dst_bytes <= kWidePlanPlanesMinBytes) return false;
-  if (ExpandSquareFnFor(p) == nullptr) return true;  // not dilate_expand_2d's case
+  if (!IsSquare(p)) return true;
   const bool k3d2 = p.axis[1].src_dim == 3 && p.axis[1].dilation == 2;
   if (prepared != nullptr && k3d2) return false;
   return p.outer <= kWideSquarePlanesKernels || p.elem_size == 1 || (p.elem_size == 2 && !k3d2);

@@ -294,9 +294,8 @@ dilate_status ContractSquareK(uint64_t n, uint64_t k, uint64_t d,
   return DILATE_OK;
 }
 
-// Whether p is dilate_expand_2d's case: n square k x k kernels, one
-// dilation on both axes, no padding, single elements (the fill is the
-// caller's to check).
+}  // namespace
+
 bool IsSquare(const Plan& p) {
   if (p.rank != 2 || p.group != p.elem_size) return false;
   const Axis &y = p.axis[0], &x = p.axis[1];
@@ -304,8 +303,6 @@ bool IsSquare(const Plan& p) {
   return k != 0 && y.src_dim == k && y.dilation == d && y.lo == 0 && x.lo == 0 &&
          x.dst_dim == (k - 1) * d + 1 && y.dst_dim == x.dst_dim;
 }
-
-}  // namespace
 
 // [log2 elem_size][k < kSquareFixedK ? k : 0], as kExpandSquareSmall.
 // clang-format off

@@ -157,6 +157,11 @@ inline bool SquarePlanPays(uint64_t expanded_bytes, uint64_t taps) {
 // no padding, zero fill) expands through that loop: true when it did.
 bool ExpandIfSquare(const Plan& p, const uint8_t* src, uint8_t* dst);
 
+// Whether p is dilate_expand_2d's shape: n square k x k kernels, one
+// dilation on both axes, no padding, single elements (any fill: the
+// caller checks it where it matters).
+bool IsSquare(const Plan& p);
+
 // ExpandIfSquare's loop for p, or null where it does not apply (any dst
 // size: the caller bounds it). A small plan keeps it (dilate_plan_expand).
 SquareSmallFn ExpandSquareFnFor(const Plan& p);

@@ -19,6 +19,8 @@
 #      AB_REPS=20 AB_RANK=1 tools/ab.sh HEAD WORKTREE plan-contract 3 2 1024
 #        (20 calls a timed sample: calls of ~100 ns take a few of this VM's
 #        10 ns clock steps)
+#      AB_FILL=7 tools/ab.sh HEAD WORKTREE expand 3 2 262144
+#        (a non-zero fill: every byte of the fill element 7)
 #      AB_ALLOW_MISMATCH=1 tools/ab.sh HEAD WORKTREE expand 3 2 262144
 #        (times B even where its bytes differ from A's: a deliberately wrong
 #        build that bounds what a change could gain)

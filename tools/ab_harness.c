@@ -171,6 +171,9 @@ int main(int argc, char** argv) {
     desc.src_dims[i] = k;
     desc.dilation[i] = d;
   }
+  /* $AB_FILL: a non-zero fill, every byte of the element that value
+   * (0-255); zero fill by default. */
+  if (getenv("AB_FILL")) memset(desc.fill, atoi(getenv("AB_FILL")) & 0xFF, esize);
   /* $AB_TARGET_A / $AB_TARGET_B: a target forced on that side (dilate_set_target). */
   const side sa = load(argv[1], contract, plan, &desc, getenv("AB_TARGET_A"));
   const side sb = load(argv[2], contract, plan, &desc, getenv("AB_TARGET_B"));
