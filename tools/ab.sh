@@ -19,6 +19,9 @@
 #      AB_REPS=20 AB_RANK=1 tools/ab.sh HEAD WORKTREE plan-contract 3 2 1024
 #        (20 calls a timed sample: calls of ~100 ns take a few of this VM's
 #        10 ns clock steps)
+#      AB_RUNS=2 tools/ab.sh HEAD~1 HEAD expand 5 2 262144
+#        (2 runs in each order, the swapped ones inverted, and the median
+#        B / A of the 4)
 #      AB_FILL=7 tools/ab.sh HEAD WORKTREE expand 3 2 262144
 #        (a non-zero fill: every byte of the fill element 7)
 #      AB_ALLOW_MISMATCH=1 tools/ab.sh HEAD WORKTREE expand 3 2 262144
@@ -80,4 +83,26 @@ harness=$out/ab_harness
 cc -O2 -std=c11 -Wall -Wextra -I"$root/include" \
   "$root/tools/ab_harness.c" -o "$harness" -ldl
 shift 2
-"$harness" "$lib_a" "$lib_b" "$@"
+runs=${AB_RUNS:-1}
+if [[ $runs -le 1 ]]; then
+  "$harness" "$lib_a" "$lib_b" "$@"
+  exit
+fi
+# AB_RUNS=n: n processes with A first and n with B first, each B / A (the
+# second order's inverted), then their median: this VM's tiles have slow
+# and fast modes by process, which a single run can catch on one side only.
+ratios=()
+for ((i = 0; i < runs; ++i)); do
+  line=$("$harness" "$lib_a" "$lib_b" "$@" | tail -1)
+  echo "$line"
+  ratios+=("${line##*B/A }")
+  line=$("$harness" "$lib_b" "$lib_a" "$@" | tail -1)
+  echo "(swapped) $line"
+  ratios+=("1/${line##*B/A }")
+done
+python3 - "${ratios[@]}" <<'PY'
+import statistics, sys
+values = [eval(r) for r in sys.argv[1:]]  # "0.95" or "1/1.05"
+print("B/A over %d runs: %s, median %.2f" % (len(values), " ".join("%.3f" % v for v in values),
+                                               statistics.median(values)))
+PY
