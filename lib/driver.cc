@@ -1072,8 +1072,9 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
       // kContractPlanesBytes. Serial.
       static_assert(kWalkMaxBytes <= kMinParallelBytes, "one-shot contract walks are serial");
       const bool walk = !verify && prepared == nullptr && WalkPays(p);
-      if (walk && !PlanesBeforeWalk(p, TileSide::kContract))
+      if (walk && !PlanesBeforeWalk(p, TileSide::kContract)) {
         return ContractSmall(p, expanded, dense, false);
+      }
       static_assert(kContractPlanesBytesRank3 <= kMinParallelBytes,
                     "vector-loop contracts are serial");
       if (!verify && prepared == nullptr &&

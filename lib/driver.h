@@ -31,10 +31,12 @@ struct Prepared {
   uint32_t small_taps;
 };
 
-// Whether one-shot expands on `target` take the vector loops of small
-// kernels (ExpandKernels::planes, square_planes) past kSquarePlanesBytes:
-// 512-bit targets on AMD's Zen 5 or later (see kWidePlanesBytes in
-// lib/small.h). DILATE_WIDE_PLANES=1 or 0 (read once) overrides the CPU.
+// Whether expands on `target` take the vector loops of small kernels
+// (ExpandKernels::planes, square_planes) past kSquarePlanesBytes one-shot
+// and past kWidePlanPlanesMinBytes with a plan (PlanesBeforeTiles in
+// lib/driver.cc): 512-bit targets on AMD's Zen 5 or later (see
+// kWidePlanesBytes in lib/small.h). DILATE_WIDE_PLANES=1 or 0 (read once)
+// overrides the CPU.
 bool WidePlanes(const Target& target);
 
 // dilate_expand_2d's case (lib/small.h) of k x k kernels of esize-byte
