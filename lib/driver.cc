@@ -1014,6 +1014,28 @@ DILATE_NOINLINE bool ContractRows(const Plan& p, const Target& target, const uin
 constexpr uint64_t kContractPlanesBytes = 8 * 1024;
 constexpr uint64_t kContractPlanesBytesRank3 = 64 * 1024;
 
+// Where WidePlanes, a one-shot contract whose kernel's expanded slice takes
+// more than kWideContractPlaneBytes (five or more 512-bit vectors: one
+// kernel a plane) takes the vector loop up to kWidePlanesBytes too, before
+// tiles, whose per-call tables and index loads cost more. Medians of four
+// same-process A/B runs (tools/ab.sh, both orders) on the Zen 5 EPYC VM
+// against tiles, at 256 KiB: u16 K5 D3 / K7 D2 0.87 / 0.82 of the time, u8
+// K7 D3 / K5 D4 0.72 / 0.88, f32 K5 D2 0.92, 3-D K3 D2 f32 0.88; at 128
+// KiB u16 K5 D3 0.73, u8 K7 D3 0.56, f32 K5 D2 0.90; u8 K7 D3 at 64 KiB
+// 0.51; f32 K3 D4, OHWI inner 3 K3 D2 and 1-D K11 D8 0.98-1.00; AVX3
+// forced, u16 K5 D3 / K7 D2 0.83 / 0.88 (single runs). At or below the
+// limit the loop lost (single runs): u8 K5 D3 (169-byte slices) 1.09, u16
+// K5 D2 (162) 1.05, u8 K3 D4 (three 81-byte kernels a plane) 1.13, every
+// K3 D2 (1.6-2.8).
+constexpr uint64_t kWideContractPlaneBytes = 256;
+
+namespace {
+bool WideContractPlanes(const Plan& p, const Target& target) {
+  return p.dst_bytes <= kWidePlanesBytes && p.dst_outer_stride > kWideContractPlaneBytes &&
+         WidePlanes(target);
+}
+}  // namespace
+
 bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, uint8_t* dense,
                  bool verify, const Threading& threading, const Prepared* prepared) {
   switch (ContractRoute(p)) {
@@ -1075,10 +1097,12 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
       if (walk && !PlanesBeforeWalk(p, TileSide::kContract)) {
         return ContractSmall(p, expanded, dense, false);
       }
-      static_assert(kContractPlanesBytesRank3 <= kMinParallelBytes,
-                    "vector-loop contracts are serial");
+      static_assert(
+          kContractPlanesBytesRank3 <= kMinParallelBytes && kWidePlanesBytes <= kMinParallelBytes,
+          "vector-loop contracts are serial");
       if (!verify && prepared == nullptr &&
-          p.dst_bytes <= (p.rank > 2 ? kContractPlanesBytesRank3 : kContractPlanesBytes) &&
+          (p.dst_bytes <= (p.rank > 2 ? kContractPlanesBytesRank3 : kContractPlanesBytes) ||
+           WideContractPlanes(p, target)) &&
           target.contract->planes(p, expanded, dense)) {
         return true;
       }
