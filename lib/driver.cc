@@ -1016,8 +1016,10 @@ constexpr uint64_t kContractPlanesBytesRank3 = 64 * 1024;
 
 // Where WidePlanes, a one-shot contract whose kernel's expanded slice takes
 // more than kWideContractPlaneBytes (five or more 512-bit vectors: one
-// kernel a plane) takes the vector loop up to kWidePlanesBytes too, before
-// tiles, whose per-call tables and index loads cost more. Medians of four
+// kernel a plane) takes the vector loop too, before tiles, whose per-call
+// tables and index loads cost more: up to kWideContractPlanesBytes where
+// the call is serial, else up to kWidePlanesBytes (threads split from
+// kMinParallelBytes; the loop is serial). Medians of four
 // same-process A/B runs (tools/ab.sh, both orders) on the Zen 5 EPYC VM
 // against tiles, at 256 KiB: u16 K5 D3 / K7 D2 0.87 / 0.82 of the time, u8
 // K7 D3 / K5 D4 0.72 / 0.88, f32 K5 D2 0.92, 3-D K3 D2 f32 0.88; at 128
@@ -1026,13 +1028,17 @@ constexpr uint64_t kContractPlanesBytesRank3 = 64 * 1024;
 // forced, u16 K5 D3 / K7 D2 0.83 / 0.88 (single runs). At or below the
 // limit the loop lost (single runs): u8 K5 D3 (169-byte slices) 1.09, u16
 // K5 D2 (162) 1.05, u8 K3 D4 (three 81-byte kernels a plane) 1.13, every
-// K3 D2 (1.6-2.8).
+// K3 D2 (1.6-2.8). Past 256 KiB (medians of four): at 512 KiB f32 K5 D2,
+// u16 K5 D3 0.93, u8 K7 D3 0.83; at 1 MiB u16 K5 D3 1.00, f32 K5 D2 1.05;
+// at 4 MiB 0.91 / 0.98 (16 MiB, single runs: 0.94-1.08).
 constexpr uint64_t kWideContractPlaneBytes = 256;
+constexpr uint64_t kWideContractPlanesBytes = 512u << 10;
 
 namespace {
-bool WideContractPlanes(const Plan& p, const Target& target) {
-  return p.dst_bytes <= kWidePlanesBytes && p.dst_outer_stride > kWideContractPlaneBytes &&
-         WidePlanes(target);
+bool WideContractPlanes(const Plan& p, const Target& target, const Threading& threading) {
+  const bool serial = threading.parallel_for == nullptr && threading.num_threads <= 1;
+  return p.dst_bytes <= (serial ? kWideContractPlanesBytes : kWidePlanesBytes) &&
+         p.dst_outer_stride > kWideContractPlaneBytes && WidePlanes(target);
 }
 }  // namespace
 
@@ -1102,7 +1108,7 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
           "vector-loop contracts are serial");
       if (!verify && prepared == nullptr &&
           (p.dst_bytes <= (p.rank > 2 ? kContractPlanesBytesRank3 : kContractPlanesBytes) ||
-           WideContractPlanes(p, target)) &&
+           WideContractPlanes(p, target, threading)) &&
           target.contract->planes(p, expanded, dense)) {
         return true;
       }
