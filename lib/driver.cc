@@ -1017,9 +1017,10 @@ constexpr uint64_t kContractPlanesBytesRank3 = 64 * 1024;
 // Where WidePlanes, a one-shot contract whose kernel's expanded slice takes
 // more than kWideContractPlaneBytes (five or more 512-bit vectors: one
 // kernel a plane) takes the vector loop too, before tiles, whose per-call
-// tables and index loads cost more: up to kWideContractPlanesBytes where
-// the call is serial, else up to kWidePlanesBytes (threads split from
-// kMinParallelBytes; the loop is serial). Medians of four
+// tables and index loads cost more: up to kWideContractPlanesBytes without
+// a caller's runner, else up to kWidePlanesBytes (a runner splits from
+// kMinParallelBytes, started threads from kBytesPerStartedThread; the loop
+// is serial). Medians of four
 // same-process A/B runs (tools/ab.sh, both orders) on the Zen 5 EPYC VM
 // against tiles, at 256 KiB: u16 K5 D3 / K7 D2 0.87 / 0.82 of the time, u8
 // K7 D3 / K5 D4 0.72 / 0.88, f32 K5 D2 0.92, 3-D K3 D2 f32 0.88; at 128
@@ -1035,8 +1036,10 @@ constexpr uint64_t kWideContractPlaneBytes = 256;
 constexpr uint64_t kWideContractPlanesBytes = 512u << 10;
 
 namespace {
+static_assert(kWideContractPlanesBytes < kBytesPerStartedThread,
+              "no thread is started for a contract the vector loop takes");
 bool WideContractPlanes(const Plan& p, const Target& target, const Threading& threading) {
-  const bool serial = threading.parallel_for == nullptr && threading.num_threads <= 1;
+  const bool serial = threading.parallel_for == nullptr;  // (see the static_assert)
   return p.dst_bytes <= (serial ? kWideContractPlanesBytes : kWidePlanesBytes) &&
          p.dst_outer_stride > kWideContractPlaneBytes && WidePlanes(target);
 }
