@@ -1020,18 +1020,18 @@ constexpr uint64_t kContractPlanesBytesRank3 = 64 * 1024;
 // tables and index loads cost more: up to kWideContractPlanesBytes without
 // a caller's runner, else up to kWidePlanesBytes (a runner splits from
 // kMinParallelBytes, started threads from kBytesPerStartedThread; the loop
-// is serial). Medians of four
-// same-process A/B runs (tools/ab.sh, both orders) on the Zen 5 EPYC VM
-// against tiles, at 256 KiB: u16 K5 D3 / K7 D2 0.87 / 0.82 of the time, u8
-// K7 D3 / K5 D4 0.72 / 0.88, f32 K5 D2 0.92, 3-D K3 D2 f32 0.88; at 128
-// KiB u16 K5 D3 0.73, u8 K7 D3 0.56, f32 K5 D2 0.90; u8 K7 D3 at 64 KiB
-// 0.51; f32 K3 D4, OHWI inner 3 K3 D2 and 1-D K11 D8 0.98-1.00; AVX3
-// forced, u16 K5 D3 / K7 D2 0.83 / 0.88 (single runs). At or below the
-// limit the loop lost (single runs): u8 K5 D3 (169-byte slices) 1.09, u16
-// K5 D2 (162) 1.05, u8 K3 D4 (three 81-byte kernels a plane) 1.13, every
-// K3 D2 (1.6-2.8). Past 256 KiB (medians of four): at 512 KiB f32 K5 D2,
-// u16 K5 D3 0.93, u8 K7 D3 0.83; at 1 MiB u16 K5 D3 1.00, f32 K5 D2 1.05;
-// at 4 MiB 0.91 / 0.98 (16 MiB, single runs: 0.94-1.08).
+// is serial). Medians of four same-process A/B runs (tools/ab.sh, both
+// orders) on the Zen 5 EPYC VM against tiles, at 256 KiB: u16 K5 D3 / K7
+// D2 0.87 / 0.82 of the time, u8 K7 D3 / K5 D4 0.72 / 0.88, f32 K5 D2
+// 0.92, 3-D K3 D2 f32 0.88; at 128 KiB u16 K5 D3 0.73, u8 K7 D3 0.56, f32
+// K5 D2 0.90; u8 K7 D3 at 64 KiB 0.51; f32 K3 D4, OHWI inner 3 K3 D2 and
+// 1-D K11 D8 0.98-1.00; AVX3 forced, u16 K5 D3 / K7 D2 0.83 / 0.88
+// (single runs). At or below the limit the loop lost (single runs): u8 K5
+// D3 (169-byte slices) 1.09, u16 K5 D2 (162) 1.05, u8 K3 D4 (three
+// 81-byte kernels a plane) 1.13, every K3 D2 (1.6-2.8). Past 256 KiB
+// (medians of four): at 512 KiB f32 K5 D2, u16 K5 D3 0.93, u8 K7 D3 0.83;
+// at 1 MiB u16 K5 D3 1.00, f32 K5 D2 1.05; at 4 MiB 0.91 / 0.98 (16 MiB,
+// single runs: 0.94-1.08).
 constexpr uint64_t kWideContractPlaneBytes = 256;
 constexpr uint64_t kWideContractPlanesBytes = 512u << 10;
 

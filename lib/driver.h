@@ -34,9 +34,10 @@ struct Prepared {
 // Whether expands on `target` take the vector loops of small kernels
 // (ExpandKernels::planes, square_planes) past kSquarePlanesBytes one-shot
 // and past kWidePlanPlanesMinBytes with a plan (PlanesBeforeTiles in
-// lib/driver.cc): 512-bit targets on AMD's Zen 5 or later (see
-// kWidePlanesBytes in lib/small.h). DILATE_WIDE_PLANES=1 or 0 (read once)
-// overrides the CPU.
+// lib/driver.cc), and one-shot contracts of large kernels past
+// kContractPlanesBytes (WideContractPlanes): 512-bit targets on AMD's Zen 5
+// or later (see kWidePlanesBytes in lib/small.h). DILATE_WIDE_PLANES=1 or
+// 0 (read once) overrides the CPU.
 bool WidePlanes(const Target& target);
 
 // dilate_expand_2d's case (lib/small.h) of k x k kernels of esize-byte
