@@ -309,6 +309,110 @@ bool ContractPlanesFor(D d, const Plan& p, const uint8_t* expanded, uint8_t* den
   return true;
 }
 
+// Tap rows (ContractKernels::tap_rows): each row of a kernel's taps (n
+// taps of gl lanes, step lanes apart) whose expanded span fits one vector
+// takes one load from the row's first tap, one permute packing its taps
+// into the low lanes and one store at the row's dense offset: a half
+// vector where the taps fit one (fewer stores across a line). The lanes
+// past the taps are garbage that the next row's store overwrites (a
+// kernel's rows are contiguous in dense and stored in order), so a row is
+// three instructions and the holes' rows are not read. Rows whose store
+// would pass the end of dense store exactly; those whose load would pass
+// the end of expanded load exactly. False where the rows do not fit
+// (nothing written): more than kMaxTapRows rows, rows of differing taps or
+// not contiguous in dense (cropped), a span past one vector.
+constexpr size_t kMaxTapRows = 64;
+
+template <class D>
+bool ContractTapRowsFor(D d, const Plan& p, const uint8_t* expanded, uint8_t* dense) {
+  using T = hn::TFromD<D>;
+  using V = hn::Vec<D>;
+  const uint64_t N = hn::Lanes(d), lb = sizeof(T);
+  if (p.group % lb != 0 || p.dst_outer_stride % lb != 0 || p.src_outer_stride % lb != 0 ||
+      p.outer == 0 || N < 2) {
+    return false;
+  }
+  const uint64_t slice = p.dst_outer_stride / lb, in_slice = p.src_outer_stride / lb;
+  const uint64_t gl = p.group / lb, step = p.axis[p.rank - 1].dilation * gl;
+  uint32_t xr[kMaxTapRows], sr[kMaxTapRows];  // a row's expanded, dense lane
+  size_t rows = 0;
+  uint64_t taps = 0, next = 0, x_max = 0;
+  bool fits = true;
+  auto row = [&](uint64_t core, uint64_t to, uint64_t n) {
+    if (!fits || rows == kMaxTapRows || (rows != 0 && n != taps) || to / lb != next) {
+      fits = false;
+      return;
+    }
+    taps = n;
+    xr[rows] = static_cast<uint32_t>(core / lb);
+    sr[rows] = static_cast<uint32_t>(to / lb);
+    if (xr[rows] > x_max) x_max = xr[rows];
+    next = to / lb + n * gl;
+    ++rows;
+  };
+  WalkSliceRows(p, 1, row);
+  if (!fits || rows == 0 || next != in_slice || (taps - 1) * step + gl > N) return false;
+  HWY_ALIGN T lanes[hn::MaxLanes(D())];
+  for (uint64_t j = 0; j < N; ++j) {
+    lanes[j] = static_cast<T>(j < taps * gl ? j / gl * step + j % gl : 0);
+  }
+  const V idx = hn::Load(d, lanes);
+  const T* HWY_RESTRICT in = reinterpret_cast<const T*>(expanded);
+  T* HWY_RESTRICT out = reinterpret_cast<T*>(dense);
+  const uint32_t* HWY_RESTRICT xs = xr;
+  const uint32_t* HWY_RESTRICT ss = sr;
+  const uint64_t total_in = p.outer * slice, total_out = p.outer * in_slice;
+  // Kernels [0, whole): every row loads and stores a whole vector.
+  const uint64_t s_max = sr[rows - 1];
+  uint64_t whole = 0;
+  if (total_in >= x_max + N && total_out >= s_max + N) {
+    whole = HWY_MIN(HWY_MIN((total_in - x_max - N) / slice, (total_out - s_max - N) / in_slice) + 1,
+                    p.outer);
+  }
+  const auto run = [&](auto dst_tag) HWY_ATTR DILATE_INLINE_LAMBDA {
+    const decltype(dst_tag) ds;
+    for (uint64_t c = 0; c < whole; ++c) {
+      const T* HWY_RESTRICT ic = in + c * slice;
+      T* HWY_RESTRICT oc = out + c * in_slice;
+      for (size_t r = 0; r < rows; ++r) {
+        const V v = Permute(d, hn::LoadU(d, ic + xs[r]), idx);
+        if constexpr (hn::MaxLanes(decltype(ds)()) == hn::MaxLanes(D())) {
+          hn::StoreU(v, d, oc + ss[r]);
+        } else {
+          hn::StoreU(hn::LowerHalf(ds, v), ds, oc + ss[r]);
+        }
+      }
+    }
+  };
+  if constexpr (hn::MaxLanes(D()) > 1) {
+    if (2 * taps * gl <= N) {
+      run(hn::Half<D>());
+    } else {
+      run(d);
+    }
+  }
+  for (uint64_t c = whole; c < p.outer; ++c) {
+    for (size_t r = 0; r < rows; ++r) {
+      const uint64_t x = c * slice + xs[r], s = c * in_slice + ss[r];
+      const V w = x + N <= total_in ? hn::LoadU(d, in + x) : LoadWindowBounded(d, in, x, total_in);
+      const V v = Permute(d, w, idx);
+      if (s + N <= total_out) {
+        hn::StoreU(v, d, out + s);
+      } else {
+        StoreBounded(d, v, out + s, total_out - s);
+      }
+    }
+  }
+  return true;
+}
+
+bool ContractTapRows(const Plan& p, const uint8_t* expanded, uint8_t* dense) {
+  bool done = false;
+  WithShuffleTag(ShuffleLaneBytes(p.group),
+                 [&](auto d) { done = ContractTapRowsFor(d, p, expanded, dense); });
+  return done;
+}
+
 // ContractKernels::planes.
 bool ContractPlanes(const Plan& p, const uint8_t* expanded, uint8_t* dense) {
   bool done = false;
@@ -321,9 +425,10 @@ bool ContractPlanes(const Plan& p, const uint8_t* expanded, uint8_t* dense) {
 
 const ContractKernels* GetContractKernels() {
   static constexpr ContractKernels kKernels = {
-      &CleanExit<&Prepare>::Call,       &CleanExit<&ContractRow>::Call,
-      &CleanExit<&IsFill>::Call,        &CleanExit<&RowHolesAreFill>::Call,
-      &CleanExit<&ContractTiles>::Call, &CleanExit<&ContractPlanes>::Call};
+      &CleanExit<&Prepare>::Call,        &CleanExit<&ContractRow>::Call,
+      &CleanExit<&IsFill>::Call,         &CleanExit<&RowHolesAreFill>::Call,
+      &CleanExit<&ContractTiles>::Call,  &CleanExit<&ContractPlanes>::Call,
+      &CleanExit<&ContractTapRows>::Call};
   return &kKernels;
 }
 

@@ -1045,6 +1045,40 @@ bool WideContractPlanes(const Plan& p, const Target& target, const Threading& th
 }
 }  // namespace
 
+// One-shot contracts take tap rows (ContractKernels::tap_rows) where a
+// kernel's expanded slice holds at least kTapRowBytes per row of taps and
+// passes kTapRowPlaneBytes (more than the vector loop of small kernels
+// holds, 8 vectors of 64 bytes), or at least kTapRowWideBytes per row: a
+// row costs about a vector loaded from L2 (~1 ns on the Zen 5 EPYC VM),
+// and below that the vector loops, which load each expanded vector once,
+// cost less. Same-process A/B there (tools/ab.sh, AVX3_DL, one-shot)
+// against tiles or the vector loop, at 256 KiB: f32 K7 D2 0.63-0.77 of the
+// time, u16 K7 D3 0.75-0.77 (AVX3 0.75), u8 K7 D4 0.79, u8 K11 D4 0.74,
+// u16 K3 D4 inner 3 0.78; f32 K5 D3, u16 K5 D4, f64 K3 D3 even; at 64 KiB
+// u8 K7 D4 0.58; at 1 MiB f32 K7 D2 0.92; at 4 MiB f32 K7 D2 0.96, u16 K7
+// D3 0.93, u8 K11 D4 0.65, u8 K7 D4 even. Where it lost: f32 K5 D2 (65
+// bytes a row) 1.19, u16 K5 D3 (68) 1.32, u16 K7 D2 (48) 1.58, u8 K7 D3
+// (52) 1.65; OHWI inner 3 f32 K3 D2 (300-byte slices, 100 a row) 1.06;
+// with a plan f32 K3 D4 1.15 (plans keep their tables). Serial: below
+// kBytesPerStartedThread without a caller's runner, below
+// kMinParallelBytes with one.
+constexpr uint64_t kTapRowBytes = 80;
+constexpr uint64_t kTapRowPlaneBytes = 512;
+constexpr uint64_t kTapRowWideBytes = 128;
+constexpr uint64_t kTapRowsMaxBytes = kBytesPerStartedThread;
+
+namespace {
+bool TapRowsPay(const Plan& p, const Threading& threading) {
+  uint64_t rows = 1;
+  for (uint32_t i = 0; i + 1 < p.rank; ++i) rows *= p.axis[i].Taps();
+  const bool serial = threading.parallel_for == nullptr;
+  const uint64_t slice = p.dst_outer_stride;
+  return p.dst_bytes < (serial ? kTapRowsMaxBytes : kMinParallelBytes) &&
+         (slice >= kTapRowWideBytes * rows ||
+          (slice > kTapRowPlaneBytes && slice >= kTapRowBytes * rows));
+}
+}  // namespace
+
 bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, uint8_t* dense,
                  bool verify, const Threading& threading, const Prepared* prepared) {
   switch (ContractRoute(p)) {
@@ -1109,6 +1143,10 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
       static_assert(
           kContractPlanesBytesRank3 <= kMinParallelBytes && kWidePlanesBytes <= kMinParallelBytes,
           "vector-loop contracts are serial");
+      if (!verify && prepared == nullptr && TapRowsPay(p, threading) &&
+          target.contract->tap_rows(p, expanded, dense)) {
+        return true;
+      }
       if (!verify && prepared == nullptr &&
           (p.dst_bytes <= (p.rank > 2 ? kContractPlanesBytesRank3 : kContractPlanesBytes) ||
            WideContractPlanes(p, target, threading)) &&

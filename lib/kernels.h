@@ -258,6 +258,11 @@ struct ContractKernels {
   // lib/contract.cc); no hole check. False where it does not fit (nothing
   // written).
   bool (*planes)(const Plan& p, const uint8_t* expanded, uint8_t* dense);
+  // Any plan's p.outer kernels a row of taps at a time: where a row's
+  // expanded span fits one vector, a load, a permute and a store per row
+  // (ContractTapRowsFor, lib/contract.cc); no hole check. False where it
+  // does not fit (nothing written).
+  bool (*tap_rows)(const Plan& p, const uint8_t* expanded, uint8_t* dense);
 };
 
 // Vectors of a plane of the vector loops of small kernels (SquarePlanes,
