@@ -166,9 +166,18 @@ DILATE_ALWAYS_INLINE SquareSmallFn DescContractLoop(const dilate_desc* desc, con
                                                     uint64_t* k, uint64_t* d) {
   if (options != nullptr || !SquareDesc(desc, n, k, d)) return nullptr;
   const uint32_t esize = DtypeSize(desc->dtype);
-  return SquareSmallCase<kSizes>(esize, *n, *k, *d, dense, dense_bytes, expanded, expanded_bytes)
-             ? ContractSquareSmallFor(esize, *k)
-             : nullptr;
+  if (!SquareSmallCase<kSizes>(esize, *n, *k, *d, dense, dense_bytes, expanded, expanded_bytes)) {
+    return nullptr;
+  }
+  if constexpr (kSizes == SquareSizes::kContract) {
+    // Long rows of taps: the target's tap rows (through a Plan) instead.
+    const uint64_t l = (*k - 1) * *d + 1;
+    if (TapRowsBeforeSquare(*g_active.load(std::memory_order_relaxed), esize, *k, *d,
+                            *n * l * l * esize)) {
+      return nullptr;
+    }
+  }
+  return ContractSquareSmallFor(esize, *k);
 }
 
 // An expand of a valid plan (a one-shot call's, or a dilate_plan's with its

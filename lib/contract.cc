@@ -413,6 +413,16 @@ bool ContractTapRows(const Plan& p, const uint8_t* expanded, uint8_t* dense) {
   return done;
 }
 
+// ContractKernels::tap_row_span: the bytes of the vector tap rows take.
+uint64_t TapRowSpan(uint64_t group) {
+  uint64_t bytes = 0;
+  WithShuffleTag(ShuffleLaneBytes(group), [&](auto d) {
+    const uint64_t N = hn::Lanes(d);
+    bytes = N < 2 ? 0 : N * sizeof(hn::TFromD<decltype(d)>);
+  });
+  return bytes;
+}
+
 // ContractKernels::planes.
 bool ContractPlanes(const Plan& p, const uint8_t* expanded, uint8_t* dense) {
   bool done = false;
@@ -425,10 +435,10 @@ bool ContractPlanes(const Plan& p, const uint8_t* expanded, uint8_t* dense) {
 
 const ContractKernels* GetContractKernels() {
   static constexpr ContractKernels kKernels = {
-      &CleanExit<&Prepare>::Call,        &CleanExit<&ContractRow>::Call,
-      &CleanExit<&IsFill>::Call,         &CleanExit<&RowHolesAreFill>::Call,
-      &CleanExit<&ContractTiles>::Call,  &CleanExit<&ContractPlanes>::Call,
-      &CleanExit<&ContractTapRows>::Call};
+      &CleanExit<&Prepare>::Call,         &CleanExit<&ContractRow>::Call,
+      &CleanExit<&IsFill>::Call,          &CleanExit<&RowHolesAreFill>::Call,
+      &CleanExit<&ContractTiles>::Call,   &CleanExit<&ContractPlanes>::Call,
+      &CleanExit<&ContractTapRows>::Call, &TapRowSpan};
   return &kKernels;
 }
 

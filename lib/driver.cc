@@ -1059,12 +1059,16 @@ bool WideContractPlanes(const Plan& p, const Target& target, const Threading& th
 // D3 0.93, u8 K11 D4 0.65, u8 K7 D4 even. Where it lost: f32 K5 D2 (65
 // bytes a row) 1.19, u16 K5 D3 (68) 1.32, u16 K7 D2 (48) 1.58, u8 K7 D3
 // (52) 1.65; OHWI inner 3 f32 K3 D2 (300-byte slices, 100 a row) 1.06;
-// with a plan f32 K3 D4 1.15 (plans keep their tables). Serial: below
+// with a plan f32 K3 D4 1.15 (plans keep their tables). From
+// kTapRowsMinBytes (at 4 KiB f32 K7 D2 took 1.11), and before the loop of
+// dilate_expand_2d's case where k is at least kTapRowsSquareMinK (against
+// it f32 K7 D2 at 12 / 16 / 64 KiB 0.89 / 0.70 / 0.65, u8 K7 D4 at 16 KiB
+// 0.72, u16 K7 D3 at 64 KiB 0.82; at 64 KiB f64 K3 D3 1.52, u16 K5 D4
+// 1.08, f32 K5 D3 0.97, which keep it; TapRowsBeforeSquare is the same
+// check for dilate_contract's inline one). Serial: below
 // kBytesPerStartedThread without a caller's runner, below
-// kMinParallelBytes with one.
-constexpr uint64_t kTapRowBytes = 80;
-constexpr uint64_t kTapRowPlaneBytes = 512;
-constexpr uint64_t kTapRowWideBytes = 128;
+// kMinParallelBytes with one. (kTapRowBytes and the rest:
+// SliceTakesTapRows in lib/driver.h.)
 constexpr uint64_t kTapRowsMaxBytes = kBytesPerStartedThread;
 
 namespace {
@@ -1072,10 +1076,9 @@ bool TapRowsPay(const Plan& p, const Threading& threading) {
   uint64_t rows = 1;
   for (uint32_t i = 0; i + 1 < p.rank; ++i) rows *= p.axis[i].Taps();
   const bool serial = threading.parallel_for == nullptr;
-  const uint64_t slice = p.dst_outer_stride;
-  return p.dst_bytes < (serial ? kTapRowsMaxBytes : kMinParallelBytes) &&
-         (slice >= kTapRowWideBytes * rows ||
-          (slice > kTapRowPlaneBytes && slice >= kTapRowBytes * rows));
+  return p.dst_bytes >= kTapRowsMinBytes &&
+         p.dst_bytes < (serial ? kTapRowsMaxBytes : kMinParallelBytes) &&
+         SliceTakesTapRows(p.dst_outer_stride, rows);
 }
 }  // namespace
 
@@ -1125,6 +1128,12 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
       // K3 D2 at 16 KiB (5,895 taps, beyond it) took 1.16.
       static_assert(kSquareContractBytes <= kMinParallelBytes,
                     "one-shot square contracts are serial");
+      if (!verify && prepared == nullptr && TapRowsPay(p, threading) &&
+          (!IsSquare(p) || p.axis[1].src_dim >= kTapRowsSquareMinK ||
+           !SquareContractPays(p.dst_bytes, p.src_bytes / p.elem_size)) &&
+          target.contract->tap_rows(p, expanded, dense)) {
+        return true;
+      }
       if (!verify && prepared == nullptr &&
           SquareContractPays(p.dst_bytes, p.src_bytes / p.elem_size) &&
           ContractIfSquare(p, expanded, dense)) {
@@ -1143,10 +1152,6 @@ bool RunContract(const Plan& p, const Target& target, const uint8_t* expanded, u
       static_assert(
           kContractPlanesBytesRank3 <= kMinParallelBytes && kWidePlanesBytes <= kMinParallelBytes,
           "vector-loop contracts are serial");
-      if (!verify && prepared == nullptr && TapRowsPay(p, threading) &&
-          target.contract->tap_rows(p, expanded, dense)) {
-        return true;
-      }
       if (!verify && prepared == nullptr &&
           (p.dst_bytes <= (p.rank > 2 ? kContractPlanesBytesRank3 : kContractPlanesBytes) ||
            WideContractPlanes(p, target, threading)) &&

@@ -58,6 +58,37 @@ inline SquareSmallFn SquarePlanesLoop(const Target& target, uint32_t esize, uint
                                                 : nullptr;
 }
 
+// Whether a one-shot contract of kernels whose expanded slice holds
+// slice_bytes in `rows` rows of taps takes tap rows (ContractKernels::
+// tap_rows; the measurements at TapRowsPay in lib/driver.cc): at least
+// kTapRowBytes a row past kTapRowPlaneBytes (more than the vector loop of
+// small kernels holds), or at least kTapRowWideBytes a row.
+constexpr uint64_t kTapRowBytes = 80;
+constexpr uint64_t kTapRowPlaneBytes = 512;
+constexpr uint64_t kTapRowWideBytes = 128;
+inline bool SliceTakesTapRows(uint64_t slice_bytes, uint64_t rows) {
+  return slice_bytes >= kTapRowWideBytes * rows ||
+         (slice_bytes > kTapRowPlaneBytes && slice_bytes >= kTapRowBytes * rows);
+}
+
+// One-shot contracts take tap rows from kTapRowsMinBytes of expanded
+// tensor; those of dilate_expand_2d's case (a load and a store per tap,
+// lib/small.h) only where a row holds kTapRowsSquareMinK taps or more.
+constexpr uint64_t kTapRowsMinBytes = 8 * 1024;
+constexpr uint64_t kTapRowsSquareMinK = 7;
+
+// Whether a one-shot contract of dilate_expand_2d's case (k x k kernels of
+// esize-byte elements, dilation d) of expanded_bytes takes target's tap
+// rows rather than that case's loop: k of at least kTapRowsSquareMinK, a
+// row's span within the target's vector, and a slice that takes rows
+// (SliceTakesTapRows).
+inline bool TapRowsBeforeSquare(const Target& target, uint32_t esize, uint64_t k, uint64_t d,
+                                uint64_t expanded_bytes) {
+  const uint64_t l = (k - 1) * d + 1;
+  return expanded_bytes >= kTapRowsMinBytes && k >= kTapRowsSquareMinK &&
+         SliceTakesTapRows(l * l * esize, k) && l * esize <= target.contract->tap_row_span(esize);
+}
+
 // dst = expand(src). Inputs are validated; `prepared` may be null.
 void RunExpand(const Plan& plan, const Target& target, const uint8_t* src, uint8_t* dst,
                const Threading& threading, const Prepared* prepared = nullptr);

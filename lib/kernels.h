@@ -263,6 +263,9 @@ struct ContractKernels {
   // (ContractTapRowsFor, lib/contract.cc); no hole check. False where it
   // does not fit (nothing written).
   bool (*tap_rows)(const Plan& p, const uint8_t* expanded, uint8_t* dense);
+  // The widest expanded row (bytes from a row's first tap to its last
+  // one's end) that tap_rows takes for groups of `group` bytes.
+  uint64_t (*tap_row_span)(uint64_t group);
 };
 
 // Vectors of a plane of the vector loops of small kernels (SquarePlanes,
