@@ -310,6 +310,49 @@ TEST_P(Contract, ThreeDimensionalKernelsMatchReference) {
   }
 }
 
+// Kernels with long rows of taps, which a one-shot contract from 8 KiB
+// takes a row at a time (tap rows: TapRowsPay and TapRowsBeforeSquare in
+// lib/driver.cc / lib/driver.h) where a row fits the target's vector, and
+// by the other loops where it does not: square kernels on either side of
+// 8 KiB and of the square loop's limit, inner 1 and 3 (OHWI), a 1-D and a
+// 3-D shape, and a cropped kernel (its rows not contiguous in dense, which
+// tap rows decline); arbitrary input against dilate_ref.
+TEST_P(Contract, LongTapRowsMatchReference) {
+  Rng rng(CaseSeed(0x7A9, 0));
+  const uint64_t shapes[][2] = {{7, 2}, {7, 3}, {7, 4}, {11, 4}, {3, 4}, {5, 3}};
+  for (uint32_t dtype : {DILATE_DTYPE_U8, DILATE_DTYPE_U16, DILATE_DTYPE_F32, DILATE_DTYPE_F64}) {
+    const uint64_t e = dilate_dtype_size(dtype);
+    for (const auto& kd : shapes) {
+      for (uint64_t inner : {1u, 3u}) {
+        const uint64_t l = (kd[0] - 1) * kd[1] + 1, kernel = l * l * inner * e;
+        for (uint64_t bytes : {6000u, 12000u, 70000u, 300000u}) {
+          if (Scaled(100) < 50 && bytes != 12000u) continue;  // (qemu)
+          const uint64_t outer = (bytes + kernel - 1) / kernel + rng.Uniform(0, 2);
+          const dilate_desc desc = CubeDesc(dtype, 2, outer, inner, kd[0], kd[1]);
+          SCOPED_TRACE(testing::Message() << Describe(desc));
+          std::vector<uint8_t> expanded, want;
+          ASSERT_NO_FATAL_FAILURE(ExpectArbitraryInput(desc, rng, &expanded, &want));
+          if (testing::Test::HasFailure()) return;
+        }
+      }
+    }
+  }
+  // 1-D and 3-D kernels, and a 2-D kernel cropped by one column.
+  for (uint32_t dtype : {DILATE_DTYPE_U8, DILATE_DTYPE_F32}) {
+    for (uint32_t rank : {1u, 3u}) {
+      const dilate_desc desc = CubeDesc(dtype, rank, rank == 1 ? 2000 : 40, 1, 7, 2);
+      SCOPED_TRACE(testing::Message() << Describe(desc));
+      std::vector<uint8_t> expanded, want;
+      ASSERT_NO_FATAL_FAILURE(ExpectArbitraryInput(desc, rng, &expanded, &want));
+    }
+    dilate_desc desc = CubeDesc(dtype, 2, 300, 1, 7, 2);
+    desc.pad_hi[1] = -1;
+    SCOPED_TRACE(testing::Message() << Describe(desc));
+    std::vector<uint8_t> expanded, want;
+    ASSERT_NO_FATAL_FAILURE(ExpectArbitraryInput(desc, rng, &expanded, &want));
+  }
+}
+
 DILATE_INSTANTIATE_ON_ALL_TARGETS(Contract);
 
 }  // namespace
