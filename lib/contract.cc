@@ -311,17 +311,55 @@ bool ContractPlanesFor(D d, const Plan& p, const uint8_t* expanded, uint8_t* den
 
 // Tap rows (ContractKernels::tap_rows): each row of a kernel's taps (n
 // taps of gl lanes, step lanes apart) whose expanded span fits one vector
-// takes one load from the row's first tap, one permute packing its taps
-// into the low lanes and one store at the row's dense offset: a half
-// vector where the taps fit one (fewer stores across a line). The lanes
-// past the taps are garbage that the next row's store overwrites (a
-// kernel's rows are contiguous in dense and stored in order), so a row is
-// three instructions and the holes' rows are not read. Rows whose store
-// would pass the end of dense store exactly; those whose load would pass
-// the end of expanded load exactly. False where the rows do not fit
-// (nothing written): more than kMaxTapRows rows, rows of differing taps or
-// not contiguous in dense (cropped), a span past one vector.
+// (two where VectorPairs: a two-table permute) takes one load from the
+// row's first tap (two), one permute packing its taps into the low lanes
+// and one store at the row's dense offset: a half vector where the taps
+// fit one (fewer stores across a line). The lanes past the taps are
+// garbage that the next row's store overwrites (a kernel's rows are
+// contiguous in dense and stored in order), so a row is three or four
+// instructions and the holes' rows are not read. Rows whose store would
+// pass the end of dense store exactly; those whose loads would pass the
+// end of expanded load exactly. False where the rows do not fit (nothing
+// written): more than kMaxTapRows rows, rows of differing taps or not
+// contiguous in dense (cropped), a span past the vectors.
 constexpr size_t kMaxTapRows = 64;
+
+// Lanes idx[j] of the pair (lo, hi); lo alone where !kTwo.
+template <bool kTwo, class D, class V = hn::Vec<D>>
+HWY_INLINE V PermuteRow(D d, V lo, V hi, V idx) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  if constexpr (kTwo && VectorPairs(D())) {
+    return V{Permute2(lo.raw, idx.raw, hi.raw, hwy::SizeTag<sizeof(hn::TFromD<D>)>())};
+  }
+#endif
+  static_cast<void>(hi);
+  return Permute(d, lo, idx);
+}
+
+// Kernels [0, whole) of tap rows, every row's loads and store whole:
+// stores of ds (d, or its lower half). Not inlined: with the caller's
+// values live, GCC reloaded a row table's pointer from the stack per row
+// (u16 K7 D4 at 256 KiB took 1.15 of the time).
+template <bool kTwo, class D, class DS, class V = hn::Vec<D>>
+HWY_NOINLINE void TapRowsWhole(D d, DS ds, const hn::TFromD<D>* HWY_RESTRICT in,
+                               hn::TFromD<D>* HWY_RESTRICT out, uint64_t slice, uint64_t in_slice,
+                               uint64_t whole, const uint32_t* HWY_RESTRICT xs,
+                               const uint32_t* HWY_RESTRICT ss, size_t rows, V idx) {
+  using T = hn::TFromD<D>;
+  const size_t N = hn::Lanes(d);
+  for (uint64_t c = 0; c < whole; ++c, in += slice, out += in_slice) {
+    for (size_t r = 0; r < rows; ++r) {
+      const T* HWY_RESTRICT at = in + xs[r];
+      const V lo = hn::LoadU(d, at);
+      const V v = PermuteRow<kTwo>(d, lo, kTwo ? hn::LoadU(d, at + N) : lo, idx);
+      if constexpr (hn::MaxLanes(DS()) == hn::MaxLanes(D())) {
+        hn::StoreU(v, d, out + ss[r]);
+      } else {
+        hn::StoreU(hn::LowerHalf(ds, v), ds, out + ss[r]);
+      }
+    }
+  }
+}
 
 template <class D>
 bool ContractTapRowsFor(D d, const Plan& p, const uint8_t* expanded, uint8_t* dense) {
@@ -351,7 +389,12 @@ bool ContractTapRowsFor(D d, const Plan& p, const uint8_t* expanded, uint8_t* de
     ++rows;
   };
   WalkSliceRows(p, 1, row);
-  if (!fits || rows == 0 || next != in_slice || (taps - 1) * step + gl > N) return false;
+  const uint64_t span = (taps - 1) * step + gl;
+  constexpr bool kPairs = VectorPairs(D());
+  if (!fits || rows == 0 || next != in_slice || taps * gl > N || span > (kPairs ? 2 : 1) * N) {
+    return false;
+  }
+  const uint64_t W = span > N ? 2 : 1;  // vectors a row loads
   HWY_ALIGN T lanes[hn::MaxLanes(D())];
   for (uint64_t j = 0; j < N; ++j) {
     lanes[j] = static_cast<T>(j < taps * gl ? j / gl * step + j % gl : 0);
@@ -362,40 +405,36 @@ bool ContractTapRowsFor(D d, const Plan& p, const uint8_t* expanded, uint8_t* de
   const uint32_t* HWY_RESTRICT xs = xr;
   const uint32_t* HWY_RESTRICT ss = sr;
   const uint64_t total_in = p.outer * slice, total_out = p.outer * in_slice;
-  // Kernels [0, whole): every row loads and stores a whole vector.
+  // Kernels [0, whole): every row loads and stores whole vectors.
   const uint64_t s_max = sr[rows - 1];
   uint64_t whole = 0;
-  if (total_in >= x_max + N && total_out >= s_max + N) {
-    whole = HWY_MIN(HWY_MIN((total_in - x_max - N) / slice, (total_out - s_max - N) / in_slice) + 1,
-                    p.outer);
+  if (total_in >= x_max + W * N && total_out >= s_max + N) {
+    whole =
+        HWY_MIN(HWY_MIN((total_in - x_max - W * N) / slice, (total_out - s_max - N) / in_slice) + 1,
+                p.outer);
   }
-  const auto run = [&](auto dst_tag) HWY_ATTR DILATE_INLINE_LAMBDA {
-    const decltype(dst_tag) ds;
-    for (uint64_t c = 0; c < whole; ++c) {
-      const T* HWY_RESTRICT ic = in + c * slice;
-      T* HWY_RESTRICT oc = out + c * in_slice;
-      for (size_t r = 0; r < rows; ++r) {
-        const V v = Permute(d, hn::LoadU(d, ic + xs[r]), idx);
-        if constexpr (hn::MaxLanes(decltype(ds)()) == hn::MaxLanes(D())) {
-          hn::StoreU(v, d, oc + ss[r]);
-        } else {
-          hn::StoreU(hn::LowerHalf(ds, v), ds, oc + ss[r]);
-        }
-      }
-    }
-  };
   if constexpr (hn::MaxLanes(D()) > 1) {
+    const hn::Half<D> dh;
     if (2 * taps * gl <= N) {
-      run(hn::Half<D>());
+      W == 2 ? TapRowsWhole<true>(d, dh, in, out, slice, in_slice, whole, xs, ss, rows, idx)
+             : TapRowsWhole<false>(d, dh, in, out, slice, in_slice, whole, xs, ss, rows, idx);
     } else {
-      run(d);
+      W == 2 ? TapRowsWhole<true>(d, d, in, out, slice, in_slice, whole, xs, ss, rows, idx)
+             : TapRowsWhole<false>(d, d, in, out, slice, in_slice, whole, xs, ss, rows, idx);
     }
   }
   for (uint64_t c = whole; c < p.outer; ++c) {
     for (size_t r = 0; r < rows; ++r) {
       const uint64_t x = c * slice + xs[r], s = c * in_slice + ss[r];
-      const V w = x + N <= total_in ? hn::LoadU(d, in + x) : LoadWindowBounded(d, in, x, total_in);
-      const V v = Permute(d, w, idx);
+      const V lo = x + N <= total_in ? hn::LoadU(d, in + x) : LoadWindowBounded(d, in, x, total_in);
+      V v;
+      if (W == 2) {
+        const V hi = x + 2 * N <= total_in ? hn::LoadU(d, in + x + N)
+                                           : LoadWindowBounded(d, in, x + N, total_in);
+        v = PermuteRow<true>(d, lo, hi, idx);
+      } else {
+        v = PermuteRow<false>(d, lo, lo, idx);
+      }
       if (s + N <= total_out) {
         hn::StoreU(v, d, out + s);
       } else {
@@ -413,12 +452,12 @@ bool ContractTapRows(const Plan& p, const uint8_t* expanded, uint8_t* dense) {
   return done;
 }
 
-// ContractKernels::tap_row_span: the bytes of the vector tap rows take.
+// ContractKernels::tap_row_span: the bytes of the vectors tap rows load.
 uint64_t TapRowSpan(uint64_t group) {
   uint64_t bytes = 0;
   WithShuffleTag(ShuffleLaneBytes(group), [&](auto d) {
     const uint64_t N = hn::Lanes(d);
-    bytes = N < 2 ? 0 : N * sizeof(hn::TFromD<decltype(d)>);
+    bytes = N < 2 ? 0 : (VectorPairs(decltype(d)()) ? 2 : 1) * N * sizeof(hn::TFromD<decltype(d)>);
   });
   return bytes;
 }
