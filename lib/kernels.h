@@ -259,9 +259,9 @@ struct ContractKernels {
   // written).
   bool (*planes)(const Plan& p, const uint8_t* expanded, uint8_t* dense);
   // Any plan's p.outer kernels a row of taps at a time: where a row's
-  // expanded span fits one vector, a load, a permute and a store per row
-  // (ContractTapRowsFor, lib/contract.cc); no hole check. False where it
-  // does not fit (nothing written).
+  // expanded span fits one vector (two on AVX-512), a load (two), a
+  // permute and a store per row (ContractTapRowsFor, lib/contract.cc); no
+  // hole check. False where it does not fit (nothing written).
   bool (*tap_rows)(const Plan& p, const uint8_t* expanded, uint8_t* dense);
   // The widest expanded row (bytes from a row's first tap to its last
   // one's end) that tap_rows takes for groups of `group` bytes.
