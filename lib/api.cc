@@ -59,15 +59,16 @@ dilate_status CheckCall(const Plan& plan, const dilate_options* options, uint32_
   return ActiveTarget(target);
 }
 
-// Which sizes of dilate_expand_2d's case SquareSmallCase takes: kSmall,
-// the expanded tensor at most kSmallBytes (the entry points' inlined
-// check: the small call); kExpand and kContract, also as large as a one-shot
-// call through a Plan takes a loop without tables for (expand: up to
-// kSquarePlanesBytes, the target's vector loop where it fits, else the
-// scalar loop while SquareExpandPays; contract: SquareContractPays, in
-// lib/small.h), checked out of line where the small check failed, before
-// a Plan is made (MakePlan and the description were ~40% of a 1.6 KB call).
-enum class SquareSizes { kSmall, kExpand, kContract };
+// Which sizes of dilate_expand_2d's case SquareSmallCase takes past the
+// entry points' small call (SmallCallValid in lib/small.cc: the expanded
+// tensor at most kSmallBytes, which these take too): kExpand and kContract,
+// as large as a one-shot call through a Plan takes a loop without tables
+// for (expand: up to kSquarePlanesBytes, the target's vector loop where it
+// fits, else the scalar loop while SquareExpandPays; contract:
+// SquareContractPays, in lib/small.h), checked out of line where the small
+// call declined, before a Plan is made (MakePlan and the description were
+// ~40% of a 1.6 KB call).
+enum class SquareSizes { kExpand, kContract };
 
 // Whether n square k x k kernels of esize-byte elements, one dilation d, are
 // dilate_expand_2d's case in kSizes with every argument plainly valid: the
@@ -77,7 +78,7 @@ enum class SquareSizes { kSmall, kExpand, kContract };
 // DILATE_TARGET). A few compares, inlined so that the callers end in a
 // tail jump to the case's loop; anything else takes the general path,
 // which reports what is wrong.
-template <SquareSizes kSizes = SquareSizes::kSmall>
+template <SquareSizes kSizes>
 DILATE_ALWAYS_INLINE bool SquareSmallCase(uint32_t esize, uint64_t n, uint64_t k, uint64_t d,
                                           const void* dense, uint64_t dense_avail,
                                           const void* expanded, uint64_t expanded_avail) {
@@ -104,7 +105,7 @@ DILATE_ALWAYS_INLINE bool SquareSmallCase(uint32_t esize, uint64_t n, uint64_t k
 }
 
 // dilate_expand_2d's case from src to dst: its loop, else null.
-template <SquareSizes kSizes = SquareSizes::kSmall>
+template <SquareSizes kSizes>
 DILATE_ALWAYS_INLINE SquareSmallFn SquareSmallLoop(uint32_t esize, uint64_t n, uint64_t k,
                                                    uint64_t d, const void* src, uint64_t src_avail,
                                                    const void* dst, uint64_t dst_avail) {
@@ -222,6 +223,8 @@ dilate_status ExpandByPlan(const dilate_desc* desc, const void* src, size_t src_
   return Expand(plan, nullptr, src, src_bytes, dst, dst_bytes, options);
 }
 
+}  // namespace
+
 // dilate_expand past the small case: dilate_expand_2d's case while its loop
 // pays, else through a Plan (out of line: the Plan would otherwise cost the
 // small case's frame).
@@ -271,6 +274,8 @@ DILATE_NOINLINE dilate_status Expand2dGeneral(uint32_t dtype, uint64_t n, uint64
   // and straight to the Plan, as the case's loop was checked above.
   return ExpandByPlan(&desc, src, SIZE_MAX, dst, SIZE_MAX, nullptr);
 }
+
+namespace {
 
 // Marks a live dilate_plan (cleared by dilate_plan_destroy).
 constexpr uint64_t kPlanMagic = 0x6e616c7074616c64ull;  // "dlatplan"
@@ -379,16 +384,18 @@ dilate_status dilate_query_shape(const dilate_desc* desc, dilate_shape* shape) {
 dilate_status dilate_expand(const dilate_desc* desc, const void* src, size_t src_bytes,
                             void* dst, size_t dst_bytes, const dilate_options* options) {
   // dilate_expand_2d's small case described (n square k x k kernels in
-  // OIHW, one dilation on both axes, no padding, zero fill, no options,
-  // dst <= kSmallBytes): recognised in a few compares of fields that are
-  // then plainly valid, and run by its loop without a Plan (K3 D2 f32 N=1
-  // on the Zen 4 EPYC VM: 29.5 -> 8.2 ns). Anything else, every bad argument
-  // included, takes the general path, which reports it; statuses and bytes
-  // are the same either way (tests/seed_test.cc: SmallSquare*).
-  uint64_t n, k, d;
-  if (const dilate::SquareSmallFn loop = dilate::DescExpandLoop<dilate::SquareSizes::kSmall>(
-          desc, src, src_bytes, dst, dst_bytes, options, &n, &k, &d)) {
-    return loop(n, k, d, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst));
+  // OIHW, 1 <= k <= 7, one dilation on both axes, no padding, zero fill, no
+  // options, dst <= kSmallBytes): the description recognised here in a few
+  // compares of fields that are then plainly valid, and a jump by dtype and
+  // k to a function (kSmallDesc, lib/small.cc) that checks the rest with
+  // both known at compile time and runs the case's loop without a Plan
+  // (K3 D2 f32 N=1 on the Zen 4 EPYC VM: 29.5 -> 8.2 ns; with the jump by
+  // dtype and k, on the Zen 5 EPYC VM, 6.3 -> 5.7 ns, same-process A/B
+  // 0.86-0.89 of the time). Anything else, every bad argument included,
+  // takes the general path, which reports it; statuses and bytes are the
+  // same either way (tests/seed_test.cc: SmallSquare*).
+  if (const dilate::SmallDescFn fn = dilate::SmallDescFor<false>(desc, options)) {
+    return fn(desc, src, src_bytes, dst, dst_bytes);
   }
   return dilate::ExpandGeneral(desc, src, src_bytes, dst, dst_bytes, options);
 }
@@ -398,13 +405,13 @@ dilate_status dilate_contract(const dilate_desc* desc, const void* expanded,
                               const dilate_options* options) {
   // dilate_expand_2d's small case contracted (no options, so no verify):
   // recognised as dilate_expand does, and run by its contract loop without a
-  // Plan (K3 D2 f32 N=1 on the Zen 4 EPYC VM: 29.6 -> 7.6 ns). Anything
-  // else, every bad argument included, takes the general path; statuses and
-  // bytes are the same either way (tests/seed_test.cc: SmallSquare*).
-  uint64_t n, k, d;
-  if (const dilate::SquareSmallFn loop = dilate::DescContractLoop<dilate::SquareSizes::kSmall>(
-          desc, expanded, expanded_bytes, dense, dense_bytes, options, &n, &k, &d)) {
-    return loop(n, k, d, static_cast<const uint8_t*>(expanded), static_cast<uint8_t*>(dense));
+  // Plan (K3 D2 f32 N=1 on the Zen 4 EPYC VM: 29.6 -> 7.6 ns; with the jump
+  // by dtype and k, same-process A/B on the Zen 5 EPYC VM 0.87 of the
+  // time). Anything else, every bad argument included, takes the general
+  // path; statuses and bytes are the same either way (tests/seed_test.cc:
+  // SmallSquare*).
+  if (const dilate::SmallDescFn fn = dilate::SmallDescFor<true>(desc, options)) {
+    return fn(desc, expanded, expanded_bytes, dense, dense_bytes);
   }
   return dilate::ContractGeneral(desc, expanded, expanded_bytes, dense, dense_bytes, options);
 }
@@ -412,15 +419,16 @@ dilate_status dilate_contract(const dilate_desc* desc, const void* expanded,
 dilate_status dilate_expand_2d(uint32_t dtype, uint64_t n, uint64_t k, uint64_t d,
                                const void* src, void* dst) {
   // The origin's case with a small dst (one 3x3 to 7x7 kernel, a few small
-  // ones): every argument in a range that is plainly valid, checked here in a
-  // few compares, then a fill and a store per tap without a Plan (the small
-  // call, K3 D2 f32 N=1: ~35 -> ~9 ns; ~6 ns with a loop per kernel size
-  // and a tail jump to it, on the Zen 5 EPYC). Everything else, including
-  // every bad argument, takes the general path, which reports it; the
-  // statuses and bytes are the same either way.
-  if (const dilate::SquareSmallFn loop = dilate::SquareSmallLoop(
-          dilate::DtypeSize(dtype), n, k, d, src, UINT64_MAX, dst, UINT64_MAX)) {
-    return loop(n, k, d, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst));
+  // ones): a jump by dtype and k (1 <= k <= 7) to a function that checks the
+  // rest in a few compares, then fills and stores each tap without a Plan
+  // (kExpand2dSmall, lib/small.cc; the small call, K3 D2 f32 N=1: ~35 -> ~9
+  // ns; ~6 ns with a loop per kernel size and a tail jump to it, ~4.8 ->
+  // ~4.2 ns with the jump by dtype and k, on the Zen 5 EPYC). Everything
+  // else, including every bad argument, takes the general path, which
+  // reports it; the statuses and bytes are the same either way.
+  const uint32_t type = dtype - 1;
+  if (type < dilate::kSmallDescTypes && k - 1 < dilate::kSquareFixedK - 1) {
+    return dilate::kExpand2dSmall[type][k - 1](dtype, n, k, d, src, dst);
   }
   return dilate::Expand2dGeneral(dtype, n, k, d, src, dst);
 }

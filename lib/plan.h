@@ -55,7 +55,7 @@ struct Plan {
 void FillPattern(const Plan& plan, uint8_t* pattern);
 
 // dilate_dtype_size, inlined into MakePlan.
-inline uint32_t DtypeSize(uint32_t dtype) {
+constexpr uint32_t DtypeSize(uint32_t dtype) {
   switch (dtype) {
     case DILATE_DTYPE_U8:
     case DILATE_DTYPE_I8:

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "lib/targets.h"
 #include "lib/walk.h"
 
 namespace dilate {
@@ -250,8 +251,8 @@ DILATE_ALWAYS_INLINE void ZeroSmall(uint8_t* dst, uint64_t bytes) {
 // N=1: the loops over y and x were ~80 of its ~175 instructions; with this
 // and dilate_expand_2d's tail jump, 9.2 -> 5.9 ns).
 template <typename T, uint64_t K>
-dilate_status ExpandSquareSmallK(uint64_t n, uint64_t, uint64_t d,
-                                 const uint8_t* DILATE_RESTRICT src, uint8_t* DILATE_RESTRICT dst) {
+DILATE_ALWAYS_INLINE void ExpandSquareK(uint64_t n, uint64_t d, const uint8_t* DILATE_RESTRICT src,
+                                        uint8_t* DILATE_RESTRICT dst) {
   const uint64_t l = (K - 1) * d + 1;
   const uint64_t plane = l * l * sizeof(T), row = d * l * sizeof(T), step = d * sizeof(T);
   // (A 1 x 1 kernel has no holes: its dst is its src. Otherwise L >= 2, and
@@ -269,6 +270,12 @@ dilate_status ExpandSquareSmallK(uint64_t n, uint64_t, uint64_t d,
       }
     }
   }
+}
+
+template <typename T, uint64_t K>
+dilate_status ExpandSquareSmallK(uint64_t n, uint64_t, uint64_t d,
+                                 const uint8_t* DILATE_RESTRICT src, uint8_t* DILATE_RESTRICT dst) {
+  ExpandSquareK<T, K>(n, d, src, dst);
   return DILATE_OK;
 }
 
@@ -291,6 +298,67 @@ dilate_status ContractSquareK(uint64_t n, uint64_t k, uint64_t d,
       }
     }
   }
+  return DILATE_OK;
+}
+
+// Whether n kernels of dilate_expand_2d's case (T, K, dilation d), in
+// bytes from `in` to out_avail bytes from `out` (in src or expanded, out
+// dst or dense as kContract says), are its small call with every argument
+// plainly valid: 1 <= n, d < kSmallBytes (so no product overflows), the
+// expanded tensor at most kSmallBytes, both within their buffers, non-null
+// and apart, and a target active. One branch per check: as (in && out), GCC
+// set flags in two more registers.
+template <typename T, uint64_t K, bool kContract>
+DILATE_ALWAYS_INLINE bool SmallCallValid(uint64_t n, uint64_t d, const void* in, uint64_t in_avail,
+                                         const void* out, uint64_t out_avail) {
+  const uint64_t l = (K - 1) * d + 1;
+  const uint64_t expanded = n * l * l * sizeof(T), dense = n * K * K * sizeof(T);
+  const uint64_t expanded_avail = kContract ? in_avail : out_avail;
+  const uint64_t dense_avail = kContract ? out_avail : in_avail;
+  if (((n - 1) | (d - 1)) >= kSmallBytes ||
+      expanded > (expanded_avail < kSmallBytes ? expanded_avail : kSmallBytes) ||
+      dense > dense_avail) {
+    return false;
+  }
+  if (in == nullptr) return false;
+  if (out == nullptr) return false;
+  const uintptr_t i = reinterpret_cast<uintptr_t>(in), o = reinterpret_cast<uintptr_t>(out);
+  const uint64_t in_size = kContract ? expanded : dense, out_size = kContract ? dense : expanded;
+  if (i + in_size > o && o + out_size > i) return false;
+  return g_active.load(std::memory_order_acquire) != nullptr;
+}
+
+// kSmallDesc's function for T, K and the direction: in and out are src
+// and dst (expand) or expanded and dense (contract).
+template <typename T, uint64_t K, bool kContract>
+dilate_status SmallDesc(const dilate_desc* desc, const void* in, size_t in_bytes, void* out,
+                        size_t out_bytes) {
+  if (!SmallCallValid<T, K, kContract>(desc->outer, desc->dilation[0], in, in_bytes, out,
+                                       out_bytes)) {
+    return kContract ? ContractGeneral(desc, in, in_bytes, out, out_bytes, nullptr)
+                     : ExpandGeneral(desc, in, in_bytes, out, out_bytes, nullptr);
+  }
+  // n and d read again: nothing kept through the checks, which keep every
+  // argument for the general path (GCC saved three registers on the stack).
+  __asm__("" : "+r"(desc));
+  const auto* from = static_cast<const uint8_t*>(in);
+  auto* to = static_cast<uint8_t*>(out);
+  if (kContract) {
+    ContractSquareK<T, K>(desc->outer, K, desc->dilation[0], from, to);
+  } else {
+    ExpandSquareK<T, K>(desc->outer, desc->dilation[0], from, to);
+  }
+  return DILATE_OK;
+}
+
+// kExpand2dSmall's function for T and K.
+template <typename T, uint64_t K>
+dilate_status Expand2dSmall(uint32_t dtype, uint64_t n, uint64_t k, uint64_t d, const void* src,
+                            void* dst) {
+  if (!SmallCallValid<T, K, false>(n, d, src, UINT64_MAX, dst, UINT64_MAX)) {
+    return Expand2dGeneral(dtype, n, k, d, src, dst);
+  }
+  ExpandSquareK<T, K>(n, d, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst));
   return DILATE_OK;
 }
 
@@ -327,6 +395,52 @@ const SquareSmallFn kExpandSquareSmall[4][kSquareFixedK] = {
     DILATE_SQUARE_ROW(uint8_t), DILATE_SQUARE_ROW(uint16_t), DILATE_SQUARE_ROW(uint32_t),
     DILATE_SQUARE_ROW(uint64_t)};
 #undef DILATE_SQUARE_ROW
+
+// The unsigned integer of a dtype's element size.
+template <size_t kBytes>
+struct UIntOfSize;
+template <>
+struct UIntOfSize<1> {
+  using type = uint8_t;
+};
+template <>
+struct UIntOfSize<2> {
+  using type = uint16_t;
+};
+template <>
+struct UIntOfSize<4> {
+  using type = uint32_t;
+};
+template <>
+struct UIntOfSize<8> {
+  using type = uint64_t;
+};
+template <uint32_t kDtype>
+using DtypeUInt = typename UIntOfSize<DtypeSize(kDtype)>::type;
+static_assert(kSmallDescTypes == DILATE_DTYPE_F64, "a row of the small calls per dtype");
+
+// Rows by dtype 1 .. kSmallDescTypes, entries by k 1 .. 7. (Each row's last
+// entry, k = kSquareFixedK, is never taken: a shift indexes a row.)
+// clang-format off
+#define DILATE_SMALL_ROW(F, DT, ...)                                                  \
+  {F<DtypeUInt<DT>, 1, ##__VA_ARGS__>, F<DtypeUInt<DT>, 2, ##__VA_ARGS__>,           \
+   F<DtypeUInt<DT>, 3, ##__VA_ARGS__>, F<DtypeUInt<DT>, 4, ##__VA_ARGS__>,           \
+   F<DtypeUInt<DT>, 5, ##__VA_ARGS__>, F<DtypeUInt<DT>, 6, ##__VA_ARGS__>,           \
+   F<DtypeUInt<DT>, 7, ##__VA_ARGS__>, nullptr}
+#define DILATE_SMALL_TABLE(F, ...)                                                  \
+  {DILATE_SMALL_ROW(F, 1, ##__VA_ARGS__),  DILATE_SMALL_ROW(F, 2, ##__VA_ARGS__),   \
+   DILATE_SMALL_ROW(F, 3, ##__VA_ARGS__),  DILATE_SMALL_ROW(F, 4, ##__VA_ARGS__),   \
+   DILATE_SMALL_ROW(F, 5, ##__VA_ARGS__),  DILATE_SMALL_ROW(F, 6, ##__VA_ARGS__),   \
+   DILATE_SMALL_ROW(F, 7, ##__VA_ARGS__),  DILATE_SMALL_ROW(F, 8, ##__VA_ARGS__),   \
+   DILATE_SMALL_ROW(F, 9, ##__VA_ARGS__),  DILATE_SMALL_ROW(F, 10, ##__VA_ARGS__),  \
+   DILATE_SMALL_ROW(F, 11, ##__VA_ARGS__), DILATE_SMALL_ROW(F, 12, ##__VA_ARGS__)}
+// clang-format on
+const SmallDescFn kSmallDesc[2][kSmallDescTypes][kSquareFixedK] = {
+    DILATE_SMALL_TABLE(SmallDesc, false), DILATE_SMALL_TABLE(SmallDesc, true)};
+const Expand2dSmallFn kExpand2dSmall[kSmallDescTypes][kSquareFixedK] =
+    DILATE_SMALL_TABLE(Expand2dSmall);
+#undef DILATE_SMALL_TABLE
+#undef DILATE_SMALL_ROW
 
 SquareSmallFn ExpandSquareFnFor(const Plan& p) {
   uint64_t fill;

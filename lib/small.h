@@ -4,8 +4,11 @@
 #ifndef DILATE_LIB_SMALL_H_
 #define DILATE_LIB_SMALL_H_
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "lib/compiler.h"
 #include "lib/plan.h"
 
 namespace dilate {
@@ -56,6 +59,57 @@ extern const SquareSmallFn kExpandSquareSmall[4][kSquareFixedK];
 inline SquareSmallFn ExpandSquareSmallFor(uint32_t elem_size, uint64_t k) {
   return kExpandSquareSmall[__builtin_ctz(elem_size) & 3][k < kSquareFixedK ? k : 0];
 }
+
+// dilate_expand's and dilate_contract's small call (SmallDescFor, below,
+// inlined into them): the description of dilate_expand_2d's case with a
+// valid dtype, 1 <= k < kSquareFixedK, one dilation, no padding, zero fill
+// and no options. By [contract][dtype - 1][k - 1], a function that checks
+// the rest with the element size and k known at compile time (dilation,
+// kernels, sizes, pointers, overlap, a target) and runs that case's loop,
+// else ends in the general path (ExpandGeneral or ContractGeneral, which
+// report what is wrong). Takes the entry point's arguments (in: src or
+// expanded, out: dst or dense), so that it ends in a jump to the function.
+constexpr uint32_t kSmallDescTypes = 12;
+using SmallDescFn = dilate_status (*)(const dilate_desc* desc, const void* in, size_t in_bytes,
+                                      void* out, size_t out_bytes);
+extern const SmallDescFn kSmallDesc[2][kSmallDescTypes][kSquareFixedK];
+
+// The function of kSmallDesc for desc and options, else null.
+template <bool kContract>
+DILATE_ALWAYS_INLINE SmallDescFn SmallDescFor(const dilate_desc* desc,
+                                              const dilate_options* options) {
+  if (options != nullptr || desc == nullptr || desc->struct_size != sizeof(dilate_desc) ||
+      desc->rank != 2 || desc->flags != 0 || desc->inner != 1) {
+    return nullptr;
+  }
+  const uint64_t k = desc->src_dims[0];
+  const uint32_t type = desc->dtype - 1;
+  uint64_t fill;
+  memcpy(&fill, desc->fill, sizeof(fill));
+  if (type >= kSmallDescTypes || k - 1 >= kSquareFixedK - 1 || desc->src_dims[1] != k ||
+      desc->dilation[1] != desc->dilation[0] ||
+      (desc->pad_lo[0] | desc->pad_lo[1] | desc->pad_hi[0] | desc->pad_hi[1] |
+       static_cast<int64_t>(fill)) != 0) {
+    return nullptr;
+  }
+  return kSmallDesc[kContract][type][k - 1];
+}
+
+// dilate_expand_2d's small call: the same checks and loop for its
+// arguments, by [dtype - 1][k - 1] for a valid dtype and 1 <= k <
+// kSquareFixedK, else Expand2dGeneral.
+using Expand2dSmallFn = dilate_status (*)(uint32_t dtype, uint64_t n, uint64_t k, uint64_t d,
+                                          const void* src, void* dst);
+extern const Expand2dSmallFn kExpand2dSmall[kSmallDescTypes][kSquareFixedK];
+
+// dilate_expand, dilate_contract and dilate_expand_2d past their small call
+// (lib/api.cc).
+dilate_status ExpandGeneral(const dilate_desc* desc, const void* src, size_t src_bytes, void* dst,
+                            size_t dst_bytes, const dilate_options* options);
+dilate_status ContractGeneral(const dilate_desc* desc, const void* expanded, size_t expanded_bytes,
+                              void* dense, size_t dense_bytes, const dilate_options* options);
+dilate_status Expand2dGeneral(uint32_t dtype, uint64_t n, uint64_t k, uint64_t d, const void* src,
+                              void* dst);
 
 // The same case contracted without verify (holes unread, so any fill): one
 // load and one store per tap, the k * k taps of a kernel unrolled below

@@ -398,6 +398,58 @@ TEST_P(Seed, ManySmallKernelsMatchReference) {
   EXPECT_GT(cases, 800u);
 }
 
+// The small call of every dtype (its functions are chosen by dtype and k,
+// kSmallDesc and kExpand2dSmall in lib/small.cc): k 1-8, d 1-3, one kernel
+// and as many as fit 1 KiB of dst, and one more, by dilate_expand_2d,
+// dilate_expand and dilate_contract (the expanded tensor, and arbitrary
+// input: its holes unread), misaligned between guard bytes, against
+// dilate_ref.
+TEST_P(Seed, SmallCallEveryDtypeMatchesReference) {
+  uint64_t index = 0, cases = 0;
+  for (uint32_t dtype = DILATE_DTYPE_U8; dtype <= DILATE_DTYPE_F64; ++dtype) {
+    const uint64_t e = dilate_dtype_size(dtype);
+    for (uint64_t k = 1; k <= 8; ++k) {
+      for (uint64_t d = 1; d <= 3; ++d) {
+        const uint64_t l = (k - 1) * d + 1, plane = l * l * e;
+        for (uint64_t n : {uint64_t{1}, 1024 / plane, 1024 / plane + 1}) {
+          if (n == 0) continue;
+          ++cases;
+          const dilate_desc desc = SquareDesc(dtype, n, k, d);
+          SCOPED_TRACE(testing::Message() << Describe(desc));
+          const uint64_t dst_bytes = n * plane, src_bytes = n * k * k * e;
+          Rng rng(CaseSeed(0x5CA1, index++));
+          GuardedBuffer src(src_bytes, rng.Uniform(0, 63), rng);
+          std::vector<uint8_t> want(dst_bytes);
+          dilate_ref::Expand(desc, src.data(), want.data());
+          for (int how = 0; how < 2; ++how) {
+            GuardedBuffer dst(dst_bytes, rng.Uniform(0, 63), rng);
+            const dilate_status s =
+                how == 0
+                    ? dilate_expand_2d(dtype, n, k, d, src.data(), dst.data())
+                    : dilate_expand(&desc, src.data(), src.size(), dst.data(), dst.size(), nullptr);
+            ASSERT_EQ(s, DILATE_OK) << "call " << how;
+            ASSERT_TRUE(dst.Equals(want)) << "call " << how << " differs from dilate_ref";
+            ASSERT_TRUE(dst.GuardsIntact()) << "call " << how;
+          }
+          for (int input = 0; input < 2; ++input) {
+            GuardedBuffer expanded(dst_bytes, rng.Uniform(0, 63), rng);
+            if (input == 0) memcpy(expanded.data(), want.data(), dst_bytes);
+            std::vector<uint8_t> want_dense(src_bytes);
+            dilate_ref::Contract(desc, expanded.data(), want_dense.data(), want_dense.size());
+            GuardedBuffer dense(src_bytes, rng.Uniform(0, 63), rng);
+            ASSERT_EQ(dilate_contract(&desc, expanded.data(), expanded.size(), dense.data(),
+                                      dense.size(), nullptr),
+                      DILATE_OK);
+            ASSERT_TRUE(dense.Equals(want_dense)) << "contract differs from dilate_ref";
+            ASSERT_TRUE(dense.GuardsIntact());
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(cases, 800u);
+}
+
 // The small square case's bad arguments, one at a time, around a valid
 // call of each dtype: dilate_expand (and dilate_plan_expand, for the call's
 // own arguments) reports each with the status of the general path (the same description with one
@@ -462,6 +514,26 @@ TEST_P(Seed, SmallSquareBadArgumentsReported) {
       bad = good;
       bad.dilation[1] = 0;
       expect_status(bad, src.data(), sn, dst.data(), dn, DILATE_ERROR_BAD_DILATION, "dilation 0");
+      // Past the checks of the description that pick the small call's
+      // function (kSmallDesc in lib/small.cc), each of the checks it makes:
+      // both dilations 0, a dtype below the first, dst over src's last byte.
+      bad = good;
+      bad.dilation[0] = bad.dilation[1] = 0;
+      expect_status(bad, src.data(), sn, dst.data(), dn, DILATE_ERROR_BAD_DILATION,
+                    "both dilations 0");
+      bad = good;
+      bad.dtype = 0;
+      expect_status(bad, src.data(), sn, dst.data(), dn, DILATE_ERROR_BAD_DTYPE, "dtype 0");
+      {
+        const std::vector<uint8_t> src_before = src.Copy();
+        EXPECT_EQ(dilate_expand(&good, src.data(), sn, src.data() + sn - 1, dn, nullptr),
+                  DILATE_ERROR_OVERLAP);
+        EXPECT_TRUE(src.Equals(src_before) && src.GuardsIntact()) << "dst over src: written";
+      }
+      // No kernels: nothing to write, and nothing written.
+      bad = good;
+      bad.outer = 0;
+      expect_status(bad, src.data(), sn, dst.data(), dn, DILATE_OK, "no kernels");
       if (dilate_dtype_size(dtype) < 8) {
         bad = good;
         bad.fill[7] = 1;  // past the element: must be 0
@@ -537,6 +609,21 @@ TEST_P(Seed, SmallSquareBadArgumentsReported) {
       bad.dilation[0] = 0;
       expect_contract(bad, exp.data(), en, dense.data(), cn, DILATE_ERROR_BAD_DILATION,
                       "contract: dilation 0");
+      bad = good;
+      bad.dilation[0] = bad.dilation[1] = 0;
+      expect_contract(bad, exp.data(), en, dense.data(), cn, DILATE_ERROR_BAD_DILATION,
+                      "contract: both dilations 0");
+      bad = good;
+      bad.dtype = 0;
+      expect_contract(bad, exp.data(), en, dense.data(), cn, DILATE_ERROR_BAD_DTYPE,
+                      "contract: dtype 0");
+      bad = good;
+      bad.outer = 0;
+      expect_contract(bad, exp.data(), en, dense.data(), cn, DILATE_OK, "contract: no kernels");
+      // The expanded tensor from dense's last byte.
+      EXPECT_EQ(dilate_contract(&good, dense.data() + cn - 1, en, dense.data(), cn, nullptr),
+                DILATE_ERROR_OVERLAP);
+      EXPECT_TRUE(dense.Equals(dense_before) && dense.GuardsIntact()) << "over dense: written";
       if (dilate_dtype_size(dtype) < 8) {
         bad = good;
         bad.fill[7] = 1;
