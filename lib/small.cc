@@ -304,7 +304,7 @@ dilate_status ContractSquareK(uint64_t n, uint64_t k, uint64_t d,
 // Whether n kernels of dilate_expand_2d's case (T, K, dilation d), in
 // bytes from `in` to out_avail bytes from `out` (in src or expanded, out
 // dst or dense as kContract says), are its small call with every argument
-// plainly valid: 1 <= n, d < kSmallBytes (so no product overflows), the
+// plainly valid: 1 <= n, d <= kSmallBytes (so no product overflows), the
 // expanded tensor at most kSmallBytes, both within their buffers, non-null
 // and apart, and a target active. One branch per check: as (in && out), GCC
 // set flags in two more registers.
