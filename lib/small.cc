@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "hwy/base.h"
 #include "lib/targets.h"
 #include "lib/walk.h"
 
@@ -397,26 +398,8 @@ const SquareSmallFn kExpandSquareSmall[4][kSquareFixedK] = {
 #undef DILATE_SQUARE_ROW
 
 // The unsigned integer of a dtype's element size.
-template <size_t kBytes>
-struct UIntOfSize;
-template <>
-struct UIntOfSize<1> {
-  using type = uint8_t;
-};
-template <>
-struct UIntOfSize<2> {
-  using type = uint16_t;
-};
-template <>
-struct UIntOfSize<4> {
-  using type = uint32_t;
-};
-template <>
-struct UIntOfSize<8> {
-  using type = uint64_t;
-};
 template <uint32_t kDtype>
-using DtypeUInt = typename UIntOfSize<DtypeSize(kDtype)>::type;
+using DtypeUInt = hwy::UnsignedFromSize<DtypeSize(kDtype)>;
 static_assert(kSmallDescTypes == DILATE_DTYPE_F64, "a row of the small calls per dtype");
 
 // Rows by dtype 1 .. kSmallDescTypes, entries by k 1 .. 7. (Each row's last
