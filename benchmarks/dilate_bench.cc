@@ -1014,7 +1014,11 @@ void Register(const Suite& suite) {
       const bool core = c.esize == 4 && c.rank == 2 && c.inner == 1 && !c.nonzero_fill &&
                         c.k >= 3 && c.k <= 7 && c.d >= 2 && c.d <= 4 &&
                         (c.nominal == 256 * KiB || c.nominal >= 256 * MiB);
-      if (core || c.inner >= 16) impls.push_back("move");
+      // And on the size sweep of K3 D2 (flat in N): what the data movement
+      // alone does where memset's own speed steps.
+      const bool sweep =
+          c.esize == 4 && c.rank == 2 && c.inner == 1 && !c.nonzero_fill && c.k == 3 && c.d == 2;
+      if (core || sweep || c.inner >= 16) impls.push_back("move");
       impls.push_back("naive");
       impls.push_back("scatter");
       if (c.esize == 4 && c.rank == 2 && c.inner == 1 && !c.nonzero_fill) {

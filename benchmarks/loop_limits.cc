@@ -78,6 +78,29 @@ AVX512 void TileShape(float* dst, const float* src, const uint32_t* offset, cons
   }
 }
 
+// Expand-load (the mask tiles' loop, MaskExpand in lib/simd-inl.h): each
+// output vector VPEXPANDD of the window at its first tap under the lane mask
+// of its taps; kMemory: the memory form, else of a loaded register.
+template <bool kMemory>
+AVX512 void TileExpand(float* dst, const float* src, const uint32_t* offset,
+                       const uint16_t* tap_masks, size_t vectors) {
+  for (size_t t = 0; t < vectors / 25; ++t) {
+    const float* in = src + t * 144;
+    float* out = dst + t * 400;
+    for (size_t e = 0; e < 25; ++e) {
+      __m512i r;
+      if (kMemory) {
+        r = _mm512_maskz_expandloadu_epi32(tap_masks[e], in + offset[e]);
+      } else {
+        __m512i w = _mm512_loadu_si512(in + offset[e]);
+        __asm__("" : "+v"(w));  // keeps the load out of VPEXPANDD
+        r = _mm512_maskz_expand_epi32(tap_masks[e], w);
+      }
+      _mm512_storeu_si512(out + e * 16, r);
+    }
+  }
+}
+
 // The tile's 9 input vectors loaded once (aligned), each output vector a
 // two-table permute of the two input vectors its window spans, the holes
 // zeroed by a mask: index and mask loaded per vector from L1 tables.
@@ -446,6 +469,17 @@ int main() {
     const double tu = MedianNs([&] { TileShape<false, false>(dst, src, offset, index, whole); }, 200, 9);
     const double pa = MedianNs([&] { TileShape<true, true>(dst, src, offset, index, whole); }, 200, 9);
     const double pu = MedianNs([&] { TileShape<false, true>(dst, src, offset, index, whole); }, 200, 9);
+    uint16_t tap_masks[25];
+    for (int e = 0; e < 25; ++e) {
+      tap_masks[e] = 0;
+      for (int k = 0; k < 16; ++k) {
+        if (index[e * 16 + k] >= 0) tap_masks[e] = static_cast<uint16_t>(tap_masks[e] | (1u << k));
+      }
+    }
+    const double er =
+        MedianNs([&] { TileExpand<false>(dst, src, offset, tap_masks, whole); }, 200, 9);
+    const double em =
+        MedianNs([&] { TileExpand<true>(dst, src, offset, tap_masks, whole); }, 200, 9);
     const double rr =
         MedianNs([&] { TileRegisters(dst, src, offset, index2, masks, whole); }, 200, 9);
     const double r2 =
@@ -468,6 +502,10 @@ int main() {
     printf("256 KiB dst, tile offsets, x memset: aligned load+store %.2f, unaligned load+store "
            "%.2f; index in a register: aligned load+vpermt2d+store %.2f, unaligned %.2f\n",
            mw / ta, mw / tu, mw / pa, mw / pu);
+    printf(
+        "256 KiB dst, tile offsets, x memset: expand-load, VPEXPANDD of the window under its "
+        "tap mask, of a register %.2f, from memory %.2f\n",
+        mw / er, mw / em);
     printf(
         "256 KiB dst, x memset: two-table permute of the aligned vector pair holding each "
         "window: the library's pair loop %.2f, schedule unrolled at compile time %.2f, pair "

@@ -238,6 +238,13 @@ def target_checks(cases, targets):
         flat = min(rs) >= 0.8 * max(rs)
         out.append(f"| throughput flat in N (ratio to memset, K3 D2, 2K..256M, {best}) | {len(rs)} | "
                    f"{'**met**' if flat else '**missed**'} ({', '.join(f'{r:.2f}' for r in rs)}) |")
+        moves = sorted((impls["move"]["dst_bytes"], impls["move"]["ratio"])
+                       for _, impls in select(cases, op="expand", dtype="f32", rank=2, k=3, d=2,
+                                              inner=1, fill="zero", size=SWEEP_SIZES)
+                       if "move" in impls and impls["move"]["ratio"] is not None)
+        if moves:
+            out.append(f"| (context) the data movement alone (move) ÷ memset by size, K3 D2 | "
+                       f"{len(moves)} | {', '.join(f'{r:.2f}' for _, r in moves)} |")
     # The same targets through a dilate_plan (validated, tables built once).
     plan = f"plan:{best}"
 
