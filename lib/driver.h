@@ -47,15 +47,14 @@ bool WidePlanes(const Target& target);
 inline SquareSmallFn SquarePlanesLoop(const Target& target, uint32_t esize, uint64_t k, uint64_t d,
                                       uint64_t dst_bytes) {
   const ExpandKernels& kernels = *target.expand;
+  const uint64_t l = (k - 1) * d + 1, n = dst_bytes / (l * l * esize);
   if (dst_bytes > kSquarePlanesBytes) {
-    const uint64_t l = (k - 1) * d + 1;
-    if (dst_bytes > kWidePlanesBytes || dst_bytes / (l * l * esize) > kWideSquarePlanesKernels ||
-        !WidePlanes(target)) {
+    if (dst_bytes > kWidePlanesBytes || n > kWideSquarePlanesKernels || !WidePlanes(target)) {
       return nullptr;
     }
   }
-  return kernels.square_planes_fit(esize, k, d) ? kernels.square_planes[__builtin_ctz(esize) & 3]
-                                                : nullptr;
+  return kernels.square_planes_fit(esize, k, d, n) ? kernels.square_planes[__builtin_ctz(esize) & 3]
+                                                   : nullptr;
 }
 
 // Whether a one-shot contract of kernels whose expanded slice holds

@@ -854,6 +854,10 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
   const V i5 = R > 5 ? hn::Load(d, lanes + 5 * N) : i0;
   const V i6 = R > 6 ? hn::Load(d, lanes + 6 * N) : i0;
   const V i7 = R > 7 ? hn::Load(d, lanes + 7 * N) : i0;
+  const V i8 = R > 8 ? hn::Load(d, lanes + 8 * N) : i0;
+  const V i9 = R > 9 ? hn::Load(d, lanes + 9 * N) : i0;
+  const V i10 = R > 10 ? hn::Load(d, lanes + 10 * N) : i0;
+  const V i11 = R > 11 ? hn::Load(d, lanes + 11 * N) : i0;
   T* HWY_RESTRICT out = reinterpret_cast<T*>(dst);
   const T* HWY_RESTRICT in = reinterpret_cast<const T*>(src);
   // Kernels [0, whole): R whole vectors inside dst, a window inside src.
@@ -874,6 +878,10 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
     if (R > 5) hn::StoreU(take(w0, w1, i5), d, out + 5 * N);
     if (R > 6) hn::StoreU(take(w0, w1, i6), d, out + 6 * N);
     if (R > 7) hn::StoreU(take(w0, w1, i7), d, out + 7 * N);
+    if (R > 8) hn::StoreU(take(w0, w1, i8), d, out + 8 * N);
+    if (R > 9) hn::StoreU(take(w0, w1, i9), d, out + 9 * N);
+    if (R > 10) hn::StoreU(take(w0, w1, i10), d, out + 10 * N);
+    if (R > 11) hn::StoreU(take(w0, w1, i11), d, out + 11 * N);
   }
   const T* const in0 = reinterpret_cast<const T*>(src);
   for (uint64_t o = whole; o < n; ++o, out += plane, in += in_plane) {
@@ -900,21 +908,23 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
 // Whether SquarePlanes takes n kernels of k x k elements of gl lanes of N
 // lanes of lane_bytes (see ExpandKernels::square_planes_fit). Byte lanes on
 // vectors of more than 64 (SVE past 512 bits) do not: a mark, kOtherBit |
-// (N + lane), would not fit a lane.
+// (N + lane), would not fit a lane. Planes past kMaxSquareVectors vectors
+// only from kMinLongPlanes kernels (see kMaxSquareKernelVectors).
 inline bool SquarePlanesFit(uint64_t N, uint64_t lane_bytes, uint64_t gl, uint64_t k, uint64_t dil,
-                            bool two = false) {
-  const uint64_t l = (k - 1) * dil + 1;
+                            bool two, uint64_t n) {
+  const uint64_t l = (k - 1) * dil + 1, plane = l * l * gl;
   return (lane_bytes > 1 || N <= 64) && k * k * gl <= (two ? 2 * N : N) &&
-         l * l * gl <= kMaxSquareVectors * N;
+         plane <= kMaxSquareKernelVectors * N &&
+         (plane <= kMaxSquareVectors * N || n >= kMinLongPlanes);
 }
 
 // Whether SquarePlanes on a 512-bit target takes half-width vectors: where
 // they fit and write fewer bytes a kernel (u8 K3 D2: 32 instead of 64 for
 // 25; on a plan of 8 KB at full width, 1.67x the time of its tile tables).
-inline bool SquareTakesHalf(uint64_t N, uint64_t lane_bytes, uint64_t gl, uint64_t k,
-                            uint64_t dil) {
+inline bool SquareTakesHalf(uint64_t N, uint64_t lane_bytes, uint64_t gl, uint64_t k, uint64_t dil,
+                            uint64_t n) {
   const uint64_t l = (k - 1) * dil + 1, plane = l * l * gl, h = N / 2;
-  return h != 0 && SquarePlanesFit(h, lane_bytes, gl, k, dil) &&
+  return h != 0 && SquarePlanesFit(h, lane_bytes, gl, k, dil, false, n) &&
          (plane + h - 1) / h * h < (plane + N - 1) / N * N;
 }
 
@@ -928,18 +938,31 @@ HWY_INLINE void MarkPlaneLanes(D d, size_t R, hn::TFromD<D>* HWY_RESTRICT lanes)
   for (size_t i = 0; i < R; ++i) hn::Store(marks, d, lanes + i * N);
 }
 
-// SquarePlanes with R = ceil(plane / N) vectors a kernel, its src from two
-// vectors where in_plane passes one (VectorPairs targets only).
+// SquarePlanes with R = ceil(plane / N) vectors a kernel (up to
+// kMaxSquareKernelVectors), its src from two vectors where in_plane passes
+// one (VectorPairs targets only).
 template <class D, class V = hn::Vec<D>>
 void RunSquarePlanes(D d, size_t R, uint64_t n, uint64_t plane, uint64_t in_plane,
                      uint64_t total_out, uint64_t total_in, const hn::TFromD<D>* HWY_RESTRICT lanes,
                      V fill, const uint8_t* src, uint8_t* dst) {
   const auto run = [&](auto two) HWY_ATTR DILATE_INLINE_LAMBDA {
     constexpr bool kTwo = decltype(two)::value;
-    WithPlaneVectors(R, [&](auto r) HWY_ATTR DILATE_INLINE_LAMBDA {
+    const auto go = [&](auto r) HWY_ATTR DILATE_INLINE_LAMBDA {
       SquarePlanes<decltype(r)::value, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes,
                                              fill, src, dst);
-    });
+    };
+    switch (R) {
+      case 9:
+        return go(std::integral_constant<size_t, 9>());
+      case 10:
+        return go(std::integral_constant<size_t, 10>());
+      case 11:
+        return go(std::integral_constant<size_t, 11>());
+      case 12:
+        return go(std::integral_constant<size_t, 12>());
+      default:
+        return WithPlaneVectors(R, go);
+    }
   };
   if constexpr (VectorPairs(D())) {
     if (in_plane > hn::Lanes(d)) return run(std::true_type());
@@ -954,14 +977,14 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
                      uint8_t* dst) {
   using T = hn::TFromD<D>;
   const uint64_t N = hn::Lanes(d);
-  if (!SquarePlanesFit(N, sizeof(T), gl, k, dil, VectorPairs(d))) return false;
+  if (!SquarePlanesFit(N, sizeof(T), gl, k, dil, VectorPairs(d), n)) return false;
   const uint64_t l = (k - 1) * dil + 1;
   const uint64_t plane = l * l * gl, in_plane = k * k * gl;
   const size_t R = static_cast<size_t>((plane + N - 1) / N);
   // Lane x of the plane (vector x / N, lane x % N): lane w of element
   // (y, c); a tap where y and c are multiples of dil, src lane
   // ((y / dil) k + c / dil) gl + w; else the fill's mark (see kOtherBit).
-  HWY_ALIGN T lanes[kMaxSquareVectors * hn::MaxLanes(D())];
+  HWY_ALIGN T lanes[kMaxSquareKernelVectors * hn::MaxLanes(D())];
   // Every lane marked, then the taps' lanes set: a store per tap lane
   // (a loop over every lane with its counters cost about what the stores
   // of 20 kernels did).
@@ -981,8 +1004,9 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
 // n = p.outer kernels of any rank, group and fill by SquarePlanes (see
 // ExpandKernels::planes): a plane of m kernels (PlaneKernels) with its src
 // in one window (two where VectorPairs), its dst in at most
-// kMaxSquareVectors vectors, the indices from one walk of the m slices'
-// taps. False where that does not fit (nothing written).
+// kMaxSquareKernelVectors vectors (past kMaxSquareVectors only for
+// kMinLongPlanes planes or more), the indices from one walk of the m
+// slices' taps. False where that does not fit (nothing written).
 template <class D>
 bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
   using T = hn::TFromD<D>;
@@ -995,11 +1019,14 @@ bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
   // Not where the vectors write more than twice a plane's bytes (1-D K3 D2
   // f32 a kernel at a time: 64 bytes a 20-byte kernel, 1.40-1.80x the time
   // of tiles at 8 and 16 KB).
-  const uint64_t m = PlaneKernels(N, VectorPairs(d), slice, in_slice, p.outer);
+  const uint64_t m =
+      PlaneKernels(N, VectorPairs(d), slice, in_slice, p.outer, kMaxSquareKernelVectors);
   if (m == 0) return false;
   const uint64_t plane = m * slice, in_plane = m * in_slice;
   const size_t R = static_cast<size_t>((plane + N - 1) / N);
-  HWY_ALIGN T lanes[kMaxSquareVectors * hn::MaxLanes(D())];
+  const uint64_t planes = m == 1 ? p.outer : (p.outer + m - 1) / m;
+  if (R > kMaxSquareVectors && planes < kMinLongPlanes) return false;
+  HWY_ALIGN T lanes[kMaxSquareKernelVectors * hn::MaxLanes(D())];
   MarkPlaneLanes(d, R, lanes);
   // The first kernel's tap lanes by a walk of its rows, then, for a plane
   // of several kernels, the others' from a list of those lanes: locals and
@@ -1034,7 +1061,6 @@ bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
   memcpy(&fill64, p.fill8, 8);
   const hn::Repartition<uint64_t, D> d64;
   const hn::Vec<D> fill = hn::BitCast(d, hn::Set(d64, fill64));
-  const uint64_t planes = m == 1 ? p.outer : (p.outer + m - 1) / m;
   RunSquarePlanes(d, R, planes, plane, in_plane, p.outer * slice, p.outer * in_slice, lanes, fill,
                   src, dst);
   return true;
@@ -1058,7 +1084,7 @@ dilate_status ExpandSquarePlanes(uint64_t n, uint64_t k, uint64_t dil, const uin
     using L = hn::TFromD<decltype(d)>;
     if constexpr (sizeof(L) <= sizeof(T)) {
       const uint64_t gl = sizeof(T) / sizeof(L);
-      WithHalfOf(d, SquareTakesHalf(hn::Lanes(d), sizeof(L), gl, k, dil),
+      WithHalfOf(d, SquareTakesHalf(hn::Lanes(d), sizeof(L), gl, k, dil, n),
                  [&](auto h) { done = SquarePlanesFor(h, gl, n, k, dil, src, dst); });
     }
   });
@@ -1067,12 +1093,13 @@ dilate_status ExpandSquarePlanes(uint64_t n, uint64_t k, uint64_t dil, const uin
 }
 
 // ExpandKernels::square_planes_fit.
-bool SquarePlanesFitHere(uint32_t elem_size, uint64_t k, uint64_t dil) {
+bool SquarePlanesFitHere(uint32_t elem_size, uint64_t k, uint64_t dil, uint64_t n) {
   bool fit = false;
   WithShuffleTag(ShuffleLaneBytes(elem_size), [&](auto d) {
     using L = hn::TFromD<decltype(d)>;
     if (sizeof(L) <= elem_size) {
-      fit = SquarePlanesFit(hn::Lanes(d), sizeof(L), elem_size / sizeof(L), k, dil, VectorPairs(d));
+      fit = SquarePlanesFit(hn::Lanes(d), sizeof(L), elem_size / sizeof(L), k, dil, VectorPairs(d),
+                            n);
     }
   });
   return fit;

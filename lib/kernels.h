@@ -222,10 +222,11 @@ struct ExpandKernels {
   // Bit b set: expand tiles of lanes of b bytes, at full width, may take
   // lane masks instead of index vectors (TileState::masks).
   uint32_t mask_lane_bytes;
-  // Whether dilate_expand_2d's case (lib/small.h) of k x k kernels of
+  // Whether dilate_expand_2d's case (lib/small.h) of n k x k kernels of
   // elem_size-byte elements, dilation d, takes square_planes here: a
-  // kernel's src in one vector (two on AVX-512), its plane in at most 8.
-  bool (*square_planes_fit)(uint32_t elem_size, uint64_t k, uint64_t d);
+  // kernel's src in one vector (two on AVX-512), its plane in at most 8
+  // (12 from kMinLongPlanes kernels: kMaxSquareKernelVectors).
+  bool (*square_planes_fit)(uint32_t elem_size, uint64_t k, uint64_t d, uint64_t n);
   // That case by vectors (a SquareSmallFn), [log2 elem_size]: a kernel at a
   // time, each of its plane's vectors a permute of its src (ExpandSquarePlanes,
   // lib/expand-inl.h). Where square_planes_fit is false: the scalar loop.
@@ -234,7 +235,8 @@ struct ExpandKernels {
   // Any plan's p.outer kernels the same way, several at a time where they
   // fit (PlaneKernels), the indices from a walk of one slice's taps: where
   // a kernel's src slice fits one vector (two on AVX-512) and its dst slice
-  // at most 8. False where it does not fit (nothing written).
+  // at most 8 (12: kMaxSquareKernelVectors). False where it does not fit
+  // (nothing written).
   bool (*planes)(const Plan& p, const uint8_t* src, uint8_t* dst);
 };
 
@@ -271,6 +273,23 @@ struct ContractKernels {
 // Vectors of a plane of the vector loops of small kernels (SquarePlanes,
 // PlanesFor, ContractPlanesFor): at most this many.
 constexpr size_t kMaxSquareVectors = 8;
+// Vectors of a plane of the expand's vector loops of small kernels
+// (SquarePlanes by SquarePlanesFor and PlanesFor; contracts keep
+// kMaxSquareVectors): at most this many, and past kMaxSquareVectors only
+// for at least kMinLongPlanes planes. Twelve index vectors, a window pair
+// and the fill still fit AVX-512's 32 registers, and kernels of 9-12
+// vectors otherwise took tiles, whose index load per vector costs on Zen 5
+// (benchmarks/loop_limits.cc: 0.66x memset against 0.82x with the index in
+// a register), or aligned rows. Same-process A/B on the Zen 5 EPYC VM
+// (AVX3_DL, tools/ab.sh), one-shot at 256 KiB: f32 K5 D3 0.69-0.70 of the
+// time (0.62x -> 0.89x memset), K4 D4 0.70, f64 K3 D4 0.79, u16 K7 D3 /
+// K5 D4 0.54 / 0.67, u8 K7 D4 0.54 (0.48x -> 0.90x); f32 K5 D3 at 32 / 128
+// KiB 0.49 / 0.58; plans f32 K5 D3 0.79 (32 KiB 0.92), u8 K7 D4 0.72; in
+// L1 on other targets, AVX2 u8 K5 D4 at 16 KiB 0.53, SSE4 u8 K4 D4 0.32.
+// With fewer kernels the scalar loop wins (f32 K5 D3, 2 / 4 / 6 kernels:
+// 1.41 / 1.06 / 0.86 of its time by an 11-vector plane).
+constexpr size_t kMaxSquareKernelVectors = 12;
+constexpr uint64_t kMinLongPlanes = 5;
 
 // The kernels the vector loops of small kernels take as one plane
 // (PlanesFor in lib/expand-inl.h, ContractPlanesFor in lib/contract.cc): m consecutive
@@ -294,8 +313,8 @@ constexpr size_t kMaxSquareVectors = 8;
 // contract at 1 KB: 114 ns of search, 16 ns now; a division per candidate
 // cost 3-D K3 D2 u8 expands at 1 KB 10-15% more time).
 inline uint64_t PlaneKernels(uint64_t N, bool pairs, uint64_t plane, uint64_t in_plane,
-                             uint64_t outer) {
-  const uint64_t window = pairs ? 2 * N : N, max_lanes = kMaxSquareVectors * N;
+                             uint64_t outer, uint64_t max_vectors = kMaxSquareVectors) {
+  const uint64_t window = pairs ? 2 * N : N, max_lanes = max_vectors * N;
   if (plane == 0 || plane > max_lanes || in_plane > window || outer == 0) return 0;
   const Divisor lanes(N);
   uint64_t most = in_plane == 0 ? outer : window / in_plane;  // kernels whose src fits
@@ -311,14 +330,14 @@ inline uint64_t PlaneKernels(uint64_t N, bool pairs, uint64_t plane, uint64_t in
       best_cost = cost;
     }
   };
-  if (most <= kMaxSquareVectors) {  // every m
+  if (most <= max_vectors) {  // every m
     for (uint64_t m = 1; m <= most && m * plane <= max_lanes; ++m) consider(m);
     return best;
   }
   // m = min(v * N / plane, most) for v = 1, 2, ..., by a running quotient.
   const uint64_t step_q = N / plane, step_r = N % plane;
   uint64_t q = 0, r = 0, last = 0;
-  for (uint64_t v = 1; v <= kMaxSquareVectors && last < most; ++v) {
+  for (uint64_t v = 1; v <= max_vectors && last < most; ++v) {
     q += step_q;
     r += step_r;
     if (r >= plane) {
