@@ -947,22 +947,10 @@ void RunSquarePlanes(D d, size_t R, uint64_t n, uint64_t plane, uint64_t in_plan
                      V fill, const uint8_t* src, uint8_t* dst) {
   const auto run = [&](auto two) HWY_ATTR DILATE_INLINE_LAMBDA {
     constexpr bool kTwo = decltype(two)::value;
-    const auto go = [&](auto r) HWY_ATTR DILATE_INLINE_LAMBDA {
+    WithPlaneVectors<kMaxSquareKernelVectors>(R, [&](auto r) HWY_ATTR DILATE_INLINE_LAMBDA {
       SquarePlanes<decltype(r)::value, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes,
                                              fill, src, dst);
-    };
-    switch (R) {
-      case 9:
-        return go(std::integral_constant<size_t, 9>());
-      case 10:
-        return go(std::integral_constant<size_t, 10>());
-      case 11:
-        return go(std::integral_constant<size_t, 11>());
-      case 12:
-        return go(std::integral_constant<size_t, 12>());
-      default:
-        return WithPlaneVectors(R, go);
-    }
+    });
   };
   if constexpr (VectorPairs(D())) {
     if (in_plane > hn::Lanes(d)) return run(std::true_type());

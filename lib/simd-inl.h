@@ -1387,29 +1387,42 @@ HWY_INLINE void TileShapeFor(uint64_t group, uint32_t* lane_bytes, uint32_t* lan
   });
 }
 
-// Calls f(std::integral_constant<size_t, R>()) for R in 1..8 (past 8: 8):
-// the vector count of a plane of the vector loops of small kernels
-// (kMaxSquareVectors), as a constant, so that the plane's vectors and
-// indices stay in registers.
-template <class F>
+// Calls f(std::integral_constant<size_t, R>()) for R in 1..kMax (past kMax:
+// kMax; kMax 8 to 12): the vector count of a plane of the vector loops of
+// small kernels (kMaxSquareVectors, kMaxSquareKernelVectors), as a
+// constant, so that the plane's vectors and indices stay in registers.
+template <size_t kMax = kMaxSquareVectors, class F>
 HWY_INLINE void WithPlaneVectors(size_t R, F&& f) {
+  static_assert(kMax >= 8 && kMax <= 12, "cases 1-12");
+  const auto up_to = [&](auto r) HWY_ATTR DILATE_INLINE_LAMBDA {
+    constexpr size_t kR = decltype(r)::value;
+    f(std::integral_constant<size_t, (kR < kMax ? kR : kMax)>());
+  };
   switch (R) {
     case 1:
-      return f(std::integral_constant<size_t, 1>());
+      return up_to(std::integral_constant<size_t, 1>());
     case 2:
-      return f(std::integral_constant<size_t, 2>());
+      return up_to(std::integral_constant<size_t, 2>());
     case 3:
-      return f(std::integral_constant<size_t, 3>());
+      return up_to(std::integral_constant<size_t, 3>());
     case 4:
-      return f(std::integral_constant<size_t, 4>());
+      return up_to(std::integral_constant<size_t, 4>());
     case 5:
-      return f(std::integral_constant<size_t, 5>());
+      return up_to(std::integral_constant<size_t, 5>());
     case 6:
-      return f(std::integral_constant<size_t, 6>());
+      return up_to(std::integral_constant<size_t, 6>());
     case 7:
-      return f(std::integral_constant<size_t, 7>());
+      return up_to(std::integral_constant<size_t, 7>());
+    case 8:
+      return up_to(std::integral_constant<size_t, 8>());
+    case 9:
+      return up_to(std::integral_constant<size_t, 9>());
+    case 10:
+      return up_to(std::integral_constant<size_t, 10>());
+    case 11:
+      return up_to(std::integral_constant<size_t, 11>());
     default:
-      return f(std::integral_constant<size_t, 8>());
+      return up_to(std::integral_constant<size_t, 12>());
   }
 }
 
