@@ -61,10 +61,13 @@ build_rev() {
       git -C "$root" archive "$sha" | tar -x -C "$src"
     fi
   fi
+  # (Checked: a command substitution does not inherit set -e, and a failed
+  # build would otherwise measure the last one that built.)
   cmake -S "$src" -B "$dir/build" -DCMAKE_BUILD_TYPE=Release -DDILATE_BUILD_TESTS=OFF \
     -DDILATE_BUILD_BENCHMARKS=OFF -DDILATE_BUILD_TOOLS=OFF -DDILATE_BUILD_FUZZERS=OFF \
-    -DDILATE_INSTALL=OFF >/dev/null
-  cmake --build "$dir/build" --target dilate -j2 >/dev/null
+    -DDILATE_INSTALL=OFF >/dev/null || { echo "ab.sh: configuring $rev failed" >&2; exit 1; }
+  cmake --build "$dir/build" --target dilate -j2 >/dev/null ||
+    { echo "ab.sh: building $rev failed" >&2; exit 1; }
   # A copy per side: dlopen would return the first library again for the
   # same file.
   local lib
