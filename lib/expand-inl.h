@@ -818,18 +818,6 @@ HWY_INLINE V TwoWindowsOr(D d, V w0, V w1, V idx, V other) {
   return PermuteOr(d, w0, idx, other);
 }
 
-// dilate_expand_2d's case (lib/small.h): n square k x k kernels of
-// elements of gl lanes of D each, dilation `dil`, zero holes, a kernel at a
-// time: its k * k src elements are one window, and its L * L expanded
-// ones R vectors, each a permute of that window by an index held in a
-// register (R = 2 for a 3 x 3 f32 kernel with dilation 2 on 512-bit
-// vectors, where the scalar loop (kExpandSquareSmall) zeroes 100 bytes and
-// stores nine taps). A kernel's last vector spills into the next kernel,
-// whose own stores then overwrite it; the last kernels, whose vectors or
-// windows would pass the end of dst or src, store and load exactly.
-//
-// A plane may be several kernels (PlanesFor's groups): n planes then cover
-// total_out dst and total_in src lanes, the last plane maybe only in part.
 // The most vectors a plane of the expand's vector loops takes on D:
 // kMaxWidePlaneVectors on AVX-512 at full width (32 registers), else
 // kMaxSquareKernelVectors.
@@ -856,6 +844,18 @@ HWY_INLINE void ManyPlaneVectors(D d, uint64_t whole, uint64_t plane, uint64_t i
   }
 }
 
+// dilate_expand_2d's case (lib/small.h): n square k x k kernels of
+// elements of gl lanes of D each, dilation `dil`, zero holes, a kernel at a
+// time: its k * k src elements are one window, and its L * L expanded
+// ones R vectors, each a permute of that window by an index held in a
+// register (R = 2 for a 3 x 3 f32 kernel with dilation 2 on 512-bit
+// vectors, where the scalar loop (kExpandSquareSmall) zeroes 100 bytes and
+// stores nine taps). A kernel's last vector spills into the next kernel,
+// whose own stores then overwrite it; the last kernels, whose vectors or
+// windows would pass the end of dst or src, store and load exactly.
+//
+// A plane may be several kernels (PlanesFor's groups): n planes then cover
+// total_out dst and total_in src lanes, the last plane maybe only in part.
 template <size_t R, bool kTwo, class D, class V = hn::Vec<D>>
 HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plane,
                                uint64_t total_out, uint64_t total_in,
