@@ -225,8 +225,7 @@ struct ExpandKernels {
   // Whether dilate_expand_2d's case (lib/small.h) of n k x k kernels of
   // elem_size-byte elements, dilation d, takes square_planes here: a
   // kernel's src in one vector (two on AVX-512), its plane in at most 8
-  // (12, 24 on AVX-512, from kMinLongPlanes kernels: kMaxSquareKernelVectors,
-  // kMaxWidePlaneVectors).
+  // (12 from kMinLongPlanes kernels: kMaxSquareKernelVectors).
   bool (*square_planes_fit)(uint32_t elem_size, uint64_t k, uint64_t d, uint64_t n);
   // That case by vectors (a SquareSmallFn), [log2 elem_size]: a kernel at a
   // time, each of its plane's vectors a permute of its src (ExpandSquarePlanes,
@@ -236,7 +235,7 @@ struct ExpandKernels {
   // Any plan's p.outer kernels the same way, several at a time where they
   // fit (PlaneKernels), the indices from a walk of one slice's taps: where
   // a kernel's src slice fits one vector (two on AVX-512) and its dst slice
-  // at most 8 (12 or 24: PlaneVectorsMax). False where it does not fit
+  // at most 8 (12: kMaxSquareKernelVectors). False where it does not fit
   // (nothing written).
   bool (*planes)(const Plan& p, const uint8_t* src, uint8_t* dst);
 };
@@ -291,14 +290,6 @@ constexpr size_t kMaxSquareVectors = 8;
 // 1.41 / 1.06 / 0.86 of its time by an 11-vector plane).
 constexpr size_t kMaxSquareKernelVectors = 12;
 constexpr uint64_t kMinLongPlanes = 5;
-// On AVX-512 (32 registers) planes go on to this many vectors, their
-// indices in an array the compiler keeps in registers (ManyPlaneVectors in
-// lib/expand-inl.h): 24 indices, a window pair, the fill and a result are
-// 28. Kernels of 13-24 vectors otherwise took aligned rows, whose
-// bookkeeping a row costs more than their stores. Same-process A/B on the
-// Zen 5 EPYC VM, one-shot at 256 KiB: f32 K5 D4 (19 vectors) 0.686 of the
-// time (0.61x -> 0.89x memset), u16 K7 D4 (20) 0.62 (0.56x -> 0.91x).
-constexpr size_t kMaxWidePlaneVectors = 24;
 
 // The kernels the vector loops of small kernels take as one plane
 // (PlanesFor in lib/expand-inl.h, ContractPlanesFor in lib/contract.cc): m consecutive

@@ -1387,17 +1387,16 @@ HWY_INLINE void TileShapeFor(uint64_t group, uint32_t* lane_bytes, uint32_t* lan
   });
 }
 
-// Calls f(std::integral_constant<size_t, R>()) for R in kMin..kMax (past
-// kMax: kMax; below kMin: kMin; kMax 8 to 24): the vector count of a plane
-// of the vector loops of small kernels (kMaxSquareVectors,
-// kMaxSquareKernelVectors, kMaxWidePlaneVectors), as a constant, so that
-// the plane's vectors and indices stay in registers.
-template <size_t kMax = kMaxSquareVectors, size_t kMin = 1, class F>
+// Calls f(std::integral_constant<size_t, R>()) for R in 1..kMax (past kMax:
+// kMax; kMax 8 to 12): the vector count of a plane of the vector loops of
+// small kernels (kMaxSquareVectors, kMaxSquareKernelVectors), as a
+// constant, so that the plane's vectors and indices stay in registers.
+template <size_t kMax = kMaxSquareVectors, class F>
 HWY_INLINE void WithPlaneVectors(size_t R, F&& f) {
-  static_assert(kMax >= 8 && kMax <= 24 && kMin >= 1 && kMin <= kMax, "cases 1-24");
+  static_assert(kMax >= 8 && kMax <= 12, "cases 1-12");
   const auto up_to = [&](auto r) HWY_ATTR DILATE_INLINE_LAMBDA {
     constexpr size_t kR = decltype(r)::value;
-    f(std::integral_constant<size_t, (kR < kMin ? kMin : kR < kMax ? kR : kMax)>());
+    f(std::integral_constant<size_t, (kR < kMax ? kR : kMax)>());
   };
   switch (R) {
     case 1:
@@ -1422,32 +1421,8 @@ HWY_INLINE void WithPlaneVectors(size_t R, F&& f) {
       return up_to(std::integral_constant<size_t, 10>());
     case 11:
       return up_to(std::integral_constant<size_t, 11>());
-    case 12:
-      return up_to(std::integral_constant<size_t, 12>());
-    case 13:
-      return up_to(std::integral_constant<size_t, 13>());
-    case 14:
-      return up_to(std::integral_constant<size_t, 14>());
-    case 15:
-      return up_to(std::integral_constant<size_t, 15>());
-    case 16:
-      return up_to(std::integral_constant<size_t, 16>());
-    case 17:
-      return up_to(std::integral_constant<size_t, 17>());
-    case 18:
-      return up_to(std::integral_constant<size_t, 18>());
-    case 19:
-      return up_to(std::integral_constant<size_t, 19>());
-    case 20:
-      return up_to(std::integral_constant<size_t, 20>());
-    case 21:
-      return up_to(std::integral_constant<size_t, 21>());
-    case 22:
-      return up_to(std::integral_constant<size_t, 22>());
-    case 23:
-      return up_to(std::integral_constant<size_t, 23>());
     default:
-      return up_to(std::integral_constant<size_t, 24>());
+      return up_to(std::integral_constant<size_t, 12>());
   }
 }
 
