@@ -914,8 +914,7 @@ inline bool SquarePlanesFit(uint64_t N, uint64_t lane_bytes, uint64_t gl, uint64
                             bool two, uint64_t n) {
   const uint64_t l = (k - 1) * dil + 1, plane = l * l * gl;
   return (lane_bytes > 1 || N <= 64) && k * k * gl <= (two ? 2 * N : N) &&
-         plane <= kMaxSquareKernelVectors * N &&
-         (plane <= kMaxSquareVectors * N || n >= kMinLongPlanes);
+         plane <= kMaxSquareKernelVectors * N && PlaneVectorsPay((plane + N - 1) / N, n);
 }
 
 // Whether SquarePlanes on a 512-bit target takes half-width vectors: where
@@ -1013,7 +1012,7 @@ bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
   const uint64_t plane = m * slice, in_plane = m * in_slice;
   const size_t R = static_cast<size_t>((plane + N - 1) / N);
   const uint64_t planes = m == 1 ? p.outer : (p.outer + m - 1) / m;
-  if (R > kMaxSquareVectors && planes < kMinLongPlanes) return false;
+  if (!PlaneVectorsPay(R, planes)) return false;
   HWY_ALIGN T lanes[kMaxSquareKernelVectors * hn::MaxLanes(D())];
   MarkPlaneLanes(d, R, lanes);
   // The first kernel's tap lanes by a walk of its rows, then, for a plane

@@ -290,6 +290,10 @@ constexpr size_t kMaxSquareVectors = 8;
 // 1.41 / 1.06 / 0.86 of its time by an 11-vector plane).
 constexpr size_t kMaxSquareKernelVectors = 12;
 constexpr uint64_t kMinLongPlanes = 5;
+// Whether `planes` planes of `vectors` vectors each pay (the rule above).
+inline bool PlaneVectorsPay(uint64_t vectors, uint64_t planes) {
+  return vectors <= kMaxSquareVectors || planes >= kMinLongPlanes;
+}
 
 // The kernels the vector loops of small kernels take as one plane
 // (PlanesFor in lib/expand-inl.h, ContractPlanesFor in lib/contract.cc): m consecutive
