@@ -115,8 +115,8 @@ DILATE_ALWAYS_INLINE SquareSmallFn SquareSmallLoop(uint32_t esize, uint64_t n, u
     // scalar loop while it pays, else none (a Plan).
     const uint64_t l = (k - 1) * d + 1, bytes = n * l * l * esize;
     if (bytes > kSmallBytes) {
-      if (const SquareSmallFn planes =
-              SquarePlanesLoop(*g_active.load(std::memory_order_relaxed), esize, k, d, bytes)) {
+      if (const SquareSmallFn planes = SquarePlanesLoop(*g_active.load(std::memory_order_relaxed),
+                                                        esize, k, d, bytes, true)) {
         return planes;
       }
       if (!SquareExpandPays(bytes, n * k * k, k)) return nullptr;
@@ -473,7 +473,7 @@ dilate_status dilate_plan_create(const dilate_desc* desc, uint32_t flags, dilate
   if (p.dst_bytes > dilate::kSmallBytes && p.dst_bytes <= dilate::kSquarePlanPlanesBytes &&
       p.outer <= dilate::kSquarePlanPlanesKernels && dilate::ExpandSquareFnFor(p) != nullptr) {
     obj->square_planes = dilate::SquarePlanesLoop(*target, p.elem_size, p.axis[1].src_dim,
-                                                  p.axis[1].dilation, p.dst_bytes);
+                                                  p.axis[1].dilation, p.dst_bytes, false);
     if (obj->square_planes != nullptr) obj->square = nullptr;
   }
   obj->contract_square = loops ? dilate::ContractSquareFnFor(p) : nullptr;

@@ -862,8 +862,14 @@ namespace {
 // 3 K3 D2 at 24 / 256 KiB 0.81 / 0.78, u8 K5 D3 0.69, u16 K3 D3 0.89; but
 // f32 K3 D3 at 256 KiB (1,337 kernels) 1.10, 3-D at 2 / 8 KiB 1.38 / 1.19,
 // f32 K3 D2 at 16 / 32 KiB 1.11 / 1.02 and u8 K3 D2 at 64 KiB 1.02-1.07.
-bool PlanesBeforeTiles(const Plan& p, const Target& target, const Prepared* prepared) {
+// Past kWidePlanesBytes, `serial` one-shot calls (no caller's runner) where
+// SerialPlanesPay (lib/small.h).
+bool PlanesBeforeTiles(const Plan& p, const Target& target, const Prepared* prepared, bool serial) {
   if (prepared == nullptr && p.dst_bytes <= kSquarePlanesBytes) return true;
+  if (prepared == nullptr && serial && WidePlanes(target) &&
+      SerialPlanesPay(p.dst_bytes, SquareAxes(p), p.axis[1].src_dim, p.axis[1].dilation, p.group)) {
+    return true;
+  }
   if (p.dst_bytes > kWidePlanesBytes || !WidePlanes(target)) return false;
   if (prepared != nullptr && p.dst_bytes <= kWidePlanPlanesMinBytes) return false;
   if (!IsSquare(p)) return true;
@@ -900,9 +906,13 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
       // dilate_expand_2d's case, one-shot (with options): as SquareSmallLoop
       // in lib/api.cc, the target's vector loop where it fits, else the
       // scalar loop while it pays.
+      // (Serial without a caller's runner: SerialPlanesPay stops below
+      // kBytesPerStartedThread.)
+      static_assert(kWideSerialPlanesBytes < kBytesPerStartedThread, "serial planes");
+      const bool serial = threading.parallel_for == nullptr;
       if (prepared == nullptr && ExpandSquareFnFor(p) != nullptr) {
         const uint64_t k = p.axis[1].src_dim, d = p.axis[1].dilation;
-        SquareSmallFn loop = SquarePlanesLoop(target, p.elem_size, k, d, p.dst_bytes);
+        SquareSmallFn loop = SquarePlanesLoop(target, p.elem_size, k, d, p.dst_bytes, serial);
         if (loop == nullptr && SquareExpandPays(p.dst_bytes, p.src_bytes / p.elem_size, k)) {
           loop = ExpandSquareFnFor(p);
         }
@@ -927,7 +937,7 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
       static_assert(
           kSquarePlanesBytes <= kMinParallelBytes && kWidePlanesBytes <= kMinParallelBytes,
           "vector-loop expands are serial");
-      if (PlanesBeforeTiles(p, target, prepared) && target.expand->planes(p, src, dst)) {
+      if (PlanesBeforeTiles(p, target, prepared, serial) && target.expand->planes(p, src, dst)) {
         return;
       }
       if (walk) return ExpandSmall(p, src, dst);

@@ -43,15 +43,16 @@ bool WidePlanes(const Target& target);
 // dilate_expand_2d's case (lib/small.h) of k x k kernels of esize-byte
 // elements, dilation d, dst_bytes expanded (past kSmallBytes): target's
 // vector loop where it fits and dst is within kSquarePlanesBytes (where
-// WidePlanes, kWidePlanesBytes and kWideSquarePlanesKernels), else null.
+// WidePlanes, kWidePlanesBytes and kWideSquarePlanesKernels; `serial`
+// calls, without a caller's runner, also where SerialPlanesPay), else null.
 inline SquareSmallFn SquarePlanesLoop(const Target& target, uint32_t esize, uint64_t k, uint64_t d,
-                                      uint64_t dst_bytes) {
+                                      uint64_t dst_bytes, bool serial) {
   const ExpandKernels& kernels = *target.expand;
   const uint64_t l = (k - 1) * d + 1, n = dst_bytes / (l * l * esize);
   if (dst_bytes > kSquarePlanesBytes) {
-    if (dst_bytes > kWidePlanesBytes || n > kWideSquarePlanesKernels || !WidePlanes(target)) {
-      return nullptr;
-    }
+    if (!WidePlanes(target)) return nullptr;
+    const bool wide = dst_bytes <= kWidePlanesBytes && n <= kWideSquarePlanesKernels;
+    if (!wide && !(serial && SerialPlanesPay(dst_bytes, true, k, d, esize))) return nullptr;
   }
   return kernels.square_planes_fit(esize, k, d, n) ? kernels.square_planes[__builtin_ctz(esize) & 3]
                                                    : nullptr;

@@ -365,8 +365,10 @@ dilate_status Expand2dSmall(uint32_t dtype, uint64_t n, uint64_t k, uint64_t d, 
 
 }  // namespace
 
-bool IsSquare(const Plan& p) {
-  if (p.rank != 2 || p.group != p.elem_size) return false;
+bool IsSquare(const Plan& p) { return p.group == p.elem_size && SquareAxes(p); }
+
+bool SquareAxes(const Plan& p) {
+  if (p.rank != 2) return false;
   const Axis &y = p.axis[0], &x = p.axis[1];
   const uint64_t k = x.src_dim, d = x.dilation;
   return k != 0 && y.src_dim == k && y.dilation == d && y.lo == 0 && x.lo == 0 &&

@@ -169,6 +169,40 @@ constexpr uint64_t kSquarePlanesBytes = 24 * 1024;
 // Intel Xeon VM lost past the 48 KiB L1: see kSquarePlanesBytes).
 constexpr uint64_t kWidePlanesBytes = 256 * 1024;
 constexpr uint64_t kWideSquarePlanesKernels = 1024;
+// Serial one-shot expands (no caller's runner: no thread is started below
+// kBytesPerStartedThread) take them on past L2, up to
+// kWideSerialPlanesBytes, where SerialPlanesPay: rank-2 kernels of k x k
+// (any group of g bytes, no padding; `square`) where k is 4 or more, or 3
+// with d 4 or more, and a kernel's plane (L x L x g) holds at least
+// kSerialPlaneMinBytes, or where g is no power of two; every other shape
+// (1-D, 3-D, padded). Elsewhere tiles, whose pair loops K3 D2 and K3 D3
+// are made for, hold their own. Medians of four same-process A/B runs on
+// the Zen 5 EPYC VM (AVX3_DL, tools/ab.sh, both orders) against tiles or
+// aligned rows, at 512 KiB / 1 MiB (single runs) / 2 / 4 MiB: f32 K5 D3
+// 0.74 / 0.80 / 0.82 / 0.96, K4 D4 0.68 / 0.87 / 0.97 / 0.96, K5 D2 0.83
+// / 0.94 / 0.96 / 0.94, K3 D4 0.87 / 0.92 / 0.98 / 0.99, K4 D2 0.78, K4
+// D3 0.90, u8 K7 D4 0.55 / 0.62 / 0.80 / 0.85, u8 K5 D3 0.70 / - / 0.98
+// / 0.94, u16 K7 D3 0.54 / 0.70 / 0.82 / 0.73, u16 K5 D4 0.54 / 0.85 /
+// 0.94 / 0.74, u16 K3 D4 0.61 / - / 0.98 / 1.00, f64 K3 D4 0.85 / 0.95 /
+// 0.97 / 0.92, f64 K4 D2 0.78 / 0.91 at 4 MiB, f32 K5 D3 with a fill 0.63
+// / 0.98 at 2 MiB; 1-D K3 D2 f32 / u8 0.92 / 0.93 ... 0.87 / 0.94, 3-D
+// 0.72 / 0.85 ... 0.97 / 0.98, OHWI inner 3 f32 / u8 0.80 / 0.92 ... 0.95
+// / 0.92. Where they lost, at 512 KiB: f32 K3 D2 1.15, u8 K3 D2 1.62, f32
+// K2 D2 / K2 D4 1.20 / 1.22, u8 K2 D4 1.80, u8 K3 D4 (81-byte planes) /
+// K4 D2 / K4 D3 1.22 / 1.07 / 1.22, inner 2 / 4 K3 D2 (an element of 2-16
+// bytes) 1.16-1.34, K3 D3 even; past 4 MiB (8 MiB) f32 K3 D4 / K4 D4 1.05
+// / 1.02, u16 K3 D4 1.04, 3-D u8 1.03, and at 15 MiB f32 K5 D3 / K3 D4
+// 1.15 / 1.20. Kernels whose planes the loops do not take (f32 K5 D4, K7
+// D2, K7 D3, K3 D8) are unchanged.
+constexpr uint64_t kWideSerialPlanesBytes = 4u << 20;
+constexpr uint64_t kSerialPlaneMinBytes = 128;
+inline bool SerialPlanesPay(uint64_t dst_bytes, bool square, uint64_t k, uint64_t d,
+                            uint64_t group) {
+  if (dst_bytes <= kWidePlanesBytes || dst_bytes > kWideSerialPlanesBytes) return false;
+  const uint64_t l = (k - 1) * d + 1;
+  return !square || (group & (group - 1)) != 0 ||
+         ((k > 3 || (k == 3 && d >= 4)) && l * l * group >= kSerialPlaneMinBytes);
+}
 // Plans take them past kWidePlanPlanesMinBytes (PlanesBeforeTiles).
 constexpr uint64_t kWidePlanPlanesMinBytes = 16 * 1024;
 constexpr uint64_t kSquarePlanPlanesBytes = 8 * 1024;
@@ -215,6 +249,8 @@ bool ExpandIfSquare(const Plan& p, const uint8_t* src, uint8_t* dst);
 // dilation on both axes, no padding, single elements (any fill: the
 // caller checks it where it matters).
 bool IsSquare(const Plan& p);
+// The same with groups of any size (OHWI inner C: p.group bytes an element).
+bool SquareAxes(const Plan& p);
 
 // ExpandIfSquare's loop for p, or null where it does not apply (any dst
 // size: the caller bounds it). A small plan keeps it (dilate_plan_expand).

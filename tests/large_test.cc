@@ -370,6 +370,74 @@ TEST_P(Large, VectorRowsPastL2) {
   if (Scale() >= 1) RunBigCase("rows_u16", 2, 2, true);
 }
 
+// Between L2 and kWideSerialPlanesBytes (4 MiB), serial one-shot expands
+// on 512-bit targets on Zen 5 take the vector loops of small kernels where
+// those beat tiles (SerialPlanesPay in lib/small.h; DILATE_WIDE_PLANES=1
+// and 0 run this on either path, tests/CMakeLists.txt): dilate_expand_2d's
+// case and its description (kernels of 3-25 vectors, one src window or
+// two), 1-D, 3-D and OHWI kernels, a fill, just past 256 KiB, past L2 and
+// at the limit; serial, with num_threads 2 (no thread is started below
+// kBytesPerStartedThread) and through a plan; each contracted back.
+TEST_P(Large, SerialPlanesPastL2) {
+  struct Case {
+    uint32_t dtype, rank;
+    uint64_t inner, k, d, dst_bytes;
+    bool fill;
+  };
+  const Case cases[] = {
+      {DILATE_DTYPE_F32, 2, 1, 5, 3, 256 << 10, false},  // 11 vectors, two windows
+      {DILATE_DTYPE_U8, 2, 1, 7, 4, 1 << 20, false},     // 10 vectors, one window
+      {DILATE_DTYPE_U16, 2, 1, 7, 3, 600 << 10, false},  // 12 vectors, two windows
+      {DILATE_DTYPE_F64, 2, 1, 3, 4, 4 << 20, false},    // at the limit
+      {DILATE_DTYPE_F32, 2, 1, 4, 2, 1 << 20, true},     // a fill
+      {DILATE_DTYPE_U16, 2, 1, 3, 4, 300 << 10, false},
+      {DILATE_DTYPE_F32, 1, 1, 3, 2, 700 << 10, false},  // several kernels a plane
+      {DILATE_DTYPE_U16, 3, 1, 3, 3, 2 << 20, false},
+      {DILATE_DTYPE_U8, 2, 3, 3, 2, 400 << 10, true},    // OHWI inner 3
+      {DILATE_DTYPE_F32, 2, 1, 3, 2, 300 << 10, false},  // K3 D2: tiles
+  };
+  uint64_t index = 0;
+  for (const Case& c : cases) {
+    if (Scale() < 1 && index % 3 != 0) {
+      ++index;
+      continue;
+    }
+    Rng rng(CaseSeed(0x5E41A1, index++));
+    dilate_desc desc;
+    dilate_desc_init(&desc);
+    desc.dtype = c.dtype;
+    desc.rank = c.rank;
+    desc.inner = c.inner;
+    uint64_t slice = c.inner * dilate_dtype_size(c.dtype);
+    for (uint32_t a = 0; a < c.rank; ++a) {
+      desc.src_dims[a] = c.k;
+      desc.dilation[a] = c.d;
+      slice *= (c.k - 1) * c.d + 1;
+    }
+    desc.outer = c.dst_bytes / slice + (index % 2);  // at or just past the size
+    if (c.fill) {
+      uint8_t fill[8];
+      rng.FillBytes(fill, 8);
+      ASSERT_EQ(dilate_desc_set_fill(&desc, fill), DILATE_OK);
+    }
+    SCOPED_TRACE(testing::Message() << Describe(desc));
+    const ExpectedShape shape = ComputeShape(desc);
+    ASSERT_EQ(shape.status, DILATE_OK);
+    std::vector<uint8_t> src(shape.src_bytes), want(shape.dst_bytes);
+    rng.FillBytes(src.data(), src.size());
+    dilate_ref::Expand(desc, src.data(), want.data());
+    ExpandAndContract(desc, src, want, rng);
+    ExpandAndContract(desc, src, want, rng, -1, 2);
+    if (Scale() >= 1) ExpandAndContract(desc, src, want, rng, -1, 0, nullptr, true);
+    if (c.rank == 2 && c.inner == 1 && !c.fill) {
+      GuardedBuffer dst(want.size(), rng.Uniform(0, 63), rng);
+      ASSERT_EQ(dilate_expand_2d(c.dtype, desc.outer, c.k, c.d, src.data(), dst.data()), DILATE_OK);
+      ASSERT_TRUE(dst.GuardsIntact());
+      ASSERT_TRUE(dst.Equals(want)) << "dilate_expand_2d differs from dilate_ref";
+    }
+  }
+}
+
 DILATE_INSTANTIATE_ON_ALL_TARGETS(Large);
 
 }  // namespace
