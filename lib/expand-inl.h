@@ -20,6 +20,7 @@
 #endif
 
 #include <type_traits>
+#include <utility>  // std::index_sequence (ManyPlaneVectors)
 
 #include "hwy/highway.h"
 #include "lib/kernels.h"
@@ -817,6 +818,40 @@ HWY_INLINE V TwoWindowsOr(D d, V w0, V w1, V idx, V other) {
   return PermuteOr(d, w0, idx, other);
 }
 
+// The most vectors a plane of the expand's vector loops takes on D:
+// kMaxWidePlaneVectors on AVX-512 at full width (32 registers), else
+// kMaxSquareKernelVectors.
+template <class D>
+constexpr size_t PlaneVectorsMax(D) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  if (hn::MaxLanes(D()) * sizeof(hn::TFromD<D>) == 64) return kMaxWidePlaneVectors;
+#endif
+  return kMaxSquareKernelVectors;
+}
+
+// The vectors SquarePlanes writes a plane of R vectors with: R up to
+// kMaxSquareKernelVectors; past it R rounded up to 16, 20 or 24 (the extra
+// vectors spill into the next plane, as a plane's last vector does, and
+// are marked as fill; f32 K5 D4 19 -> 20 vectors).
+constexpr size_t PlaneVectorsRun(size_t R) {
+  return R <= kMaxSquareKernelVectors ? R : (R + 3) / 4 * 4;
+}
+
+// SquarePlanes' loop over its whole kernels for R past 12: the R indices in
+// an array indexed by constants only (I...), which GCC keeps in registers.
+template <size_t R, class D, class V, class Take, size_t... I>
+HWY_INLINE void ManyPlaneVectors(D d, uint64_t whole, uint64_t plane, uint64_t in_plane, bool two,
+                                 const hn::TFromD<D>* HWY_RESTRICT lanes, hn::TFromD<D>* out,
+                                 const hn::TFromD<D>* in, Take take, std::index_sequence<I...>) {
+  const size_t N = hn::Lanes(d);
+  const V idx[R] = {hn::Load(d, lanes + I * N)...};
+  for (uint64_t o = 0; o < whole; ++o, out += plane, in += in_plane) {
+    const V w0 = hn::LoadU(d, in);
+    const V w1 = two ? hn::LoadU(d, in + N) : w0;
+    (hn::StoreU(take(w0, w1, idx[I]), d, out + I * N), ...);
+  }
+}
+
 // dilate_expand_2d's case (lib/small.h): n square k x k kernels of
 // elements of gl lanes of D each, dilation `dil`, zero holes, a kernel at a
 // time: its k * k src elements are one window, and its L * L expanded
@@ -867,7 +902,13 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
     whole = a < b ? a : b;
     if (whole > n) whole = n;
   }
-  for (uint64_t o = 0; o < whole; ++o, out += plane, in += in_plane) {
+  if constexpr (R > 12) {
+    ManyPlaneVectors<R, D, V>(d, whole, plane, in_plane, kTwo, lanes, out, in, take,
+                              std::make_index_sequence<R>());
+    out += whole * plane;
+    in += whole * in_plane;
+  }
+  for (uint64_t o = R > 12 ? whole : 0; o < whole; ++o, out += plane, in += in_plane) {
     const V w0 = hn::LoadU(d, in);
     const V w1 = kTwo ? hn::LoadU(d, in + N) : w0;
     hn::StoreU(take(w0, w1, i0), d, out);
@@ -908,13 +949,14 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
 // Whether SquarePlanes takes n kernels of k x k elements of gl lanes of N
 // lanes of lane_bytes (see ExpandKernels::square_planes_fit). Byte lanes on
 // vectors of more than 64 (SVE past 512 bits) do not: a mark, kOtherBit |
-// (N + lane), would not fit a lane. Planes past kMaxSquareVectors vectors
-// only from kMinLongPlanes kernels (see kMaxSquareKernelVectors).
+// (N + lane), would not fit a lane. Planes of at most max_vectors
+// (PlaneVectorsMax), past kMaxSquareVectors only from kMinLongPlanes
+// kernels (see kMaxSquareKernelVectors).
 inline bool SquarePlanesFit(uint64_t N, uint64_t lane_bytes, uint64_t gl, uint64_t k, uint64_t dil,
-                            bool two, uint64_t n) {
+                            bool two, uint64_t n, uint64_t max_vectors) {
   const uint64_t l = (k - 1) * dil + 1, plane = l * l * gl;
   return (lane_bytes > 1 || N <= 64) && k * k * gl <= (two ? 2 * N : N) &&
-         plane <= kMaxSquareKernelVectors * N && PlaneVectorsPay((plane + N - 1) / N, n);
+         plane <= max_vectors * N && PlaneVectorsPay((plane + N - 1) / N, n);
 }
 
 // Whether SquarePlanes on a 512-bit target takes half-width vectors: where
@@ -923,7 +965,7 @@ inline bool SquarePlanesFit(uint64_t N, uint64_t lane_bytes, uint64_t gl, uint64
 inline bool SquareTakesHalf(uint64_t N, uint64_t lane_bytes, uint64_t gl, uint64_t k, uint64_t dil,
                             uint64_t n) {
   const uint64_t l = (k - 1) * dil + 1, plane = l * l * gl, h = N / 2;
-  return h != 0 && SquarePlanesFit(h, lane_bytes, gl, k, dil, false, n) &&
+  return h != 0 && SquarePlanesFit(h, lane_bytes, gl, k, dil, false, n, kMaxSquareKernelVectors) &&
          (plane + h - 1) / h * h < (plane + N - 1) / N * N;
 }
 
@@ -938,12 +980,32 @@ HWY_INLINE void MarkPlaneLanes(D d, size_t R, hn::TFromD<D>* HWY_RESTRICT lanes)
 }
 
 // SquarePlanes with R = ceil(plane / N) vectors a kernel (up to
-// kMaxSquareKernelVectors), its src from two vectors where in_plane passes
+// PlaneVectorsMax), its src from two vectors where in_plane passes
 // one (VectorPairs targets only).
 template <class D, class V = hn::Vec<D>>
 void RunSquarePlanes(D d, size_t R, uint64_t n, uint64_t plane, uint64_t in_plane,
                      uint64_t total_out, uint64_t total_in, const hn::TFromD<D>* HWY_RESTRICT lanes,
                      V fill, const uint8_t* src, uint8_t* dst) {
+  if constexpr (PlaneVectorsMax(D()) > kMaxSquareKernelVectors) {
+    // Past 12 only 16, 20 or 24 (PlaneVectorsRun), from a window pair where
+    // the target permutes across two: three instantiations a lane type, not
+    // 24 (twelve, each with one window and with two, doubled the sanitizer
+    // builds' compile time).
+    static_assert(PlaneVectorsMax(D()) == 24, "cases 16, 20, 24");
+    if (R > kMaxSquareKernelVectors) {
+      constexpr bool kTwo = VectorPairs(D());
+      if (R <= 16) {
+        return SquarePlanes<16, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
+                                      dst);
+      }
+      if (R <= 20) {
+        return SquarePlanes<20, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
+                                      dst);
+      }
+      return SquarePlanes<24, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
+                                    dst);
+    }
+  }
   const auto run = [&](auto two) HWY_ATTR DILATE_INLINE_LAMBDA {
     constexpr bool kTwo = decltype(two)::value;
     WithPlaneVectors<kMaxSquareKernelVectors>(R, [&](auto r) HWY_ATTR DILATE_INLINE_LAMBDA {
@@ -964,14 +1026,16 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
                      uint8_t* dst) {
   using T = hn::TFromD<D>;
   const uint64_t N = hn::Lanes(d);
-  if (!SquarePlanesFit(N, sizeof(T), gl, k, dil, VectorPairs(d), n)) return false;
+  if (!SquarePlanesFit(N, sizeof(T), gl, k, dil, VectorPairs(d), n, PlaneVectorsMax(d))) {
+    return false;
+  }
   const uint64_t l = (k - 1) * dil + 1;
   const uint64_t plane = l * l * gl, in_plane = k * k * gl;
-  const size_t R = static_cast<size_t>((plane + N - 1) / N);
+  const size_t R = PlaneVectorsRun(static_cast<size_t>((plane + N - 1) / N));
   // Lane x of the plane (vector x / N, lane x % N): lane w of element
   // (y, c); a tap where y and c are multiples of dil, src lane
   // ((y / dil) k + c / dil) gl + w; else the fill's mark (see kOtherBit).
-  HWY_ALIGN T lanes[kMaxSquareKernelVectors * hn::MaxLanes(D())];
+  HWY_ALIGN T lanes[PlaneVectorsMax(D()) * hn::MaxLanes(D())];
   // Every lane marked, then the taps' lanes set: a store per tap lane
   // (a loop over every lane with its counters cost about what the stores
   // of 20 kernels did).
@@ -991,7 +1055,7 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
 // n = p.outer kernels of any rank, group and fill by SquarePlanes (see
 // ExpandKernels::planes): a plane of m kernels (PlaneKernels) with its src
 // in one window (two where VectorPairs), its dst in at most
-// kMaxSquareKernelVectors vectors (past kMaxSquareVectors only for
+// PlaneVectorsMax vectors (past kMaxSquareVectors only for
 // kMinLongPlanes planes or more), the indices from one walk of the m
 // slices' taps. False where that does not fit (nothing written).
 template <class D>
@@ -1006,14 +1070,13 @@ bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
   // Not where the vectors write more than twice a plane's bytes (1-D K3 D2
   // f32 a kernel at a time: 64 bytes a 20-byte kernel, 1.40-1.80x the time
   // of tiles at 8 and 16 KB).
-  const uint64_t m =
-      PlaneKernels(N, VectorPairs(d), slice, in_slice, p.outer, kMaxSquareKernelVectors);
+  const uint64_t m = PlaneKernels(N, VectorPairs(d), slice, in_slice, p.outer, PlaneVectorsMax(d));
   if (m == 0) return false;
   const uint64_t plane = m * slice, in_plane = m * in_slice;
-  const size_t R = static_cast<size_t>((plane + N - 1) / N);
+  const size_t R = PlaneVectorsRun(static_cast<size_t>((plane + N - 1) / N));
   const uint64_t planes = m == 1 ? p.outer : (p.outer + m - 1) / m;
   if (!PlaneVectorsPay(R, planes)) return false;
-  HWY_ALIGN T lanes[kMaxSquareKernelVectors * hn::MaxLanes(D())];
+  HWY_ALIGN T lanes[PlaneVectorsMax(D()) * hn::MaxLanes(D())];
   MarkPlaneLanes(d, R, lanes);
   // The first kernel's tap lanes by a walk of its rows, then, for a plane
   // of several kernels, the others' from a list of those lanes: locals and
@@ -1086,7 +1149,7 @@ bool SquarePlanesFitHere(uint32_t elem_size, uint64_t k, uint64_t dil, uint64_t 
     using L = hn::TFromD<decltype(d)>;
     if (sizeof(L) <= elem_size) {
       fit = SquarePlanesFit(hn::Lanes(d), sizeof(L), elem_size / sizeof(L), k, dil, VectorPairs(d),
-                            n);
+                            n, PlaneVectorsMax(d));
     }
   });
   return fit;

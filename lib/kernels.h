@@ -225,7 +225,8 @@ struct ExpandKernels {
   // Whether dilate_expand_2d's case (lib/small.h) of n k x k kernels of
   // elem_size-byte elements, dilation d, takes square_planes here: a
   // kernel's src in one vector (two on AVX-512), its plane in at most 8
-  // (12 from kMinLongPlanes kernels: kMaxSquareKernelVectors).
+  // (12, 24 on AVX-512, from kMinLongPlanes kernels: kMaxSquareKernelVectors,
+  // kMaxWidePlaneVectors).
   bool (*square_planes_fit)(uint32_t elem_size, uint64_t k, uint64_t d, uint64_t n);
   // That case by vectors (a SquareSmallFn), [log2 elem_size]: a kernel at a
   // time, each of its plane's vectors a permute of its src (ExpandSquarePlanes,
@@ -235,7 +236,7 @@ struct ExpandKernels {
   // Any plan's p.outer kernels the same way, several at a time where they
   // fit (PlaneKernels), the indices from a walk of one slice's taps: where
   // a kernel's src slice fits one vector (two on AVX-512) and its dst slice
-  // at most 8 (12: kMaxSquareKernelVectors). False where it does not fit
+  // at most 8 (12 or 24: PlaneVectorsMax). False where it does not fit
   // (nothing written).
   bool (*planes)(const Plan& p, const uint8_t* src, uint8_t* dst);
 };
@@ -294,6 +295,14 @@ constexpr uint64_t kMinLongPlanes = 5;
 inline bool PlaneVectorsPay(uint64_t vectors, uint64_t planes) {
   return vectors <= kMaxSquareVectors || planes >= kMinLongPlanes;
 }
+// On AVX-512 (32 registers) expand planes go on to this many vectors, their
+// indices in an array the compiler keeps in registers (ManyPlaneVectors in
+// lib/expand-inl.h): 24 indices, a window pair, the fill and a result are
+// 28. Past 12 the loop runs 16, 20 or 24 vectors (PlaneVectorsRun), so
+// that it compiles three times a lane type, not 24. Kernels of 13-24
+// vectors otherwise take aligned rows, whose bookkeeping a row costs more
+// than their stores (measured: docs/benchmarks.md, "planes of 13-24").
+constexpr size_t kMaxWidePlaneVectors = 24;
 
 // The kernels the vector loops of small kernels take as one plane
 // (PlanesFor in lib/expand-inl.h, ContractPlanesFor in lib/contract.cc): m consecutive

@@ -260,7 +260,9 @@ TEST_P(Seed, SmallSquareDescriptionsMatchReference) {
 
 // dilate_expand_2d's case past 1 KiB, where the target's vector loop
 // takes it (ExpandSquarePlanes in lib/expand-inl.h: a kernel's src in one
-// vector, its plane in up to 8; one-shot up to kSquarePlanesBytes, a plan up
+// vector, its plane in up to 8, 12 from kMinLongPlanes kernels, 16 / 20 / 24
+// on AVX-512 (f32 K5 D4, u16 K7 D4, u8 K7 D5, f64 K4 D4); one-shot up to
+// kSquarePlanesBytes, a plan up
 // to kSquarePlanPlanesBytes, lib/small.h) and just past those limits: every
 // dtype, k 2-7, d 1-5, kernel counts whose last kernels take the loop's
 // exact tail (vectors or windows that would pass the end of dst or src)
@@ -319,7 +321,9 @@ TEST_P(Seed, SquarePlanesMatchReference) {
 
 // Many small kernels of any rank (1-D, 3-D, OHWI inner 3), which one-shot
 // calls may take several at a time as one plane of the vector loops
-// (PlaneKernels in lib/kernels.h: 1-D K3 D2 u8 12 kernels a vector), the
+// (PlaneKernels in lib/kernels.h: 1-D K3 D2 u8 12 kernels a vector; 3-D
+// K3 D3 and, with a fill, 2-D K5 D4 f32 planes of 13-24 vectors on
+// AVX-512, kMaxWidePlaneVectors), the
 // last plane in part: kernel counts from one to past 24 KiB of dst, every
 // element size, zero and non-zero fill, misaligned between guard bytes,
 // expanded and contracted (the expanded tensor, and arbitrary input),
@@ -332,9 +336,10 @@ TEST_P(Seed, ManySmallKernelsMatchReference) {
   uint64_t index = 0, cases = 0;
   for (uint32_t dtype : {DILATE_DTYPE_U8, DILATE_DTYPE_U16, DILATE_DTYPE_F32, DILATE_DTYPE_F64}) {
     const uint64_t e = dilate_dtype_size(dtype);
-    for (const Shape sh : {Shape{1, 1, 3, 2}, Shape{1, 1, 2, 3}, Shape{1, 1, 5, 3},
-                           Shape{1, 1, 4, 2}, Shape{1, 2, 3, 2}, Shape{3, 1, 2, 2},
-                           Shape{3, 1, 3, 2}, Shape{2, 3, 3, 2}, Shape{2, 1, 2, 4}}) {
+    for (const Shape sh :
+         {Shape{1, 1, 3, 2}, Shape{1, 1, 2, 3}, Shape{1, 1, 5, 3}, Shape{1, 1, 4, 2},
+          Shape{1, 2, 3, 2}, Shape{3, 1, 2, 2}, Shape{3, 1, 3, 2}, Shape{2, 3, 3, 2},
+          Shape{2, 1, 2, 4}, Shape{3, 1, 3, 3}, Shape{2, 1, 5, 4}}) {
       uint64_t plane = sh.inner * e, in_plane = sh.inner * e;
       for (uint32_t a = 0; a < sh.rank; ++a) {
         plane *= (sh.k - 1) * sh.d + 1;
