@@ -903,13 +903,13 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
     case Route::kCopy:
       return CopyAll(p, src, dst, threading);
     case Route::kWalk:
+      // Serial without a caller's runner: SerialPlanesPay stops below
+      // kBytesPerStartedThread.
+      static_assert(kWideSerialPlanesBytes < kBytesPerStartedThread, "serial planes");
+      const bool serial = threading.parallel_for == nullptr;
       // dilate_expand_2d's case, one-shot (with options): as SquareSmallLoop
       // in lib/api.cc, the target's vector loop where it fits, else the
       // scalar loop while it pays.
-      // (Serial without a caller's runner: SerialPlanesPay stops below
-      // kBytesPerStartedThread.)
-      static_assert(kWideSerialPlanesBytes < kBytesPerStartedThread, "serial planes");
-      const bool serial = threading.parallel_for == nullptr;
       if (prepared == nullptr && ExpandSquareFnFor(p) != nullptr) {
         const uint64_t k = p.axis[1].src_dim, d = p.axis[1].dilation;
         SquareSmallFn loop = SquarePlanesLoop(target, p.elem_size, k, d, p.dst_bytes, serial);

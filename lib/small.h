@@ -192,8 +192,9 @@ constexpr uint64_t kWideSquarePlanesKernels = 1024;
 // K4 D2 / K4 D3 1.22 / 1.07 / 1.22, inner 2 / 4 K3 D2 (an element of 2-16
 // bytes) 1.16-1.34, K3 D3 even; past 4 MiB (8 MiB) f32 K3 D4 / K4 D4 1.05
 // / 1.02, u16 K3 D4 1.04, 3-D u8 1.03, and at 15 MiB f32 K5 D3 / K3 D4
-// 1.15 / 1.20. Kernels whose planes the loops do not take (f32 K5 D4, K7
-// D2, K7 D3, K3 D8) are unchanged.
+// 1.15 / 1.20. Kernels whose planes the loops did not take then (f32 K5
+// D4, K3 D8: planes of 13-24 vectors, kMaxWidePlaneVectors in
+// lib/kernels.h, came later; K7 D2, K7 D3 fit none) read even.
 constexpr uint64_t kWideSerialPlanesBytes = 4u << 20;
 constexpr uint64_t kSerialPlaneMinBytes = 128;
 inline bool SerialPlanesPay(uint64_t dst_bytes, bool square, uint64_t k, uint64_t d,
