@@ -835,6 +835,18 @@ bool WidePlanes(const Target& target) {
     static const bool wide = EnvSwitch("DILATE_WIDE_PLANES", AmdZen5OrLater());
     return wide;
   }
+
+#endif
+  static_cast<void>(target);
+  return false;
+}
+
+bool ShiftPlanes(const Target& target) {
+#if HWY_ARCH_X86
+  if (target.bit == HWY_AVX2) {
+    static const bool shift = EnvSwitch("DILATE_SHIFT_PLANES", true);
+    return shift;
+  }
 #endif
   static_cast<void>(target);
   return false;
@@ -866,6 +878,8 @@ namespace {
 // SerialPlanesPay (lib/small.h).
 bool PlanesBeforeTiles(const Plan& p, const Target& target, const Prepared* prepared, bool serial) {
   if (prepared == nullptr && p.dst_bytes <= kSquarePlanesBytes) return true;
+  if (prepared == nullptr && ShiftPlanesPay(target, p.dst_bytes, p.src_outer_stride, p.group))
+    return true;
   if (prepared == nullptr && serial && WidePlanes(target) &&
       SerialPlanesPay(p.dst_bytes, SquareAxes(p), p.axis[1].src_dim, p.axis[1].dilation, p.group)) {
     return true;
@@ -934,9 +948,10 @@ void RunExpand(const Plan& p, const Target& target, const uint8_t* src, uint8_t*
       // D2 0.63 / 0.60 / 0.62 (u16 inner 3 at 8 KB 0.53). Not for plans: against their tables 3-D
       // K3 D2 at 2 / 8 KB took 1.49 / 1.20 (4 KB 0.42, inner 3 at 4 / 8 KB 0.37 / 0.95);
       // larger, where WidePlanes (PlanesBeforeTiles).
-      static_assert(
-          kSquarePlanesBytes <= kMinParallelBytes && kWidePlanesBytes <= kMinParallelBytes,
-          "vector-loop expands are serial");
+      static_assert(kSquarePlanesBytes <= kMinParallelBytes &&
+                        kWidePlanesBytes <= kMinParallelBytes &&
+                        kShiftPlanesBytes <= kMinParallelBytes,
+                    "vector-loop expands are serial");
       if (PlanesBeforeTiles(p, target, prepared, serial) && target.expand->planes(p, src, dst)) {
         return;
       }

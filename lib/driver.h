@@ -40,6 +40,18 @@ struct Prepared {
 // 0 (read once) overrides the CPU.
 bool WidePlanes(const Target& target);
 
+// Whether one-shot expands on `target` take the vector loops of small
+// kernels past kSquarePlanesBytes, up to kShiftPlanesBytes (lib/small.h),
+// where a kernel's src passes one vector, so that each output vector
+// takes a window of its own (ShiftedWindows in lib/expand-inl.h): AVX2.
+// DILATE_SHIFT_PLANES=0 or 1 (read once) overrides.
+bool ShiftPlanes(const Target& target);
+inline bool ShiftPlanesPay(const Target& target, uint64_t dst_bytes, uint64_t src_slice_bytes,
+                           uint64_t group) {
+  return dst_bytes > kSquarePlanesBytes && dst_bytes <= kShiftPlanesBytes &&
+         src_slice_bytes > kShiftWindowBytes && group % kShiftLaneBytes == 0 && ShiftPlanes(target);
+}
+
 // dilate_expand_2d's case (lib/small.h) of k x k kernels of esize-byte
 // elements, dilation d, dst_bytes expanded (past kSmallBytes): target's
 // vector loop where it fits and dst is within kSquarePlanesBytes (where
@@ -50,9 +62,12 @@ inline SquareSmallFn SquarePlanesLoop(const Target& target, uint32_t esize, uint
   const ExpandKernels& kernels = *target.expand;
   const uint64_t l = (k - 1) * d + 1, n = dst_bytes / (l * l * esize);
   if (dst_bytes > kSquarePlanesBytes) {
-    if (!WidePlanes(target)) return nullptr;
-    const bool wide = dst_bytes <= kWidePlanesBytes && n <= kWideSquarePlanesKernels;
-    if (!wide && !(serial && SerialPlanesPay(dst_bytes, true, k, d, esize))) return nullptr;
+    if (WidePlanes(target)) {
+      const bool wide = dst_bytes <= kWidePlanesBytes && n <= kWideSquarePlanesKernels;
+      if (!wide && !(serial && SerialPlanesPay(dst_bytes, true, k, d, esize))) return nullptr;
+    } else if (!ShiftPlanesPay(target, dst_bytes, k * k * esize, esize)) {
+      return nullptr;
+    }
   }
   return kernels.square_planes_fit(esize, k, d, n) ? kernels.square_planes[__builtin_ctz(esize) & 3]
                                                    : nullptr;

@@ -818,6 +818,63 @@ HWY_INLINE V TwoWindowsOr(D d, V w0, V w1, V idx, V other) {
   return PermuteOr(d, w0, idx, other);
 }
 
+// Whether the expand's vector loops of small kernels (SquarePlanes) give
+// each output vector a window of its own where a plane's src passes one
+// vector and the target has no two-vector permute (VectorPairs): the taps
+// of any N consecutive dst lanes are consecutive src lanes (both sides run
+// in the same order), at most N of them, so one window at the first of
+// them holds them all (ShiftPlaneWindows). A load a vector more, folded
+// into VPERMD, for a plane up to kMaxSquareKernelVectors vectors without
+// tile tables: f32 3 x 3 kernels (9 src lanes against 8) on AVX2.
+template <class D>
+constexpr bool ShiftedWindows(D) {
+#if HWY_TARGET == HWY_AVX2
+  return true;
+#else
+  return false;
+#endif
+}
+
+// Whether a plane's src of in_plane lanes of lane_bytes takes shifted
+// windows: its lanes, before ShiftPlaneWindows counts them from each
+// window, must stay below the fill's mark (kOtherBit: 128 in bytes).
+constexpr bool ShiftLanesFit(uint64_t lane_bytes, uint64_t in_plane) {
+  return lane_bytes >= 4 || in_plane <= (uint64_t{1} << (8 * lane_bytes - 1));
+}
+
+// Gives each of the R vectors of `lanes` (a plane whose src spans in_plane
+// lanes) its window: shifts[i], its first tap's src lane, at most
+// in_plane - N so that the window stays inside the plane's src; the
+// vector's tap lanes then count from there. False (lanes changed) where a
+// vector's taps span more than N lanes.
+template <class D>
+bool ShiftPlaneWindows(D d, size_t R, uint64_t in_plane, hn::TFromD<D>* HWY_RESTRICT lanes,
+                       uint32_t* HWY_RESTRICT shifts) {
+  using T = hn::TFromD<D>;
+  const size_t N = hn::Lanes(d);
+  const uint64_t last = in_plane > N ? in_plane - N : 0;
+  for (size_t i = 0; i < R; ++i) {
+    T* HWY_RESTRICT v = lanes + i * N;
+    uint64_t lo = ~uint64_t{0}, hi = 0;
+    for (size_t j = 0; j < N; ++j) {
+      if ((v[j] & kOtherBit<T>) != 0) continue;
+      if (v[j] < lo) lo = v[j];
+      if (v[j] > hi) hi = v[j];
+    }
+    if (lo == ~uint64_t{0}) {  // only fill
+      shifts[i] = 0;
+      continue;
+    }
+    const uint64_t s = lo < last ? lo : last;
+    if (hi - s >= N) return false;
+    shifts[i] = static_cast<uint32_t>(s);
+    for (size_t j = 0; j < N; ++j) {
+      if ((v[j] & kOtherBit<T>) == 0) v[j] = static_cast<T>(v[j] - s);
+    }
+  }
+  return true;
+}
+
 // The most vectors a plane of the expand's vector loops takes on D:
 // kMaxWidePlaneVectors on AVX-512 at full width (32 registers), else
 // kMaxSquareKernelVectors.
@@ -864,14 +921,31 @@ HWY_INLINE void ManyPlaneVectors(D d, uint64_t whole, uint64_t plane, uint64_t i
 //
 // A plane may be several kernels (PlanesFor's groups): n planes then cover
 // total_out dst and total_in src lanes, the last plane maybe only in part.
+//
+// kTwo where the target has no pairs (ShiftedWindows): vector i's window is
+// its own, at lane shifts[i] of the plane's src (ShiftPlaneWindows).
 template <size_t R, bool kTwo, class D, class V = hn::Vec<D>>
 HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plane,
                                uint64_t total_out, uint64_t total_in,
-                               const hn::TFromD<D>* HWY_RESTRICT lanes, V fill, const uint8_t* src,
+                               const hn::TFromD<D>* HWY_RESTRICT lanes,
+                               const uint32_t* HWY_RESTRICT shifts, V fill, const uint8_t* src,
                                uint8_t* dst) {
   using T = hn::TFromD<D>;
   const size_t N = hn::Lanes(d);
-  const size_t W = kTwo ? 2 * N : N;  // window lanes
+  constexpr bool kShift = kTwo && !VectorPairs(D());
+  static_assert(!kShift || (ShiftedWindows(D()) && R <= kMaxSquareKernelVectors), "shifts");
+  // Lanes past a plane's src start that its windows read.
+  size_t W = kTwo ? 2 * N : N;
+  size_t s[kMaxSquareKernelVectors] = {};
+  if constexpr (kShift) {
+    W = N;
+    for (size_t i = 0; i < R; ++i) {
+      s[i] = shifts[i];
+      if (s[i] + N > W) W = s[i] + N;
+    }
+  } else {
+    static_cast<void>(shifts);
+  }
   // A plane vector by index idx from the window w0 (and w1).
   const auto take = [&](V w0, V w1, V idx) HWY_ATTR {
     if constexpr (kTwo) {
@@ -908,7 +982,30 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
     out += whole * plane;
     in += whole * in_plane;
   }
-  for (uint64_t o = R > 12 ? whole : 0; o < whole; ++o, out += plane, in += in_plane) {
+  if constexpr (kShift) {
+    // Each vector its window: a load folded into the permute.
+    const size_t s0 = s[0], s1 = s[R > 1], s2 = s[R > 2 ? 2 : 0], s3 = s[R > 3 ? 3 : 0];
+    const size_t s4 = s[R > 4 ? 4 : 0], s5 = s[R > 5 ? 5 : 0], s6 = s[R > 6 ? 6 : 0];
+    const size_t s7 = s[R > 7 ? 7 : 0], s8 = s[R > 8 ? 8 : 0], s9 = s[R > 9 ? 9 : 0];
+    const size_t s10 = s[R > 10 ? 10 : 0], s11 = s[R > 11 ? 11 : 0];
+    const auto at = [&](size_t from, V idx)
+                        HWY_ATTR { return PermuteOr(d, hn::LoadU(d, in + from), idx, fill); };
+    for (uint64_t o = 0; o < whole; ++o, out += plane, in += in_plane) {
+      hn::StoreU(at(s0, i0), d, out);
+      if (R > 1) hn::StoreU(at(s1, i1), d, out + N);
+      if (R > 2) hn::StoreU(at(s2, i2), d, out + 2 * N);
+      if (R > 3) hn::StoreU(at(s3, i3), d, out + 3 * N);
+      if (R > 4) hn::StoreU(at(s4, i4), d, out + 4 * N);
+      if (R > 5) hn::StoreU(at(s5, i5), d, out + 5 * N);
+      if (R > 6) hn::StoreU(at(s6, i6), d, out + 6 * N);
+      if (R > 7) hn::StoreU(at(s7, i7), d, out + 7 * N);
+      if (R > 8) hn::StoreU(at(s8, i8), d, out + 8 * N);
+      if (R > 9) hn::StoreU(at(s9, i9), d, out + 9 * N);
+      if (R > 10) hn::StoreU(at(s10, i10), d, out + 10 * N);
+      if (R > 11) hn::StoreU(at(s11, i11), d, out + 11 * N);
+    }
+  }
+  for (uint64_t o = R > 12 || kShift ? whole : 0; o < whole; ++o, out += plane, in += in_plane) {
     const V w0 = hn::LoadU(d, in);
     const V w1 = kTwo ? hn::LoadU(d, in + N) : w0;
     hn::StoreU(take(w0, w1, i0), d, out);
@@ -929,13 +1026,22 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
     const uint64_t at = static_cast<uint64_t>(in - in0);
     const V w0 = at + N <= total_in ? hn::LoadU(d, in) : LoadWindowBounded(d, in0, at, total_in);
     V w1 = w0;
-    if (kTwo) {
+    if (kTwo && !kShift) {
       w1 = at + 2 * N <= total_in ? hn::LoadU(d, in + N)
                                   : LoadWindowBounded(d, in0, at + N, total_in);
     }
     for (size_t i = 0; i < R && i * N < plane && o * plane + i * N < total_out; ++i) {
       const V idx = hn::Load(d, lanes + i * N);
-      const V v = take(w0, w1, idx);
+      V v;
+      if constexpr (kShift) {
+        const uint64_t from = at + s[i];
+        v = PermuteOr(d,
+                      from + N <= total_in ? hn::LoadU(d, in0 + from)
+                                           : LoadWindowBounded(d, in0, from, total_in),
+                      idx, fill);
+      } else {
+        v = take(w0, w1, idx);
+      }
       const uint64_t left = total_out - (o * plane + i * N);
       if (left >= N) {
         hn::StoreU(v, d, out + i * N);
@@ -952,10 +1058,18 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
 // (N + lane), would not fit a lane. Planes of at most max_vectors
 // (PlaneVectorsMax), past kMaxSquareVectors only from kMinLongPlanes
 // kernels (see kMaxSquareKernelVectors).
+// `shift` (ShiftedWindows): a src past `two` windows fits where the plane
+// takes at most kMaxSquareKernelVectors (and ShiftLanesFit), and not where
+// the scalar loop pays (SquareExpandPays in lib/small.h: f32 K3 D2 at 2 /
+// 4 / 6 KiB took 1.69 / 1.26 / 1.10 of its time, f64 K3 D2 at 8 KiB 1.11,
+// u16 K5 D2 at 2 KiB 3.6).
 inline bool SquarePlanesFit(uint64_t N, uint64_t lane_bytes, uint64_t gl, uint64_t k, uint64_t dil,
-                            bool two, uint64_t n, uint64_t max_vectors) {
+                            bool two, uint64_t n, uint64_t max_vectors, bool shift = false) {
   const uint64_t l = (k - 1) * dil + 1, plane = l * l * gl;
-  return (lane_bytes > 1 || N <= 64) && k * k * gl <= (two ? 2 * N : N) &&
+  return (lane_bytes > 1 || N <= 64) &&
+         (k * k * gl <= (two ? 2 * N : N) ||
+          (shift && plane <= kMaxSquareKernelVectors * N && ShiftLanesFit(lane_bytes, k * k * gl) &&
+           !SquareExpandPays(n * plane * lane_bytes, n * k * k, k))) &&
          plane <= max_vectors * N && PlaneVectorsPay((plane + N - 1) / N, n);
 }
 
@@ -985,7 +1099,7 @@ HWY_INLINE void MarkPlaneLanes(D d, size_t R, hn::TFromD<D>* HWY_RESTRICT lanes)
 template <class D, class V = hn::Vec<D>>
 void RunSquarePlanes(D d, size_t R, uint64_t n, uint64_t plane, uint64_t in_plane,
                      uint64_t total_out, uint64_t total_in, const hn::TFromD<D>* HWY_RESTRICT lanes,
-                     V fill, const uint8_t* src, uint8_t* dst) {
+                     const uint32_t* shifts, V fill, const uint8_t* src, uint8_t* dst) {
   if constexpr (PlaneVectorsMax(D()) > kMaxSquareKernelVectors) {
     // Past 12 only 16, 20 or 24 (PlaneVectorsRun), from a window pair where
     // the target permutes across two: three instantiations a lane type, not
@@ -995,25 +1109,25 @@ void RunSquarePlanes(D d, size_t R, uint64_t n, uint64_t plane, uint64_t in_plan
     if (R > kMaxSquareKernelVectors) {
       constexpr bool kTwo = VectorPairs(D());
       if (R <= 16) {
-        return SquarePlanes<16, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
-                                      dst);
+        return SquarePlanes<16, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, shifts,
+                                      fill, src, dst);
       }
       if (R <= 20) {
-        return SquarePlanes<20, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
-                                      dst);
+        return SquarePlanes<20, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, shifts,
+                                      fill, src, dst);
       }
-      return SquarePlanes<24, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, fill, src,
-                                    dst);
+      return SquarePlanes<24, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, shifts, fill,
+                                    src, dst);
     }
   }
   const auto run = [&](auto two) HWY_ATTR DILATE_INLINE_LAMBDA {
     constexpr bool kTwo = decltype(two)::value;
     WithPlaneVectors<kMaxSquareKernelVectors>(R, [&](auto r) HWY_ATTR DILATE_INLINE_LAMBDA {
       SquarePlanes<decltype(r)::value, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes,
-                                             fill, src, dst);
+                                             shifts, fill, src, dst);
     });
   };
-  if constexpr (VectorPairs(D())) {
+  if constexpr (VectorPairs(D()) || ShiftedWindows(D())) {
     if (in_plane > hn::Lanes(d)) return run(std::true_type());
   }
   run(std::false_type());
@@ -1026,7 +1140,8 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
                      uint8_t* dst) {
   using T = hn::TFromD<D>;
   const uint64_t N = hn::Lanes(d);
-  if (!SquarePlanesFit(N, sizeof(T), gl, k, dil, VectorPairs(d), n, PlaneVectorsMax(d))) {
+  if (!SquarePlanesFit(N, sizeof(T), gl, k, dil, VectorPairs(d), n, PlaneVectorsMax(d),
+                       ShiftedWindows(d))) {
     return false;
   }
   const uint64_t l = (k - 1) * dil + 1;
@@ -1048,7 +1163,12 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
       for (uint64_t w = 0; w < gl; ++w) r[w] = src_lane++;
     }
   }
-  RunSquarePlanes(d, R, n, plane, in_plane, n * plane, n * in_plane, lanes, hn::Zero(d), src, dst);
+  uint32_t shifts[kMaxSquareKernelVectors] = {};
+  if (ShiftedWindows(d) && in_plane > N && !ShiftPlaneWindows(d, R, in_plane, lanes, shifts)) {
+    return false;
+  }
+  RunSquarePlanes(d, R, n, plane, in_plane, n * plane, n * in_plane, lanes, shifts, hn::Zero(d),
+                  src, dst);
   return true;
 }
 
@@ -1070,7 +1190,13 @@ bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
   // Not where the vectors write more than twice a plane's bytes (1-D K3 D2
   // f32 a kernel at a time: 64 bytes a 20-byte kernel, 1.40-1.80x the time
   // of tiles at 8 and 16 KB).
-  const uint64_t m = PlaneKernels(N, VectorPairs(d), slice, in_slice, p.outer, PlaneVectorsMax(d));
+  uint64_t m = PlaneKernels(N, VectorPairs(d), slice, in_slice, p.outer, PlaneVectorsMax(d));
+  // A kernel a plane, each vector its window (ShiftedWindows), where a
+  // kernel's src passes a window and its dst fits.
+  if (m == 0 && ShiftedWindows(d) && lb >= 4 && in_slice > N &&
+      slice <= kMaxSquareKernelVectors * N) {
+    m = 1;
+  }
   if (m == 0) return false;
   const uint64_t plane = m * slice, in_plane = m * in_slice;
   const size_t R = PlaneVectorsRun(static_cast<size_t>((plane + N - 1) / N));
@@ -1111,8 +1237,12 @@ bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
   memcpy(&fill64, p.fill8, 8);
   const hn::Repartition<uint64_t, D> d64;
   const hn::Vec<D> fill = hn::BitCast(d, hn::Set(d64, fill64));
-  RunSquarePlanes(d, R, planes, plane, in_plane, p.outer * slice, p.outer * in_slice, lanes, fill,
-                  src, dst);
+  uint32_t shifts[kMaxSquareKernelVectors] = {};
+  if (ShiftedWindows(d) && in_plane > N && !ShiftPlaneWindows(d, R, in_plane, lanes, shifts)) {
+    return false;
+  }
+  RunSquarePlanes(d, R, planes, plane, in_plane, p.outer * slice, p.outer * in_slice, lanes, shifts,
+                  fill, src, dst);
   return true;
 }
 
@@ -1149,7 +1279,7 @@ bool SquarePlanesFitHere(uint32_t elem_size, uint64_t k, uint64_t dil, uint64_t 
     using L = hn::TFromD<decltype(d)>;
     if (sizeof(L) <= elem_size) {
       fit = SquarePlanesFit(hn::Lanes(d), sizeof(L), elem_size / sizeof(L), k, dil, VectorPairs(d),
-                            n, PlaneVectorsMax(d));
+                            n, PlaneVectorsMax(d), ShiftedWindows(d));
     }
   });
   return fit;

@@ -204,6 +204,27 @@ inline bool SerialPlanesPay(uint64_t dst_bytes, bool square, uint64_t k, uint64_
   return !square || (group & (group - 1)) != 0 ||
          ((k > 3 || (k == 3 && d >= 4)) && l * l * group >= kSerialPlaneMinBytes);
 }
+// Where ShiftPlanes (lib/driver.h: AVX2), one-shot expands take those
+// loops up to kShiftPlanesBytes where a kernel's src passes a vector of
+// kShiftWindowBytes and its elements are lanes of kShiftLaneBytes, each
+// output vector from a window of its own (ShiftedWindows in
+// lib/expand-inl.h): there they beat tiles, whose tables a one-shot call
+// builds for itself. Medians of four same-process A/B runs on an AMD EPYC
+// Zen 3 VM (AVX2 the best target; tools/ab.sh, both orders) against tiles:
+// f32 K3 D2 / K3 D3 / K5 D2 / K3 D4 at 16 KiB (in L1, where every target
+// takes these loops) 0.62 / 0.62 / 0.54 / 0.58, K5 D2 at 64 / 128 KiB
+// 0.83 / 0.91, K3 D2 / K3 D3 at 128 KiB 0.90 / 0.89, f64 K3 D2 at 16 / 64
+// / 128 KiB 0.67 / 0.82 / 0.85, OHWI inner 3 f32 K3 D2 at 16 / 64 KiB 0.66
+// / 0.91; u16 K5 D2 and u8 K7 D2 at 16 KiB 0.73 / 0.89. At 256 KiB even
+// (single runs: K5 D2 1.01, K3 D3 1.00). Where they lost: byte lanes past
+// L1 (u8 K7 D2 at 64 / 128 KiB 1.19 / 1.50, u16 K5 D2 at 128 KiB 1.06:
+// AVX2 has no byte permute across 128-bit halves), u16 OHWI inner 3 K3 D3
+// at 8 / 16 KiB 1.20 / 1.17 (so a kernel a plane only in lanes of 4 bytes
+// or more), plans (against their tables: f32 K3 D3 / K5 D2 at 64 KiB 1.05
+// / 1.01) and f64 K3 D2 at 8 KiB 1.11.
+constexpr uint64_t kShiftPlanesBytes = 128 * 1024;
+constexpr uint64_t kShiftWindowBytes = 32;
+constexpr uint64_t kShiftLaneBytes = 4;
 // Plans take them past kWidePlanPlanesMinBytes (PlanesBeforeTiles).
 constexpr uint64_t kWidePlanPlanesMinBytes = 16 * 1024;
 constexpr uint64_t kSquarePlanPlanesBytes = 8 * 1024;

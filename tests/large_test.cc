@@ -370,39 +370,23 @@ TEST_P(Large, VectorRowsPastL2) {
   if (Scale() >= 1) RunBigCase("rows_u16", 2, 2, true);
 }
 
-// Between L2 and kWideSerialPlanesBytes (4 MiB), serial one-shot expands
-// on 512-bit targets on Zen 5 take the vector loops of small kernels where
-// those beat tiles (SerialPlanesPay in lib/small.h; DILATE_WIDE_PLANES=1
-// and 0 run this on either path, tests/CMakeLists.txt): dilate_expand_2d's
-// case and its description (kernels of 3-25 vectors, one src window or
-// two), 1-D, 3-D and OHWI kernels, a fill, just past 256 KiB, past L2 and
-// at the limit; serial, with num_threads 2 (no thread is started below
-// kBytesPerStartedThread) and through a plan; each contracted back.
-TEST_P(Large, SerialPlanesPastL2) {
-  struct Case {
-    uint32_t dtype, rank;
-    uint64_t inner, k, d, dst_bytes;
-    bool fill;
-  };
-  const Case cases[] = {
-      {DILATE_DTYPE_F32, 2, 1, 5, 3, 256 << 10, false},  // 11 vectors, two windows
-      {DILATE_DTYPE_U8, 2, 1, 7, 4, 1 << 20, false},     // 10 vectors, one window
-      {DILATE_DTYPE_U16, 2, 1, 7, 3, 600 << 10, false},  // 12 vectors, two windows
-      {DILATE_DTYPE_F64, 2, 1, 3, 4, 4 << 20, false},    // at the limit
-      {DILATE_DTYPE_F32, 2, 1, 4, 2, 1 << 20, true},     // a fill
-      {DILATE_DTYPE_U16, 2, 1, 3, 4, 300 << 10, false},
-      {DILATE_DTYPE_F32, 1, 1, 3, 2, 700 << 10, false},  // several kernels a plane
-      {DILATE_DTYPE_U16, 3, 1, 3, 3, 2 << 20, false},
-      {DILATE_DTYPE_U8, 2, 3, 3, 2, 400 << 10, true},    // OHWI inner 3
-      {DILATE_DTYPE_F32, 2, 1, 3, 2, 300 << 10, false},  // K3 D2: tiles
-  };
+// Expands each case (at or just past its dst_bytes), checks it against
+// dilate_ref and contracts it back: one-shot, with num_threads 2, through
+// a plan, and by dilate_expand_2d where the shape is its.
+struct PlanesCase {
+  uint32_t dtype, rank;
+  uint64_t inner, k, d, dst_bytes;
+  bool fill;
+};
+template <size_t kN>
+void RunPlanesCases(const PlanesCase (&cases)[kN], uint64_t seed) {
   uint64_t index = 0;
-  for (const Case& c : cases) {
+  for (const PlanesCase& c : cases) {
     if (Scale() < 1 && index % 3 != 0) {
       ++index;
       continue;
     }
-    Rng rng(CaseSeed(0x5E41A1, index++));
+    Rng rng(CaseSeed(seed, index++));
     dilate_desc desc;
     dilate_desc_init(&desc);
     desc.dtype = c.dtype;
@@ -436,6 +420,52 @@ TEST_P(Large, SerialPlanesPastL2) {
       ASSERT_TRUE(dst.Equals(want)) << "dilate_expand_2d differs from dilate_ref";
     }
   }
+}
+
+// Between L2 and kWideSerialPlanesBytes (4 MiB), serial one-shot expands
+// on 512-bit targets on Zen 5 take the vector loops of small kernels where
+// those beat tiles (SerialPlanesPay in lib/small.h; DILATE_WIDE_PLANES=1
+// and 0 run this on either path, tests/CMakeLists.txt): dilate_expand_2d's
+// case and its description (kernels of 3-25 vectors, one src window or
+// two), 1-D, 3-D and OHWI kernels, a fill, just past 256 KiB, past L2 and
+// at the limit; serial, with num_threads 2 (no thread is started below
+// kBytesPerStartedThread) and through a plan; each contracted back.
+TEST_P(Large, SerialPlanesPastL2) {
+  const PlanesCase cases[] = {
+      {DILATE_DTYPE_F32, 2, 1, 5, 3, 256 << 10, false},  // 11 vectors, two windows
+      {DILATE_DTYPE_U8, 2, 1, 7, 4, 1 << 20, false},     // 10 vectors, one window
+      {DILATE_DTYPE_U16, 2, 1, 7, 3, 600 << 10, false},  // 12 vectors, two windows
+      {DILATE_DTYPE_F64, 2, 1, 3, 4, 4 << 20, false},    // at the limit
+      {DILATE_DTYPE_F32, 2, 1, 4, 2, 1 << 20, true},     // a fill
+      {DILATE_DTYPE_U16, 2, 1, 3, 4, 300 << 10, false},
+      {DILATE_DTYPE_F32, 1, 1, 3, 2, 700 << 10, false},  // several kernels a plane
+      {DILATE_DTYPE_U16, 3, 1, 3, 3, 2 << 20, false},
+      {DILATE_DTYPE_U8, 2, 3, 3, 2, 400 << 10, true},    // OHWI inner 3
+      {DILATE_DTYPE_F32, 2, 1, 3, 2, 300 << 10, false},  // K3 D2: tiles
+  };
+  RunPlanesCases(cases, 0x5E41A1);
+}
+
+// Past kSquarePlanesBytes and up to kShiftPlanesBytes (128 KiB), one-shot
+// expands of elements of 4-byte lanes on AVX2 whose kernel's src passes a
+// vector take the vector loops of small kernels, each output vector from a
+// window of its own (ShiftPlanes; DILATE_SHIFT_PLANES=1 and 0 run this on
+// either path, tests/CMakeLists.txt); below it u8 and u16 kernels too.
+// Kernels of 4-11 vectors, dilate_expand_2d's case and OHWI inner 3, a
+// fill, at the limit and just past it.
+TEST_P(Large, ShiftPlanesPastL1) {
+  const PlanesCase cases[] = {
+      {DILATE_DTYPE_F32, 2, 1, 3, 2, 100 << 10, false},  // 4 vectors
+      {DILATE_DTYPE_F32, 2, 1, 3, 3, 128 << 10, false},  // 7 vectors, at the limit
+      {DILATE_DTYPE_F32, 2, 1, 5, 2, 64 << 10, false},   // 11 vectors
+      {DILATE_DTYPE_F32, 2, 1, 4, 2, 40 << 10, true},    // a fill
+      {DILATE_DTYPE_F64, 2, 1, 3, 2, 128 << 10, false},  // 7 vectors of 4 lanes
+      {DILATE_DTYPE_F32, 2, 3, 3, 2, 60 << 10, true},    // OHWI inner 3, a fill
+      {DILATE_DTYPE_U16, 2, 1, 5, 2, 20 << 10, false},   // in L1 only
+      {DILATE_DTYPE_U8, 2, 1, 7, 2, 16 << 10, false},
+      {DILATE_DTYPE_F32, 2, 1, 3, 4, 129 << 10, false},  // past the limit: tiles
+  };
+  RunPlanesCases(cases, 0x5A1F7);
 }
 
 DILATE_INSTANTIATE_ON_ALL_TARGETS(Large);
