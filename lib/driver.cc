@@ -852,6 +852,17 @@ bool ShiftPlanes(const Target& target) {
   return false;
 }
 
+bool PlanShiftsNarrowLanes(const Target& target, uint32_t esize, uint64_t k) {
+#if HWY_ARCH_X86
+  return target.bit == HWY_AVX2 && esize < kShiftLaneBytes && k * k * esize > kShiftWindowBytes;
+#else
+  static_cast<void>(target);
+  static_cast<void>(esize);
+  static_cast<void>(k);
+  return false;
+#endif
+}
+
 namespace {
 
 // Whether an expand that the walk does not take tries the vector loop of
