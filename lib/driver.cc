@@ -835,7 +835,6 @@ bool WidePlanes(const Target& target) {
     static const bool wide = EnvSwitch("DILATE_WIDE_PLANES", AmdZen5OrLater());
     return wide;
   }
-
 #endif
   static_cast<void>(target);
   return false;
@@ -886,11 +885,13 @@ namespace {
 // f32 K3 D3 at 256 KiB (1,337 kernels) 1.10, 3-D at 2 / 8 KiB 1.38 / 1.19,
 // f32 K3 D2 at 16 / 32 KiB 1.11 / 1.02 and u8 K3 D2 at 64 KiB 1.02-1.07.
 // Past kWidePlanesBytes, `serial` one-shot calls (no caller's runner) where
-// SerialPlanesPay (lib/small.h).
+// SerialPlanesPay (lib/small.h). On AVX2, one-shot calls up to
+// kShiftPlanesBytes where ShiftPlanesPay (lib/driver.h).
 bool PlanesBeforeTiles(const Plan& p, const Target& target, const Prepared* prepared, bool serial) {
   if (prepared == nullptr && p.dst_bytes <= kSquarePlanesBytes) return true;
-  if (prepared == nullptr && ShiftPlanesPay(target, p.dst_bytes, p.src_outer_stride, p.group))
+  if (prepared == nullptr && ShiftPlanesPay(target, p.dst_bytes, p.src_outer_stride, p.group)) {
     return true;
+  }
   if (prepared == nullptr && serial && WidePlanes(target) &&
       SerialPlanesPay(p.dst_bytes, SquareAxes(p), p.axis[1].src_dim, p.axis[1].dilation, p.group)) {
     return true;

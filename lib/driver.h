@@ -62,7 +62,8 @@ bool PlanShiftsNarrowLanes(const Target& target, uint32_t esize, uint64_t k);
 // elements, dilation d, dst_bytes expanded (past kSmallBytes): target's
 // vector loop where it fits and dst is within kSquarePlanesBytes (where
 // WidePlanes, kWidePlanesBytes and kWideSquarePlanesKernels; `serial`
-// calls, without a caller's runner, also where SerialPlanesPay), else null.
+// calls, without a caller's runner, also where SerialPlanesPay; elsewhere
+// where ShiftPlanesPay, kShiftPlanesBytes), else null.
 inline SquareSmallFn SquarePlanesLoop(const Target& target, uint32_t esize, uint64_t k, uint64_t d,
                                       uint64_t dst_bytes, bool serial) {
   const ExpandKernels& kernels = *target.expand;
