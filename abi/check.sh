@@ -2,6 +2,13 @@
 # ABI checks for libdilate (run by tools/harden.sh; see abi/README.md).
 #
 #   abi/check.sh [BUILD_DIR]          check the library built from this tree
+#   abi/check.sh --lib SO [BUILD_DIR] the same, and check the exported symbols
+#                                     and SONAME of SO as well (a build
+#                                     without debug information, e.g. the
+#                                     release preset's); abidiff's build in
+#                                     BUILD_DIR then compiles only the static
+#                                     Highway target (the public types do not
+#                                     depend on the SIMD targets)
 #   abi/check.sh --update [BUILD_DIR] write the baseline of this version,
 #                                     abi/libdilate-MAJOR.MINOR.abi
 #   abi/check.sh --demo               prove the check catches a break: build
@@ -22,9 +29,11 @@ hdr_version() { sed -n "s/^#define DILATE_VERSION_$1 \([0-9]*\)$/\1/p" "$root/in
 # every abi/libdilate-1.*.abi is checked.
 baseline=$root/abi/libdilate-$(hdr_version MAJOR).$(hdr_version MINOR).abi
 mode=check
+lib=""
 case "${1:-}" in
   --update) mode=update; shift ;;
   --demo) mode=demo; shift ;;
+  --lib) lib=$(readlink -f "${2:?--lib needs a libdilate.so}"); shift 2 ;;
 esac
 build=${1:-$root/build/harden/abi}
 jobs=${HARDEN_JOBS:-2}
@@ -124,8 +133,14 @@ printf '#include "dilate/dilate.h"\nint main(void) { dilate_desc d; dilate_desc_
 "$cxx" -x c++ -std=c++17 -pedantic -Werror -Wall -Wextra -I"$root/include" -fsyntax-only "${build}.hdr.c"
 echo ok
 
-say "build libdilate.so (-g) in $build"
-build_lib "$root" "$build"
+if [[ -n $lib ]]; then
+  [[ -f $lib ]] || { echo "FAIL: --lib $lib does not exist"; exit 1; }
+  say "build libdilate.so (-g, the static Highway target only) in $build"
+  build_lib "$root" "$build" -DDILATE_HWY_TARGETS=static
+else
+  say "build libdilate.so (-g) in $build"
+  build_lib "$root" "$build"
+fi
 so=$(readlink -f "$build/lib/libdilate.so")
 echo "$so"
 
@@ -135,21 +150,23 @@ if [[ $mode == update ]]; then
   exit 0
 fi
 
-say "exported symbols == DILATE_API declarations of include/dilate/dilate.h"
 expected=$(sed -n 's/^DILATE_API[^(]*[ *]\(dilate_[a-z0-9_]*\)(.*/\1/p' "$root/include/dilate/dilate.h" | sort -u)
-actual=$(nm -D --defined-only "$so" | awk '$2 ~ /^[TtWwDdBbRrVvi]$/ {print $3}' | sed 's/@.*//' | grep -v '^DILATE_[0-9.]*$' | sort -u)
-echo "declared: $(echo "$expected" | wc -l), exported: $(echo "$actual" | wc -l)"
-missing=$(comm -23 <(echo "$expected") <(echo "$actual"))
-extra=$(comm -13 <(echo "$expected") <(echo "$actual"))
-[[ -z $missing ]] || { echo "FAIL: declared but not exported:"; echo "$missing"; exit 1; }
-[[ -z $extra ]] || { echo "FAIL: exported but not declared:"; echo "$extra"; exit 1; }
-[[ $(echo "$expected" | wc -l) -ge 10 ]] || { echo "FAIL: header parse found too few functions"; exit 1; }
-echo ok
+for checked in "$so" ${lib:+"$lib"}; do
+  say "exported symbols of $checked == DILATE_API declarations of include/dilate/dilate.h"
+  actual=$(nm -D --defined-only "$checked" | awk '$2 ~ /^[TtWwDdBbRrVvi]$/ {print $3}' | sed 's/@.*//' | grep -v '^DILATE_[0-9.]*$' | sort -u)
+  echo "declared: $(echo "$expected" | wc -l), exported: $(echo "$actual" | wc -l)"
+  missing=$(comm -23 <(echo "$expected") <(echo "$actual"))
+  extra=$(comm -13 <(echo "$expected") <(echo "$actual"))
+  [[ -z $missing ]] || { echo "FAIL: declared but not exported:"; echo "$missing"; exit 1; }
+  [[ -z $extra ]] || { echo "FAIL: exported but not declared:"; echo "$extra"; exit 1; }
+  [[ $(echo "$expected" | wc -l) -ge 10 ]] || { echo "FAIL: header parse found too few functions"; exit 1; }
+  echo ok
 
-say "SONAME"
-soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-echo "SONAME = $soname"
-[[ $soname == libdilate.so.1 ]] || { echo "FAIL: SONAME is not libdilate.so.1"; exit 1; }
+  say "SONAME of $checked"
+  soname=$(readelf -d "$checked" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+  echo "SONAME = $soname"
+  [[ $soname == libdilate.so.1 ]] || { echo "FAIL: SONAME is not libdilate.so.1"; exit 1; }
+done
 
 for baseline in "$root"/abi/libdilate-1.*.abi; do
   say "abidiff against $(basename "$baseline")"
