@@ -472,7 +472,7 @@ dilate_status dilate_plan_create(const dilate_desc* desc, uint32_t flags, dilate
   obj->square_planes = nullptr;
   if (p.dst_bytes > dilate::kSmallBytes && p.dst_bytes <= dilate::kSquarePlanPlanesBytes &&
       p.outer <= dilate::kSquarePlanPlanesKernels && dilate::ExpandSquareFnFor(p) != nullptr &&
-      !dilate::PlanShiftsNarrowLanes(*target, p.elem_size, p.axis[1].src_dim)) {
+      !dilate::PlanKeepsTables(*target, p.elem_size, p.axis[1].src_dim)) {
     obj->square_planes = dilate::SquarePlanesLoop(*target, p.elem_size, p.axis[1].src_dim,
                                                   p.axis[1].dilation, p.dst_bytes, false);
     if (obj->square_planes != nullptr) obj->square = nullptr;

@@ -851,8 +851,9 @@ bool ShiftPlanes(const Target& target) {
   return false;
 }
 
-bool PlanShiftsNarrowLanes(const Target& target, uint32_t esize, uint64_t k) {
+bool PlanKeepsTables(const Target& target, uint32_t esize, uint64_t k) {
 #if HWY_ARCH_X86
+  if (target.bit == HWY_AVX3 || target.bit == HWY_AVX3_DL) return k * k * esize > kPairWindowBytes;
   return target.bit == HWY_AVX2 && esize < kShiftLaneBytes && k * k * esize > kShiftWindowBytes;
 #else
   static_cast<void>(target);
@@ -886,9 +887,13 @@ namespace {
 // f32 K3 D2 at 16 / 32 KiB 1.11 / 1.02 and u8 K3 D2 at 64 KiB 1.02-1.07.
 // Past kWidePlanesBytes, `serial` one-shot calls (no caller's runner) where
 // SerialPlanesPay (lib/small.h). On AVX2, one-shot calls up to
-// kShiftPlanesBytes where ShiftPlanesPay (lib/driver.h).
+// kShiftPlanesBytes where ShiftPlanesPay (lib/driver.h). Plans not where
+// a kernel's src passes kPairWindowBytes (they would take shifted windows:
+// f32 K7 D2 at 64 / 128 KiB 1.25 / 1.27 of the time of their tables).
 bool PlanesBeforeTiles(const Plan& p, const Target& target, const Prepared* prepared, bool serial) {
   if (prepared == nullptr && p.dst_bytes <= kSquarePlanesBytes) return true;
+  // Plans keep their tables where the loops would take shifted windows.
+  if (prepared != nullptr && p.src_outer_stride > kPairWindowBytes) return false;
   if (prepared == nullptr && ShiftPlanesPay(target, p.dst_bytes, p.src_outer_stride, p.group)) {
     return true;
   }

@@ -52,11 +52,13 @@ inline bool ShiftPlanesPay(const Target& target, uint64_t dst_bytes, uint64_t sr
          src_slice_bytes > kShiftWindowBytes && group % kShiftLaneBytes == 0 && ShiftPlanes(target);
 }
 
-// Whether a plan's square kernels (k x k of esize bytes) would take
-// shifted windows in lanes narrower than kShiftLaneBytes: there the plan
-// keeps its tables (u16 K5 D2 at 8 KB took 1.41 of their time; f32 K3 D2
-// / K5 D2 0.95 / 0.87, f64 K3 D2 1.00). Every AVX2 vector is 32 bytes.
-bool PlanShiftsNarrowLanes(const Target& target, uint32_t esize, uint64_t k);
+// Whether a plan's square kernels (k x k of esize bytes) keep their tables
+// rather than take shifted windows (ShiftedWindows in lib/expand-inl.h):
+// on AVX2 in lanes narrower than kShiftLaneBytes (u16 K5 D2 at 8 KB took
+// 1.41 of their time; f32 K3 D2 / K5 D2 0.95 / 0.87, f64 K3 D2 1.00; every
+// AVX2 vector is 32 bytes); on AVX-512 wherever a kernel's src passes a
+// pair of vectors, kPairWindowBytes (lib/small.h).
+bool PlanKeepsTables(const Target& target, uint32_t esize, uint64_t k);
 
 // dilate_expand_2d's case (lib/small.h) of k x k kernels of esize-byte
 // elements, dilation d, dst_bytes expanded (past kSmallBytes): target's

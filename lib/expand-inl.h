@@ -819,20 +819,32 @@ HWY_INLINE V TwoWindowsOr(D d, V w0, V w1, V idx, V other) {
 }
 
 // Whether the expand's vector loops of small kernels (SquarePlanes) give
-// each output vector a window of its own where a plane's src passes one
-// vector and the target has no two-vector permute (VectorPairs): the taps
-// of any N consecutive dst lanes are consecutive src lanes (both sides run
-// in the same order), at most N of them, so one window at the first of
-// them holds them all (ShiftPlaneWindows). A load a vector more, folded
-// into VPERMD, for a plane up to kMaxSquareKernelVectors vectors without
-// tile tables: f32 3 x 3 kernels (9 src lanes against 8) on AVX2.
+// each output vector a window of its own where a plane's src passes what
+// one permute reaches (ShiftFromLanes: a vector, two where VectorPairs):
+// the taps of any N consecutive dst lanes are consecutive src lanes (both
+// sides run in the same order), at most N of them, so one window at the
+// first of them holds them all (ShiftPlaneWindows). A load a vector more,
+// folded into the permute, for a plane up to kMaxSquareKernelVectors
+// vectors without tile tables: on AVX2 f32 3 x 3 kernels (9 src lanes
+// against 8); on AVX-512, lanes of 4 and 8 bytes, f32 6 x 6 and 7 x 7
+// kernels (36 and 49 src lanes against a pair's 32) with dilation 2, f64
+// 5 x 5 (25 against 16).
 template <class D>
 constexpr bool ShiftedWindows(D) {
 #if HWY_TARGET == HWY_AVX2
   return true;
+#elif HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  return VectorPairs(D()) && sizeof(hn::TFromD<D>) >= 4;
 #else
   return false;
 #endif
+}
+
+// The src lanes a plane's one or two windows hold: past them, vectors
+// take shifted windows (ShiftedWindows).
+template <class D>
+HWY_INLINE size_t ShiftFromLanes(D d) {
+  return VectorPairs(D()) ? 2 * hn::Lanes(d) : hn::Lanes(d);
 }
 
 // Whether a plane's src of in_plane lanes of lane_bytes takes shifted
@@ -846,31 +858,30 @@ constexpr bool ShiftLanesFit(uint64_t lane_bytes, uint64_t in_plane) {
 // lanes) its window: shifts[i], its first tap's src lane, at most
 // in_plane - N so that the window stays inside the plane's src; the
 // vector's tap lanes then count from there. False (lanes changed) where a
-// vector's taps span more than N lanes.
+// vector's taps span more than N lanes. A vector at a time (the lane by
+// lane loop took a fifth of a one-shot f32 K7 D2 expand of 16 KiB).
 template <class D>
 bool ShiftPlaneWindows(D d, size_t R, uint64_t in_plane, hn::TFromD<D>* HWY_RESTRICT lanes,
                        uint32_t* HWY_RESTRICT shifts) {
   using T = hn::TFromD<D>;
   const size_t N = hn::Lanes(d);
   const uint64_t last = in_plane > N ? in_plane - N : 0;
+  const hn::Vec<D> mark = hn::Set(d, kOtherBit<T>), top = hn::Set(d, static_cast<T>(N - 1));
   for (size_t i = 0; i < R; ++i) {
     T* HWY_RESTRICT v = lanes + i * N;
-    uint64_t lo = ~uint64_t{0}, hi = 0;
-    for (size_t j = 0; j < N; ++j) {
-      if ((v[j] & kOtherBit<T>) != 0) continue;
-      if (v[j] < lo) lo = v[j];
-      if (v[j] > hi) hi = v[j];
-    }
-    if (lo == ~uint64_t{0}) {  // only fill
+    const hn::Vec<D> x = hn::Load(d, v);
+    const auto taps = hn::Eq(hn::And(x, mark), hn::Zero(d));
+    const intptr_t first = hn::FindFirstTrue(d, taps);
+    if (first < 0) {  // only fill
       shifts[i] = 0;
       continue;
     }
-    const uint64_t s = lo < last ? lo : last;
-    if (hi - s >= N) return false;
+    const uint64_t lo = v[first], s = lo < last ? lo : last;
+    const hn::Vec<D> y = hn::Sub(x, hn::Set(d, static_cast<T>(s)));
+    // Every tap inside the window (one below s would wrap past it).
+    if (!hn::AllFalse(d, hn::And(taps, hn::Gt(y, top)))) return false;
     shifts[i] = static_cast<uint32_t>(s);
-    for (size_t j = 0; j < N; ++j) {
-      if ((v[j] & kOtherBit<T>) == 0) v[j] = static_cast<T>(v[j] - s);
-    }
+    hn::Store(hn::IfThenElse(taps, y, x), d, v);
   }
   return true;
 }
@@ -922,9 +933,9 @@ HWY_INLINE void ManyPlaneVectors(D d, uint64_t whole, uint64_t plane, uint64_t i
 // A plane may be several kernels (PlanesFor's groups): n planes then cover
 // total_out dst and total_in src lanes, the last plane maybe only in part.
 //
-// kTwo where the target has no pairs (ShiftedWindows): vector i's window is
-// its own, at lane shifts[i] of the plane's src (ShiftPlaneWindows).
-template <size_t R, bool kTwo, class D, class V = hn::Vec<D>>
+// kShift (ShiftedWindows): vector i's window is its own, at lane
+// shifts[i] of the plane's src (ShiftPlaneWindows).
+template <size_t R, bool kTwo, bool kShift, class D, class V = hn::Vec<D>>
 HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plane,
                                uint64_t total_out, uint64_t total_in,
                                const hn::TFromD<D>* HWY_RESTRICT lanes,
@@ -932,8 +943,8 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
                                uint8_t* dst) {
   using T = hn::TFromD<D>;
   const size_t N = hn::Lanes(d);
-  constexpr bool kShift = kTwo && !VectorPairs(D());
-  static_assert(!kShift || (ShiftedWindows(D()) && R <= kMaxSquareKernelVectors), "shifts");
+  static_assert(!kShift || (!kTwo && ShiftedWindows(D()) && R <= kMaxSquareKernelVectors),
+                "shifts");
   // Lanes past a plane's src start that its windows read.
   size_t W = kTwo ? 2 * N : N;
   size_t s[kMaxSquareKernelVectors] = {};
@@ -1059,7 +1070,8 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
 // (PlaneVectorsMax), past kMaxSquareVectors only from kMinLongPlanes
 // kernels (see kMaxSquareKernelVectors).
 // `shift` (ShiftedWindows): a src past `two` windows fits where the plane
-// takes at most kMaxSquareKernelVectors (and ShiftLanesFit), and not where
+// takes at most kMaxSquareKernelVectors (and ShiftLanesFit), dst is within
+// kShiftPlanesBytes (lib/small.h), and not where
 // the scalar loop pays (SquareExpandPays in lib/small.h: f32 K3 D2 at 2 /
 // 4 / 6 KiB took 1.69 / 1.26 / 1.10 of its time, f64 K3 D2 at 8 KiB 1.11,
 // u16 K5 D2 at 2 KiB 3.6).
@@ -1069,6 +1081,7 @@ inline bool SquarePlanesFit(uint64_t N, uint64_t lane_bytes, uint64_t gl, uint64
   return (lane_bytes > 1 || N <= 64) &&
          (k * k * gl <= (two ? 2 * N : N) ||
           (shift && plane <= kMaxSquareKernelVectors * N && ShiftLanesFit(lane_bytes, k * k * gl) &&
+           n * plane * lane_bytes <= kShiftPlanesBytes &&
            !SquareExpandPays(n * plane * lane_bytes, n * k * k, k))) &&
          plane <= max_vectors * N && PlaneVectorsPay((plane + N - 1) / N, n);
 }
@@ -1109,28 +1122,31 @@ void RunSquarePlanes(D d, size_t R, uint64_t n, uint64_t plane, uint64_t in_plan
     if (R > kMaxSquareKernelVectors) {
       constexpr bool kTwo = VectorPairs(D());
       if (R <= 16) {
-        return SquarePlanes<16, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, shifts,
-                                      fill, src, dst);
+        return SquarePlanes<16, kTwo, false>(d, n, plane, in_plane, total_out, total_in, lanes,
+                                             shifts, fill, src, dst);
       }
       if (R <= 20) {
-        return SquarePlanes<20, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, shifts,
-                                      fill, src, dst);
+        return SquarePlanes<20, kTwo, false>(d, n, plane, in_plane, total_out, total_in, lanes,
+                                             shifts, fill, src, dst);
       }
-      return SquarePlanes<24, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes, shifts, fill,
-                                    src, dst);
+      return SquarePlanes<24, kTwo, false>(d, n, plane, in_plane, total_out, total_in, lanes,
+                                           shifts, fill, src, dst);
     }
   }
-  const auto run = [&](auto two) HWY_ATTR DILATE_INLINE_LAMBDA {
-    constexpr bool kTwo = decltype(two)::value;
+  const auto run = [&](auto two, auto shift) HWY_ATTR DILATE_INLINE_LAMBDA {
+    constexpr bool kTwo = decltype(two)::value, kShift = decltype(shift)::value;
     WithPlaneVectors<kMaxSquareKernelVectors>(R, [&](auto r) HWY_ATTR DILATE_INLINE_LAMBDA {
-      SquarePlanes<decltype(r)::value, kTwo>(d, n, plane, in_plane, total_out, total_in, lanes,
-                                             shifts, fill, src, dst);
+      SquarePlanes<decltype(r)::value, kTwo, kShift>(d, n, plane, in_plane, total_out, total_in,
+                                                     lanes, shifts, fill, src, dst);
     });
   };
-  if constexpr (VectorPairs(D()) || ShiftedWindows(D())) {
-    if (in_plane > hn::Lanes(d)) return run(std::true_type());
+  if constexpr (ShiftedWindows(D())) {
+    if (in_plane > ShiftFromLanes(d)) return run(std::false_type(), std::true_type());
   }
-  run(std::false_type());
+  if constexpr (VectorPairs(D())) {
+    if (in_plane > hn::Lanes(d)) return run(std::true_type(), std::false_type());
+  }
+  run(std::false_type(), std::false_type());
 }
 
 // SquarePlanes for n kernels of k x k elements of gl lanes of D: false
@@ -1164,7 +1180,8 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
     }
   }
   uint32_t shifts[kMaxSquareKernelVectors] = {};
-  if (ShiftedWindows(d) && in_plane > N && !ShiftPlaneWindows(d, R, in_plane, lanes, shifts)) {
+  if (ShiftedWindows(d) && in_plane > ShiftFromLanes(d) &&
+      !ShiftPlaneWindows(d, R, in_plane, lanes, shifts)) {
     return false;
   }
   RunSquarePlanes(d, R, n, plane, in_plane, n * plane, n * in_plane, lanes, shifts, hn::Zero(d),
@@ -1192,9 +1209,9 @@ bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
   // of tiles at 8 and 16 KB).
   uint64_t m = PlaneKernels(N, VectorPairs(d), slice, in_slice, p.outer, PlaneVectorsMax(d));
   // A kernel a plane, each vector its window (ShiftedWindows), where a
-  // kernel's src passes a window and its dst fits.
-  if (m == 0 && ShiftedWindows(d) && lb >= 4 && in_slice > N &&
-      slice <= kMaxSquareKernelVectors * N) {
+  // kernel's src passes a window and its dst fits, up to kShiftPlanesBytes.
+  if (m == 0 && ShiftedWindows(d) && lb >= 4 && in_slice > ShiftFromLanes(d) &&
+      slice <= kMaxSquareKernelVectors * N && p.dst_bytes <= kShiftPlanesBytes) {
     m = 1;
   }
   if (m == 0) return false;
@@ -1238,7 +1255,8 @@ bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
   const hn::Repartition<uint64_t, D> d64;
   const hn::Vec<D> fill = hn::BitCast(d, hn::Set(d64, fill64));
   uint32_t shifts[kMaxSquareKernelVectors] = {};
-  if (ShiftedWindows(d) && in_plane > N && !ShiftPlaneWindows(d, R, in_plane, lanes, shifts)) {
+  if (ShiftedWindows(d) && in_plane > ShiftFromLanes(d) &&
+      !ShiftPlaneWindows(d, R, in_plane, lanes, shifts)) {
     return false;
   }
   RunSquarePlanes(d, R, planes, plane, in_plane, p.outer * slice, p.outer * in_slice, lanes, shifts,

@@ -222,9 +222,19 @@ inline bool SerialPlanesPay(uint64_t dst_bytes, bool square, uint64_t k, uint64_
 // at 8 / 16 KiB 1.20 / 1.17 (so a kernel a plane only in lanes of 4 bytes
 // or more), plans (against their tables: f32 K3 D3 / K5 D2 at 64 KiB 1.05
 // / 1.01) and f64 K3 D2 at 8 KiB 1.11.
+// On AVX-512 (lanes of 4 and 8 bytes, a kernel's src past a pair of
+// vectors, kPairWindowBytes) the kernels take them wherever dst fits these
+// loops' limits (kSquarePlanesBytes; on Zen 5, kWidePlanesBytes), but
+// shifted only up to kShiftPlanesBytes, and never for plans (PlanKeepsTables,
+// PlanesBeforeTiles). Medians of four same-process A/B runs on the Zen 5
+// EPYC VM against tiles, one-shot: f32 K7 D2 at 16 / 64 / 128 KiB 0.48 /
+// 0.72 / 0.81, but 192 / 256 KiB 1.04 / 1.08; f32 K6 D2 at 16 / 64 KiB
+// 0.41 / 0.55; f64 K5 D2 0.49 / 0.76. Plans lost (f32 K7 D2 at 64 / 128
+// KiB 1.25 / 1.27, K6 D2 at 8 KiB 1.16; K7 D2 at 8 KiB 0.84 forgone).
 constexpr uint64_t kShiftPlanesBytes = 128 * 1024;
 constexpr uint64_t kShiftWindowBytes = 32;
 constexpr uint64_t kShiftLaneBytes = 4;
+constexpr uint64_t kPairWindowBytes = 128;
 // Plans take them past kWidePlanPlanesMinBytes (PlanesBeforeTiles).
 constexpr uint64_t kWidePlanPlanesMinBytes = 16 * 1024;
 constexpr uint64_t kSquarePlanPlanesBytes = 8 * 1024;

@@ -452,7 +452,9 @@ TEST_P(Large, SerialPlanesPastL2) {
 // window of its own (ShiftPlanes; DILATE_SHIFT_PLANES=1 and 0 run this on
 // either path, tests/CMakeLists.txt); below it u8 and u16 kernels too.
 // Kernels of 4-11 vectors, dilate_expand_2d's case and OHWI inner 3, a
-// fill, at the limit and just past it.
+// fill, at the limit and just past it. On AVX-512 the kernels whose src
+// passes a pair of vectors take those windows up to the same limit, in L1
+// and (on Zen 5) past it: f32 6 x 6 and 7 x 7, f64 5 x 5, a fill.
 TEST_P(Large, ShiftPlanesPastL1) {
   const PlanesCase cases[] = {
       {DILATE_DTYPE_F32, 2, 1, 3, 2, 100 << 10, false},  // 4 vectors
@@ -464,6 +466,12 @@ TEST_P(Large, ShiftPlanesPastL1) {
       {DILATE_DTYPE_U16, 2, 1, 5, 2, 20 << 10, false},   // in L1 only
       {DILATE_DTYPE_U8, 2, 1, 7, 2, 16 << 10, false},
       {DILATE_DTYPE_F32, 2, 1, 3, 4, 129 << 10, false},  // past the limit: tiles
+      {DILATE_DTYPE_F32, 2, 1, 7, 2, 100 << 10, false},  // AVX-512: 11 vectors, 49 lanes
+      {DILATE_DTYPE_F32, 2, 1, 6, 2, 128 << 10, false},  // 8 vectors, at the limit
+      {DILATE_DTYPE_F64, 2, 1, 5, 2, 12 << 10, false},   // 11 vectors of 8 lanes, in L1
+      {DILATE_DTYPE_F32, 2, 1, 7, 2, 20 << 10, true},    // a fill: a kernel a plane
+      {DILATE_DTYPE_F64, 2, 1, 5, 2, 90 << 10, true},
+      {DILATE_DTYPE_F32, 2, 1, 7, 2, 140 << 10, false},  // past the limit: tiles
   };
   RunPlanesCases(cases, 0x5A1F7);
 }
