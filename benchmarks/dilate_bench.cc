@@ -881,6 +881,11 @@ Suite MakeSuite(const std::string& mode) {
       }
     // A sparse kernel between L2 and streaming (vector rows past L2, or tiles).
     s.Add(Ex(7, 4, 4 * MiB));
+    // A kernel whose src passes a pair of 512-bit vectors (49 f32 lanes),
+    // in L1 and in L2: shifted windows (ShiftedWindows, lib/expand-inl.h)
+    // against tiles whose tables each call builds.
+    s.Add(Ex(7, 2, 16 * KiB));
+    s.Add(Ex(7, 2, 64 * KiB));
   }
   // K and D sweeps.
   for (uint64_t size : {l2, sweep_big}) {
