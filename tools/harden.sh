@@ -3,8 +3,8 @@
 # and the ABI check. Called by tools/run.sh test; fails (non-zero) if any step
 # fails, and prints every command it runs.
 #
-#   bash tools/harden.sh          the CI run (bounded: ~11 minutes on 2 cores, a
-#                                 third of it compiling the clang ASan+UBSan build)
+#   bash tools/harden.sh          the CI run (bounded: ~11 minutes on 2 cores,
+#                                 under half of it compiling the clang ASan+UBSan build)
 #   bash tools/harden.sh long     long fuzz runs only (HARDEN_LONG_SECONDS per
 #                                 harness, default 3600), corpus kept in
 #                                 fuzz/corpus-work/ (gitignored)

@@ -23,6 +23,8 @@ rows = [
  ("K7 D4, dst 256 KiB", ("expand","f32",2,7,4,1,"zero","256K")),
  ("K7 D4, dst 256 MiB", ("expand","f32",2,7,4,1,"zero","256M")),
  ("K3 D2, dst 16 KiB (L1)", ("expand","f32",2,3,2,1,"zero","16K")),
+ ("K7 D2, dst 16 KiB (L1)", ("expand","f32",2,7,2,1,"zero","16K")),
+ ("K7 D2, dst 64 KiB", ("expand","f32",2,7,2,1,"zero","64K")),
  ("K7 D4, dst 4 MiB (L3)", ("expand","f32",2,7,4,1,"zero","4M")),
  ("u8 K3 D2, 256 KiB", ("expand","u8",2,3,2,1,"zero","256K")),
  ("u8 K7 D4, 256 KiB", ("expand","u8",2,7,4,1,"zero","256K")),
