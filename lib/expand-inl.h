@@ -824,11 +824,11 @@ HWY_INLINE V TwoWindowsOr(D d, V w0, V w1, V idx, V other) {
 // the taps of any N consecutive dst lanes are consecutive src lanes (both
 // sides run in the same order), at most N of them, so one window at the
 // first of them holds them all (ShiftPlaneWindows). A load a vector more,
-// folded into the permute, for a plane up to kMaxSquareKernelVectors
-// vectors without tile tables: on AVX2 f32 3 x 3 kernels (9 src lanes
-// against 8); on AVX-512, lanes of 4 and 8 bytes, f32 6 x 6 and 7 x 7
-// kernels (36 and 49 src lanes against a pair's 32) with dilation 2, f64
-// 5 x 5 (25 against 16).
+// folded into the permute, for a plane up to PlaneVectorsMax vectors
+// without tile tables: on AVX2 f32 3 x 3 kernels (9 src lanes against 8);
+// on AVX-512, lanes of 4 and 8 bytes, f32 6 x 6 and 7 x 7 kernels (36 and
+// 49 src lanes against a pair's 32) with dilation 2 or 3, f64 5 x 5 to
+// 7 x 7 (25-49 against 16).
 template <class D>
 constexpr bool ShiftedWindows(D) {
 #if HWY_TARGET == HWY_AVX2
@@ -897,6 +897,16 @@ constexpr size_t PlaneVectorsMax(D) {
   return kMaxSquareKernelVectors;
 }
 
+// The most vectors a plane with shifted windows (ShiftedWindows) takes:
+// up to 16 on AVX-512. Its 24-vector planes (f32 K7 D3, f64 K5 D3) took
+// 0.93-0.95 of the time of tiles at 16 KiB, but 1.26 / 1.38 at 64 / 128
+// KiB (f32 K7 D3), while planes of 16 (f32 K6 D3, f64 K6 D2) took 0.56 /
+// 0.46 at 16 KiB (Zen 5, tools/ab.sh, medians of four).
+template <class D>
+constexpr size_t ShiftPlaneVectorsMax(D) {
+  return PlaneVectorsMax(D()) < 16 ? PlaneVectorsMax(D()) : 16;
+}
+
 // The vectors SquarePlanes writes a plane of R vectors with: R up to
 // kMaxSquareKernelVectors; past it R rounded up to 16, 20 or 24 (the extra
 // vectors spill into the next plane, as a plane's last vector does, and
@@ -917,6 +927,22 @@ HWY_INLINE void ManyPlaneVectors(D d, uint64_t whole, uint64_t plane, uint64_t i
     const V w0 = hn::LoadU(d, in);
     const V w1 = two ? hn::LoadU(d, in + N) : w0;
     (hn::StoreU(take(w0, w1, idx[I]), d, out + I * N), ...);
+  }
+}
+
+// ManyPlaneVectors with shifted windows (ShiftedWindows): vector I from
+// the window at lane at[I] of its kernel's src, a load folded into the
+// permute.
+template <size_t R, class D, class V, size_t... I>
+HWY_INLINE void ManyShiftedVectors(D d, uint64_t whole, uint64_t plane, uint64_t in_plane,
+                                   const hn::TFromD<D>* HWY_RESTRICT lanes,
+                                   const size_t* HWY_RESTRICT shifts, V fill, hn::TFromD<D>* out,
+                                   const hn::TFromD<D>* in, std::index_sequence<I...>) {
+  const size_t N = hn::Lanes(d);
+  const V idx[R] = {hn::Load(d, lanes + I * N)...};
+  const size_t at[R] = {shifts[I]...};
+  for (uint64_t o = 0; o < whole; ++o, out += plane, in += in_plane) {
+    (hn::StoreU(PermuteOr(d, hn::LoadU(d, in + at[I]), idx[I], fill), d, out + I * N), ...);
   }
 }
 
@@ -943,11 +969,11 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
                                uint8_t* dst) {
   using T = hn::TFromD<D>;
   const size_t N = hn::Lanes(d);
-  static_assert(!kShift || (!kTwo && ShiftedWindows(D()) && R <= kMaxSquareKernelVectors),
+  static_assert(!kShift || (!kTwo && ShiftedWindows(D()) && R <= ShiftPlaneVectorsMax(D())),
                 "shifts");
   // Lanes past a plane's src start that its windows read.
   size_t W = kTwo ? 2 * N : N;
-  size_t s[kMaxSquareKernelVectors] = {};
+  size_t s[kMaxWidePlaneVectors] = {};
   if constexpr (kShift) {
     W = N;
     for (size_t i = 0; i < R; ++i) {
@@ -987,13 +1013,18 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
     whole = a < b ? a : b;
     if (whole > n) whole = n;
   }
-  if constexpr (R > 12) {
+  if constexpr (R > 12 && kShift) {
+    ManyShiftedVectors<R, D, V>(d, whole, plane, in_plane, lanes, s, fill, out, in,
+                                std::make_index_sequence<R>());
+    out += whole * plane;
+    in += whole * in_plane;
+  } else if constexpr (R > 12) {
     ManyPlaneVectors<R, D, V>(d, whole, plane, in_plane, kTwo, lanes, out, in, take,
                               std::make_index_sequence<R>());
     out += whole * plane;
     in += whole * in_plane;
   }
-  if constexpr (kShift) {
+  if constexpr (kShift && R <= 12) {
     // Each vector its window: a load folded into the permute.
     const size_t s0 = s[0], s1 = s[R > 1], s2 = s[R > 2 ? 2 : 0], s3 = s[R > 3 ? 3 : 0];
     const size_t s4 = s[R > 4 ? 4 : 0], s5 = s[R > 5 ? 5 : 0], s6 = s[R > 6 ? 6 : 0];
@@ -1069,18 +1100,20 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
 // (N + lane), would not fit a lane. Planes of at most max_vectors
 // (PlaneVectorsMax), past kMaxSquareVectors only from kMinLongPlanes
 // kernels (see kMaxSquareKernelVectors).
-// `shift` (ShiftedWindows): a src past `two` windows fits where the plane
-// takes at most kMaxSquareKernelVectors (and ShiftLanesFit), dst is within
+// shift_vectors (ShiftedWindows: ShiftPlaneVectorsMax, else 0): a src past
+// `two` windows fits where the plane takes at most that many vectors (and
+// ShiftLanesFit), dst is within
 // kShiftPlanesBytes (lib/small.h), and not where
 // the scalar loop pays (SquareExpandPays in lib/small.h: f32 K3 D2 at 2 /
 // 4 / 6 KiB took 1.69 / 1.26 / 1.10 of its time, f64 K3 D2 at 8 KiB 1.11,
 // u16 K5 D2 at 2 KiB 3.6).
 inline bool SquarePlanesFit(uint64_t N, uint64_t lane_bytes, uint64_t gl, uint64_t k, uint64_t dil,
-                            bool two, uint64_t n, uint64_t max_vectors, bool shift = false) {
+                            bool two, uint64_t n, uint64_t max_vectors,
+                            uint64_t shift_vectors = 0) {
   const uint64_t l = (k - 1) * dil + 1, plane = l * l * gl;
   return (lane_bytes > 1 || N <= 64) &&
          (k * k * gl <= (two ? 2 * N : N) ||
-          (shift && plane <= kMaxSquareKernelVectors * N && ShiftLanesFit(lane_bytes, k * k * gl) &&
+          (plane <= shift_vectors * N && ShiftLanesFit(lane_bytes, k * k * gl) &&
            n * plane * lane_bytes <= kShiftPlanesBytes &&
            !SquareExpandPays(n * plane * lane_bytes, n * k * k, k))) &&
          plane <= max_vectors * N && PlaneVectorsPay((plane + N - 1) / N, n);
@@ -1120,6 +1153,13 @@ void RunSquarePlanes(D d, size_t R, uint64_t n, uint64_t plane, uint64_t in_plan
     // builds' compile time).
     static_assert(PlaneVectorsMax(D()) == 24, "cases 16, 20, 24");
     if (R > kMaxSquareKernelVectors) {
+      // Shifted windows up to 16 (ShiftPlaneVectorsMax).
+      if constexpr (ShiftedWindows(D())) {
+        if (in_plane > ShiftFromLanes(d)) {
+          return SquarePlanes<16, false, true>(d, n, plane, in_plane, total_out, total_in, lanes,
+                                               shifts, fill, src, dst);
+        }
+      }
       constexpr bool kTwo = VectorPairs(D());
       if (R <= 16) {
         return SquarePlanes<16, kTwo, false>(d, n, plane, in_plane, total_out, total_in, lanes,
@@ -1157,7 +1197,7 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
   using T = hn::TFromD<D>;
   const uint64_t N = hn::Lanes(d);
   if (!SquarePlanesFit(N, sizeof(T), gl, k, dil, VectorPairs(d), n, PlaneVectorsMax(d),
-                       ShiftedWindows(d))) {
+                       ShiftedWindows(d) ? ShiftPlaneVectorsMax(d) : 0)) {
     return false;
   }
   const uint64_t l = (k - 1) * dil + 1;
@@ -1179,7 +1219,7 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
       for (uint64_t w = 0; w < gl; ++w) r[w] = src_lane++;
     }
   }
-  uint32_t shifts[kMaxSquareKernelVectors] = {};
+  uint32_t shifts[kMaxWidePlaneVectors] = {};
   if (ShiftedWindows(d) && in_plane > ShiftFromLanes(d) &&
       !ShiftPlaneWindows(d, R, in_plane, lanes, shifts)) {
     return false;
@@ -1211,7 +1251,7 @@ bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
   // A kernel a plane, each vector its window (ShiftedWindows), where a
   // kernel's src passes a window and its dst fits, up to kShiftPlanesBytes.
   if (m == 0 && ShiftedWindows(d) && lb >= 4 && in_slice > ShiftFromLanes(d) &&
-      slice <= kMaxSquareKernelVectors * N && p.dst_bytes <= kShiftPlanesBytes) {
+      slice <= ShiftPlaneVectorsMax(D()) * N && p.dst_bytes <= kShiftPlanesBytes) {
     m = 1;
   }
   if (m == 0) return false;
@@ -1254,7 +1294,7 @@ bool PlanesFor(D d, const Plan& p, const uint8_t* src, uint8_t* dst) {
   memcpy(&fill64, p.fill8, 8);
   const hn::Repartition<uint64_t, D> d64;
   const hn::Vec<D> fill = hn::BitCast(d, hn::Set(d64, fill64));
-  uint32_t shifts[kMaxSquareKernelVectors] = {};
+  uint32_t shifts[kMaxWidePlaneVectors] = {};
   if (ShiftedWindows(d) && in_plane > ShiftFromLanes(d) &&
       !ShiftPlaneWindows(d, R, in_plane, lanes, shifts)) {
     return false;
@@ -1297,7 +1337,7 @@ bool SquarePlanesFitHere(uint32_t elem_size, uint64_t k, uint64_t dil, uint64_t 
     using L = hn::TFromD<decltype(d)>;
     if (sizeof(L) <= elem_size) {
       fit = SquarePlanesFit(hn::Lanes(d), sizeof(L), elem_size / sizeof(L), k, dil, VectorPairs(d),
-                            n, PlaneVectorsMax(d), ShiftedWindows(d));
+                            n, PlaneVectorsMax(d), ShiftedWindows(d) ? ShiftPlaneVectorsMax(d) : 0);
     }
   });
   return fit;

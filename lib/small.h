@@ -229,7 +229,9 @@ inline bool SerialPlanesPay(uint64_t dst_bytes, bool square, uint64_t k, uint64_
 // PlanesBeforeTiles). Medians of four same-process A/B runs on the Zen 5
 // EPYC VM against tiles, one-shot: f32 K7 D2 at 16 / 64 / 128 KiB 0.48 /
 // 0.72 / 0.81, but 192 / 256 KiB 1.04 / 1.08; f32 K6 D2 at 16 / 64 KiB
-// 0.41 / 0.55; f64 K5 D2 0.49 / 0.76. Plans lost (f32 K7 D2 at 64 / 128
+// 0.41 / 0.55; f64 K5 D2 0.49 / 0.76; planes of 13-16 vectors (against the
+// one before them): f32 K6 D3 at 16 / 128 KiB 0.65 / 0.92, f64 K6 D2 0.49
+// / 0.81 (ShiftPlaneVectorsMax in lib/expand-inl.h). Plans lost (f32 K7 D2 at 64 / 128
 // KiB 1.25 / 1.27, K6 D2 at 8 KiB 1.16; K7 D2 at 8 KiB 0.84 forgone).
 constexpr uint64_t kShiftPlanesBytes = 128 * 1024;
 constexpr uint64_t kShiftWindowBytes = 32;

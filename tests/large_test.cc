@@ -454,7 +454,8 @@ TEST_P(Large, SerialPlanesPastL2) {
 // Kernels of 4-11 vectors, dilate_expand_2d's case and OHWI inner 3, a
 // fill, at the limit and just past it. On AVX-512 the kernels whose src
 // passes a pair of vectors take those windows up to the same limit, in L1
-// and (on Zen 5) past it: f32 6 x 6 and 7 x 7, f64 5 x 5, a fill.
+// and (on Zen 5) past it: f32 6 x 6 and 7 x 7, f64 5 x 5 and 6 x 6, planes
+// of up to 12 vectors and of 13-16, a fill; past 16 (f32 K7 D3) tiles.
 TEST_P(Large, ShiftPlanesPastL1) {
   const PlanesCase cases[] = {
       {DILATE_DTYPE_F32, 2, 1, 3, 2, 100 << 10, false},  // 4 vectors
@@ -472,6 +473,10 @@ TEST_P(Large, ShiftPlanesPastL1) {
       {DILATE_DTYPE_F32, 2, 1, 7, 2, 20 << 10, true},    // a fill: a kernel a plane
       {DILATE_DTYPE_F64, 2, 1, 5, 2, 90 << 10, true},
       {DILATE_DTYPE_F32, 2, 1, 7, 2, 140 << 10, false},  // past the limit: tiles
+      {DILATE_DTYPE_F32, 2, 1, 7, 3, 100 << 10, false},  // 23 vectors: tiles
+      {DILATE_DTYPE_F64, 2, 1, 6, 2, 50 << 10, false},   // 16 vectors of 8 lanes
+      {DILATE_DTYPE_F32, 2, 1, 6, 3, 30 << 10, true},    // 16 vectors, a fill
+      {DILATE_DTYPE_F64, 2, 1, 5, 3, 128 << 10, false},  // 22 vectors: tiles
   };
   RunPlanesCases(cases, 0x5A1F7);
 }
