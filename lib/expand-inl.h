@@ -826,9 +826,9 @@ HWY_INLINE V TwoWindowsOr(D d, V w0, V w1, V idx, V other) {
 // first of them holds them all (ShiftPlaneWindows). A load a vector more,
 // folded into the permute, for a plane up to PlaneVectorsMax vectors
 // without tile tables: on AVX2 f32 3 x 3 kernels (9 src lanes against 8);
-// on AVX-512, lanes of 4 and 8 bytes, f32 6 x 6 and 7 x 7 kernels (36 and
-// 49 src lanes against a pair's 32) with dilation 2 or 3, f64 5 x 5 to
-// 7 x 7 (25-49 against 16).
+// on AVX-512 (ShiftPlaneVectorsMax), lanes of 4 and 8 bytes, f32 6 x 6
+// kernels with dilation 2 or 3 and 7 x 7 with 2 (36 and 49 src lanes
+// against a pair's 32), f64 5 x 5 and 6 x 6 with 2 (25 and 36 against 16).
 template <class D>
 constexpr bool ShiftedWindows(D) {
 #if HWY_TARGET == HWY_AVX2
