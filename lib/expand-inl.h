@@ -897,13 +897,14 @@ constexpr size_t PlaneVectorsMax(D) {
   return kMaxSquareKernelVectors;
 }
 
-// The most vectors a plane with shifted windows (ShiftedWindows) takes:
-// up to 16 on AVX-512. Its 24-vector planes (f32 K7 D3, f64 K5 D3) took
+// The most vectors a plane with shifted windows takes: 0 where the target
+// has none (ShiftedWindows), up to 16 on AVX-512. Its 24-vector planes (f32 K7 D3, f64 K5 D3) took
 // 0.93-0.95 of the time of tiles at 16 KiB, but 1.26 / 1.38 at 64 / 128
 // KiB (f32 K7 D3), while planes of 16 (f32 K6 D3, f64 K6 D2) took 0.56 /
 // 0.46 at 16 KiB (Zen 5, tools/ab.sh, medians of four).
 template <class D>
 constexpr size_t ShiftPlaneVectorsMax(D) {
+  if (!ShiftedWindows(D())) return 0;
   return PlaneVectorsMax(D()) < 16 ? PlaneVectorsMax(D()) : 16;
 }
 
@@ -1100,7 +1101,7 @@ HWY_NOINLINE void SquarePlanes(D d, uint64_t n, uint64_t plane, uint64_t in_plan
 // (N + lane), would not fit a lane. Planes of at most max_vectors
 // (PlaneVectorsMax), past kMaxSquareVectors only from kMinLongPlanes
 // kernels (see kMaxSquareKernelVectors).
-// shift_vectors (ShiftedWindows: ShiftPlaneVectorsMax, else 0): a src past
+// shift_vectors (ShiftPlaneVectorsMax; 0 without ShiftedWindows): a src past
 // `two` windows fits where the plane takes at most that many vectors (and
 // ShiftLanesFit), dst is within
 // kShiftPlanesBytes (lib/small.h), and not where
@@ -1197,7 +1198,7 @@ bool SquarePlanesFor(D d, uint64_t gl, uint64_t n, uint64_t k, uint64_t dil, con
   using T = hn::TFromD<D>;
   const uint64_t N = hn::Lanes(d);
   if (!SquarePlanesFit(N, sizeof(T), gl, k, dil, VectorPairs(d), n, PlaneVectorsMax(d),
-                       ShiftedWindows(d) ? ShiftPlaneVectorsMax(d) : 0)) {
+                       ShiftPlaneVectorsMax(d))) {
     return false;
   }
   const uint64_t l = (k - 1) * dil + 1;
@@ -1337,7 +1338,7 @@ bool SquarePlanesFitHere(uint32_t elem_size, uint64_t k, uint64_t dil, uint64_t 
     using L = hn::TFromD<decltype(d)>;
     if (sizeof(L) <= elem_size) {
       fit = SquarePlanesFit(hn::Lanes(d), sizeof(L), elem_size / sizeof(L), k, dil, VectorPairs(d),
-                            n, PlaneVectorsMax(d), ShiftedWindows(d) ? ShiftPlaneVectorsMax(d) : 0);
+                            n, PlaneVectorsMax(d), ShiftPlaneVectorsMax(d));
     }
   });
   return fit;

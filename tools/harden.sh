@@ -128,9 +128,12 @@ skip_targets() {  # [tsan]
   for f in avx512_vnni vpclmulqdq avx512vbmi avx512_vbmi2 vaes avx512_vpopcntdq avx512_bitalg gfni; do
     [[ $flags == *" $f "* ]] || dl=0
   done
-  ((avx3 && dl)) && skip+=(AVX3)
-  ((avx3 && dl)) || skip+=(AVX3_DL)
-  ((avx3)) || skip+=(AVX3)
+  if ((avx3 && dl)); then
+    skip+=(AVX3)
+  else
+    skip+=(AVX3_DL)
+    ((avx3)) || skip+=(AVX3)
+  fi
   [[ ${1:-} == tsan ]] && skip+=(SSE4)
   local IFS=';'
   echo "${skip[*]}"
